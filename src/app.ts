@@ -1,0 +1,62 @@
+import { AuthService } from "./auth/auth-service.js";
+import { CatalogService } from "./catalog/catalog-service.js";
+import type { Clock } from "./clock.js";
+import type { DatabaseHandle } from "./db/database.js";
+import { createDataAccess, type DataAccess } from "./db/stores.js";
+import { DecisionService } from "./decisions/decision-service.js";
+import { SnapshotCache } from "./decisions/snapshot-cache.js";
+import { BenefitActionService } from "./grants/benefit-action-service.js";
+import { MemberService } from "./members/member-service.js";
+import { MemberWrites } from "./members/member-writes.js";
+import { OrderService } from "./orders/order-service.js";
+import { PaymentService } from "./payments/payment-service.js";
+
+export interface AppOptions {
+  database: DatabaseHandle;
+  clock: Clock;
+  adminKey: string;
+  paymentSecret: string;
+  snapshotCacheSize?: number;
+}
+
+/** Every service, wired once; HTTP and CLI sit on top of this. */
+export interface App {
+  database: DatabaseHandle;
+  data: DataAccess;
+  clock: Clock;
+  cache: SnapshotCache;
+  auth: AuthService;
+  catalog: CatalogService;
+  members: MemberService;
+  orders: OrderService;
+  payments: PaymentService;
+  benefits: BenefitActionService;
+  decisions: DecisionService;
+}
+
+/** Wires the services over a migrated database and loads the current catalog. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { database, clock } = options;
+  const data = createDataAccess(database.db);
+  const cache = new SnapshotCache((id) => data.snapshots.load(id), options.snapshotCacheSize);
+  const writes = new MemberWrites(data, cache);
+  const catalog = new CatalogService(data, clock);
+  // A catalog change bumps every member's entitlements version: no cached snapshot survives it.
+  catalog.onChange(() => cache.invalidateAll());
+  const auth = new AuthService(options.adminKey, data, clock);
+  await auth.init();
+  await catalog.refresh();
+  return {
+    database,
+    data,
+    clock,
+    cache,
+    auth,
+    catalog,
+    members: new MemberService(data, writes, clock),
+    orders: new OrderService(catalog, writes, clock),
+    payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
+    benefits: new BenefitActionService(catalog, writes, clock),
+    decisions: new DecisionService(catalog, cache, clock),
+  };
+}

@@ -1,0 +1,35 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { errors } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+import { API_KEY_ROLES } from "./auth-store.js";
+
+const ApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    role: Type.Union(API_KEY_ROLES.map((r) => Type.Literal(r))),
+  },
+  { additionalProperties: false },
+);
+
+export function registerApiKeyRoutes(server: Server, app: App): void {
+  server.post(
+    "/v1/api-keys",
+    {
+      config: { roles: ["admin"] },
+      schema: {
+        tags: ["auth"],
+        summary: "Create an API key; the key is shown once and stored hashed",
+        body: ApiKeyBody,
+        response: errors(400, 401, 403),
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await app.auth.createApiKey(request.body.name, request.body.role)),
+  );
+  server.get(
+    "/v1/api-keys",
+    { config: { roles: ["admin"] }, schema: { tags: ["auth"], summary: "API keys (without secrets)" } },
+    async () => ({ keys: await app.auth.listApiKeys() }),
+  );
+}

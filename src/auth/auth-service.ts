@@ -1,0 +1,138 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
+import type { Clock } from "../clock.js";
+import type { DataAccess } from "../db/stores.js";
+import { AppError } from "../errors.js";
+import type { ApiKeyRole } from "./auth-store.js";
+
+export type Principal =
+  | { kind: "admin" | "service" | "support"; keyId: string }
+  | { kind: "member"; memberId: string };
+
+export const MEMBER_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+const TOKEN_ISSUER = "perkwise";
+const TOKEN_AUDIENCE = "perkwise-member";
+const API_KEY_PATTERN = /^pwk_([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
+/** Admin key, hashed API keys with roles, and member tokens (JWT) for `/v1/me/*`. */
+export class AuthService {
+  private readonly adminKeyHash: Buffer;
+  private tokenSecret: Uint8Array | null = null;
+  /** Verified credentials by their hash, so the hot path does not hit the database or re-verify a JWT. */
+  private readonly verified = new LRUCache<string, Principal>({ max: 50_000, ttl: 60_000 });
+
+  constructor(
+    adminKey: string,
+    private readonly data: DataAccess,
+    private readonly clock: Clock,
+  ) {
+    this.adminKeyHash = sha256(adminKey);
+  }
+
+  /** Loads (or creates, first writer wins across nodes) the member-token signing secret. */
+  async init(): Promise<void> {
+    const secret = await this.data.auth.settingOnce(
+      "member_token_secret",
+      randomBytes(32).toString("base64url"),
+    );
+    this.tokenSecret = Buffer.from(secret, "base64url");
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const match = authorization ? /^Bearer ([^\s]{1,2048})$/.exec(authorization) : null;
+    if (!match)
+      throw new AppError(
+        "UNAUTHENTICATED",
+        "Send Authorization: Bearer <admin key, API key or member token>.",
+      );
+    const secret = match[1];
+    const digest = sha256(secret);
+    const cacheKey = digest.toString("base64");
+    const cached = this.verified.get(cacheKey);
+    if (cached) return cached;
+    const principal = await this.verify(secret, digest);
+    this.verified.set(cacheKey, principal);
+    return principal;
+  }
+
+  private async verify(secret: string, digest: Buffer): Promise<Principal> {
+    if (timingSafeEqual(digest, this.adminKeyHash)) return { kind: "admin", keyId: "admin" };
+    const apiKey = API_KEY_PATTERN.exec(secret);
+    if (apiKey) {
+      const record = await this.data.auth.getApiKey(apiKey[1]);
+      const stored = record ? Buffer.from(record.secretHash, "base64") : null;
+      if (record && !record.revokedAt && stored && timingSafeEqual(stored, digest)) {
+        return { kind: record.role, keyId: record.id };
+      }
+      throw new AppError("UNAUTHENTICATED", "Unknown or revoked API key.");
+    }
+    try {
+      const { payload } = await jwtVerify(secret, this.requireTokenSecret(), {
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        algorithms: ["HS256"],
+        currentDate: new Date(this.clock.now()),
+      });
+      if (typeof payload.sub !== "string") throw new Error("no subject");
+      return { kind: "member", memberId: payload.sub };
+    } catch {
+      throw new AppError("UNAUTHENTICATED", "Invalid or expired credentials.");
+    }
+  }
+
+  /** Creates an API key; the secret is returned once and only its hash is stored. */
+  async createApiKey(name: string, role: ApiKeyRole) {
+    const id = randomBytes(8).toString("hex");
+    const key = `pwk_${id}.${randomBytes(32).toString("base64url")}`;
+    const record = await this.data.auth.insertApiKey({
+      id,
+      name,
+      role,
+      secretHash: sha256(key).toString("base64"),
+    });
+    return { id, name, role, key, createdAt: record.createdAt.toISOString() };
+  }
+
+  async listApiKeys() {
+    const keys = await this.data.auth.listApiKeys();
+    return keys.map((k) => ({
+      id: k.id,
+      name: k.name,
+      role: k.role,
+      createdAt: k.createdAt.toISOString(),
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
+  }
+
+  /** A member token, valid only for that member's `/v1/me/*`. */
+  async memberToken(memberId: string, ttlSeconds = MEMBER_TOKEN_TTL_SECONDS) {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(memberId)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + ttlSeconds)
+      .sign(this.requireTokenSecret());
+    return { memberId, token, expiresAt: new Date((nowSeconds + ttlSeconds) * 1000).toISOString() };
+  }
+
+  private requireTokenSecret(): Uint8Array {
+    if (!this.tokenSecret) throw new Error("AuthService.init() was not called");
+    return this.tokenSecret;
+  }
+}
+
+/** May this principal call a route open to `roles`? An admin may do whatever service and support may. */
+export function isAllowed(
+  principal: Principal,
+  roles: readonly ("admin" | "service" | "support" | "member")[],
+): boolean {
+  if (principal.kind === "member") return roles.includes("member");
+  if (roles.includes(principal.kind)) return true;
+  return principal.kind === "admin" && (roles.includes("service") || roles.includes("support"));
+}

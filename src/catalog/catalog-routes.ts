@@ -1,0 +1,79 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { errors } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+import { CatalogPutBodySchema } from "./catalog-schema.js";
+
+const VersionParams = Type.Object({ n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+const tags = ["catalog"];
+
+/** PUT/GET the catalog and its immutable versions with diffs. */
+export function registerCatalogRoutes(server: Server, app: App): void {
+  server.put(
+    "/v1/catalog",
+    {
+      config: { roles: ["admin"] },
+      schema: {
+        tags,
+        summary:
+          "Replace the catalog: validates everything at once and creates version n+1 (JSON or YAML body)",
+        body: CatalogPutBodySchema,
+        response: errors(400, 401, 403, 409, 413, 415),
+      },
+      // The service validates structure and meaning together, so every problem is listed in one answer.
+      validatorCompiler: () => () => true,
+    },
+    async (request) => app.catalog.put(request.body),
+  );
+  server.get(
+    "/v1/catalog",
+    { config: { roles: ["admin", "service"] }, schema: { tags, summary: "The current catalog" } },
+    async () => {
+      const current = app.catalog.require();
+      return {
+        version: current.version,
+        createdAt: new Date(current.createdAt).toISOString(),
+        ...current.document,
+      };
+    },
+  );
+  server.get(
+    "/v1/catalog/versions",
+    { config: { roles: ["admin", "service"] }, schema: { tags, summary: "Every catalog version" } },
+    async () => ({
+      versions: (await app.catalog.versions()).map((v) => ({
+        version: v.version,
+        notice: v.notice,
+        effectiveFrom: v.effectiveFrom?.toISOString() ?? null,
+        policy: v.policy,
+        createdAt: v.createdAt.toISOString(),
+      })),
+    }),
+  );
+  server.get(
+    "/v1/catalog/versions/:n",
+    {
+      config: { roles: ["admin", "service"] },
+      schema: { tags, summary: "One catalog version", params: VersionParams },
+    },
+    async (request) => {
+      const record = await app.catalog.version(request.params.n);
+      return { version: record.version, createdAt: record.createdAt.toISOString(), ...record.document };
+    },
+  );
+  server.get(
+    "/v1/catalog/versions/:n/diff",
+    {
+      config: { roles: ["admin", "service"] },
+      schema: { tags, summary: "What version n changed against n−1", params: VersionParams },
+    },
+    async (request) => {
+      const record = await app.catalog.version(request.params.n);
+      return {
+        version: record.version,
+        previous: record.version > 1 ? record.version - 1 : null,
+        diff: record.diff,
+      };
+    },
+  );
+}

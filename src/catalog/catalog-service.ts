@@ -1,0 +1,135 @@
+import type { Clock } from "../clock.js";
+import type { DataAccess } from "../db/stores.js";
+import { AppError, type ErrorDetail } from "../errors.js";
+import type { CatalogPolicy, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
+import type { CompiledCatalog, LocalizedText } from "./catalog-types.js";
+import { compileCatalog } from "./compile-catalog.js";
+import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
+import { validateCatalog } from "./validate-catalog.js";
+
+const POLICIES: readonly string[] = ["apply_now", "grandfather"];
+
+function isLocalizedText(v: unknown): v is LocalizedText {
+  if (typeof v === "string") return v.length > 0 && v.length <= 2000;
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const entries = Object.entries(v);
+  return (
+    entries.length > 0 &&
+    entries.every(
+      ([k, t]) => (k === "en" || k === "zh-CN") && typeof t === "string" && t.length > 0 && t.length <= 2000,
+    )
+  );
+}
+
+/** Splits the PUT body into the document and its version metadata, listing every problem. */
+function readPutBody(body: unknown) {
+  const problems: ErrorDetail[] = [];
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw new AppError("VALIDATION_FAILED", "The catalog must be an object with tiers and benefits.", [
+      { path: "", message: "must be an object" },
+    ]);
+  }
+  const { notice, effectiveFrom, policy, ...document } = body as Record<string, unknown>;
+  if (notice !== undefined && !isLocalizedText(notice)) {
+    problems.push({ path: "/notice", message: 'must be a string or {"en", "zh-CN"} text' });
+  }
+  let effectiveAt: Date | null = null;
+  if (effectiveFrom !== undefined) {
+    const ms = typeof effectiveFrom === "string" ? Date.parse(effectiveFrom) : Number.NaN;
+    if (Number.isNaN(ms)) problems.push({ path: "/effectiveFrom", message: "must be an ISO-8601 date-time" });
+    else effectiveAt = new Date(ms);
+  }
+  if (policy !== undefined && !POLICIES.includes(policy as string)) {
+    problems.push({ path: "/policy", message: `must be one of ${POLICIES.join(", ")}` });
+  }
+  const validation = validateCatalog(document);
+  if (!validation.ok) problems.push(...validation.problems);
+  if (problems.length > 0 || !validation.ok) {
+    throw new AppError("VALIDATION_FAILED", `The catalog has ${problems.length} problem(s).`, problems);
+  }
+  return {
+    document: validation.document,
+    notice: (notice as LocalizedText | undefined) ?? null,
+    effectiveFrom: effectiveAt,
+    policy: (policy as CatalogPolicy | undefined) ?? "apply_now",
+  };
+}
+
+/** The versioned catalog: validation, immutable versions with diffs, and the compiled current version. */
+export class CatalogService {
+  private current: CompiledCatalog | null = null;
+  private readonly listeners: ((catalog: CompiledCatalog) => void)[] = [];
+
+  constructor(
+    private readonly data: DataAccess,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Loads the latest version from the database (on start, and when another node may have written). */
+  async refresh(): Promise<CompiledCatalog | null> {
+    const latest = await this.data.catalog.latest();
+    if (latest && latest.version !== this.current?.version) this.install(latest);
+    return this.current;
+  }
+
+  /** Called with each newly installed catalog version. */
+  onChange(listener: (catalog: CompiledCatalog) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The current compiled catalog, or null before the first PUT. Synchronous: read on the hot path. */
+  peek(): CompiledCatalog | null {
+    return this.current;
+  }
+
+  require(): CompiledCatalog {
+    if (!this.current)
+      throw new AppError("CATALOG_NOT_FOUND", "No catalog has been defined yet: PUT /v1/catalog first.");
+    return this.current;
+  }
+
+  /** Validates the whole body at once and stores it as version n+1. */
+  async put(body: unknown): Promise<{ version: number; diff: CatalogDiff }> {
+    const input = readPutBody(body);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const latest = await this.data.catalog.latest();
+      const record: CatalogVersionRecord = {
+        version: (latest?.version ?? 0) + 1,
+        document: input.document,
+        diff: diffCatalogs(latest?.document ?? null, input.document),
+        notice: input.notice,
+        effectiveFrom: input.effectiveFrom,
+        policy: input.policy,
+        createdAt: new Date(this.clock.now()),
+      };
+      // Version numbers are taken first-come: a concurrent writer makes us recompute against its version.
+      // A new catalog can change any member's decisions, so every entitlements version moves with it.
+      const inserted = await this.data.transaction(async (stores) => {
+        if (!(await stores.catalog.insert(record))) return false;
+        await stores.members.bumpAllEntitlementsVersions();
+        return true;
+      });
+      if (inserted) {
+        this.install(record);
+        return { version: record.version, diff: record.diff };
+      }
+    }
+    throw new AppError("CONFLICT", "The catalog is being changed concurrently; try again.");
+  }
+
+  async versions(): Promise<CatalogVersionSummary[]> {
+    return this.data.catalog.list();
+  }
+
+  async version(n: number): Promise<CatalogVersionRecord> {
+    const record = await this.data.catalog.get(n);
+    if (!record) throw new AppError("CATALOG_VERSION_NOT_FOUND", `Catalog version ${n} does not exist.`);
+    return record;
+  }
+
+  private install(record: CatalogVersionRecord): void {
+    if (this.current && this.current.version > record.version) return;
+    this.current = compileCatalog(record.document, record.version, record.createdAt.getTime());
+    for (const listener of this.listeners) listener(this.current);
+  }
+}

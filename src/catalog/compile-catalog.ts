@@ -1,0 +1,122 @@
+/** Turns a validated catalog document into the lookup-friendly form the decision engine reads. */
+import { AppError } from "../errors.js";
+import type {
+  BenefitDoc,
+  CatalogDocument,
+  ClientPlatform,
+  CompiledBenefit,
+  CompiledCatalog,
+  CompiledPlan,
+  CompiledScope,
+  CompiledTier,
+  EffectiveDelay,
+  ScopeDoc,
+} from "./catalog-types.js";
+
+/**
+ * Compiles a document that passed validateCatalog. The result owns a frozen copy of the document, so
+ * later changes to the caller's object cannot leak into a published catalog version.
+ */
+export function compileCatalog(
+  document: CatalogDocument,
+  version: number,
+  createdAtMs: number,
+): CompiledCatalog {
+  const doc = deepFreeze(structuredClone(document));
+
+  const tiersByRank = [...doc.tiers].sort((a, b) => a.rank - b.rank);
+  const tiersOfBenefit = new Map<string, string[]>(doc.benefits.map((b) => [b.code, []]));
+  const tiers = new Map<string, CompiledTier>();
+  const plans = new Map<string, CompiledPlan>();
+  for (const t of tiersByRank) {
+    for (const code of t.benefits) {
+      const list = tiersOfBenefit.get(code);
+      if (!list) throw new AppError("CATALOG_INVALID", `tier "${t.code}" lists unknown benefit "${code}"`);
+      list.push(t.code);
+    }
+    const tierPlans = t.plans.map((p) =>
+      Object.freeze({ code: p.code, period: p.period, price: p.price, tier: t.code }),
+    );
+    for (const p of tierPlans) plans.set(p.code, p);
+    tiers.set(
+      t.code,
+      Object.freeze({
+        code: t.code,
+        name: t.name,
+        rank: t.rank,
+        benefits: new Set(t.benefits),
+        plans: Object.freeze(tierPlans),
+        doc: t,
+      }),
+    );
+  }
+
+  const benefits = new Map<string, CompiledBenefit>();
+  for (const b of doc.benefits) {
+    benefits.set(b.code, compileBenefit(b, Object.freeze(tiersOfBenefit.get(b.code) ?? [])));
+  }
+
+  // Maps keep insertion order: tiers iterate lowest rank first, benefits and plans in document order.
+  return Object.freeze({ version, createdAt: createdAtMs, benefits, tiers, plans, document: doc });
+}
+
+function compileBenefit(b: BenefitDoc, tiers: readonly string[]): CompiledBenefit {
+  const rules = b.rules ?? {};
+  return Object.freeze({
+    code: b.code,
+    kind: b.kind,
+    name: b.name,
+    description: b.description,
+    activation: rules.activation ?? "automatic",
+    effective: compileDelay(rules.effective?.delay),
+    scope: rules.scope ? compileScope(rules.scope) : null,
+    minClientVersion: compileMinVersion(rules.minClientVersion),
+    quota: b.quota ?? null,
+    discount: b.discount ?? null,
+    resources: b.resources ?? Object.freeze([]),
+    tiers,
+    doc: b,
+  });
+}
+
+function compileDelay(delay: string | undefined): EffectiveDelay {
+  if (delay === undefined || delay === "immediate") return { type: "immediate" };
+  if (delay === "next_day") return { type: "next_day" };
+  return { type: "duration", iso: delay };
+}
+
+/** An absent or empty list compiles to null, so the engine tests one pointer before any Set lookup. */
+function toSet(values: readonly string[] | undefined): ReadonlySet<string> | null {
+  return values && values.length > 0 ? new Set(values) : null;
+}
+
+function compileScope(s: ScopeDoc): CompiledScope | null {
+  const scope: CompiledScope = {
+    categories: toSet(s.categories),
+    products: toSet(s.products),
+    channels: toSet(s.channels),
+    excludeCategories: toSet(s.excludeCategories),
+    excludeProducts: toSet(s.excludeProducts),
+    excludeChannels: toSet(s.excludeChannels),
+    excludeSaleItems: s.excludeSaleItems === true,
+  };
+  const restricts = scope.excludeSaleItems || Object.values(scope).some((v) => v instanceof Set);
+  return restricts ? Object.freeze(scope) : null;
+}
+
+function compileMinVersion(
+  v: string | Partial<Record<ClientPlatform, string>> | undefined,
+): CompiledBenefit["minClientVersion"] {
+  if (v === undefined) return null;
+  if (typeof v === "string") return Object.freeze({ "*": v });
+  const entries = Object.entries(v).filter(([, version]) => version !== undefined);
+  return entries.length > 0 ? Object.freeze(Object.fromEntries(entries)) : null;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from "node:util";
+import { seedDemo } from "../demo/seed-demo.js";
+import { AppError } from "../errors.js";
+import { check } from "./check.js";
+import { openConfigured } from "./open.js";
+import { serve } from "./serve.js";
+
+const USAGE = `Usage: perkwise <command>
+
+  serve [--memory] [--port N] [--demo]   start the HTTP server (npm start = serve --demo)
+  migrate                                apply database migrations
+  seed demo                              seed the demo catalog and members
+  check <member> <benefit> [--context JSON] [--locale en|zh-CN]
+                                         print a decision in words and as JSON (exit 1 when denied)
+
+Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
+PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, LOG_LEVEL.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      memory: { type: "boolean" },
+      demo: { type: "boolean" },
+      port: { type: "string" },
+      context: { type: "string" },
+      locale: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case "serve": {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      await serve({ memory: values.memory, demo: values.demo, port });
+      return -1; // keeps running
+    }
+    case "migrate": {
+      const { database, applied } = await openConfigured();
+      await database.close();
+      console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+      return 0;
+    }
+    case "seed": {
+      if (rest[0] !== "demo") break;
+      const { config, database } = await openConfigured();
+      const seeded = await seedDemo({
+        database,
+        adminKey: config.adminKey,
+        paymentSecret: config.paymentSecret,
+        now: Date.now(),
+      });
+      await database.close();
+      console.log(seeded ? "demo catalog and members seeded" : "demo data is already there");
+      return 0;
+    }
+    case "check":
+      if (rest.length !== 2) break;
+      return check(rest[0], rest[1], values.context, values.locale);
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof AppError ? `${error.code}: ${error.message}` : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,16 @@
+import path from "node:path";
+import { type Config, loadConfig } from "../config.js";
+import { type DatabaseHandle, openDatabase } from "../db/database.js";
+import { migrateToLatest } from "../db/migrate.js";
+
+/** Opens the configured database (PostgreSQL with DATABASE_URL, else PGlite under the data dir) and migrates it. */
+export async function openConfigured(flags: { memory?: boolean; port?: number } = {}) {
+  const config: Config = loadConfig(process.env, flags);
+  const database: DatabaseHandle = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: path.join(config.dataDir, "data"),
+    memory: config.memory,
+  });
+  const applied = await migrateToLatest(database.db);
+  return { config, database, applied };
+}

@@ -1,0 +1,59 @@
+import { createApp } from "../app.js";
+import { systemClock } from "../clock.js";
+import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
+import { buildServer } from "../http/server.js";
+import { openConfigured } from "./open.js";
+
+/** `perkwise serve`: migrations, optional demo data, then the HTTP server until SIGTERM/SIGINT. */
+export async function serve(flags: { memory?: boolean; port?: number; demo?: boolean }) {
+  const { config, database } = await openConfigured(flags);
+  let seeded = false;
+  if (flags.demo) {
+    seeded = await seedDemo({
+      database,
+      adminKey: config.adminKey,
+      paymentSecret: config.paymentSecret,
+      now: Date.now(),
+    });
+  }
+  const app = await createApp({
+    database,
+    clock: systemClock,
+    adminKey: config.adminKey,
+    paymentSecret: config.paymentSecret,
+  });
+  const server = await buildServer(app, { logLevel: config.logLevel });
+  const address = await server.listen({ port: config.port, host: config.host });
+  const url = address.replace("[::1]", "localhost");
+
+  const lines = [
+    "",
+    `Perkwise is running at ${url}   (API docs: ${url}/docs)`,
+    `  database:        ${database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.memory ? "PGlite in memory" : `PGlite in ${config.dataDir}/data`}`,
+    `  admin key:       ${config.adminKey}`,
+    `  payment secret:  ${config.paymentSecret}${config.generated.paymentSecret ? "  (generated)" : ""}`,
+  ];
+  if (flags.demo) {
+    lines.push(
+      `  demo data:       ${seeded ? "seeded now" : "already there"}; member tokens (valid 30 days, for /v1/me/*):`,
+    );
+    for (const member of DEMO_MEMBERS) {
+      const { token } = await app.auth.memberToken(member.id);
+      lines.push(`    ${member.id.padEnd(14)} ${member.displayName}`, `      ${token}`);
+    }
+  }
+  console.log(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.log.info({ signal }, "shutting down");
+    // Stop accepting, finish in-flight requests, then close the database cleanly.
+    await server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

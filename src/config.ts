@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  memory: boolean;
+  adminKey: string;
+  paymentSecret: string;
+  logLevel: string;
+  /** Secrets created on this start (embedded mode), to print once. */
+  generated: { adminKey: boolean; paymentSecret: boolean };
+}
+
+export interface ConfigFlags {
+  port?: number;
+  memory?: boolean;
+}
+
+/** Reads a secret from the data directory, creating it on first start; in-memory mode keeps it in memory. */
+function persistentSecret(dataDir: string, memory: boolean, file: string, make: () => string) {
+  if (memory) return { value: make(), generated: true };
+  const full = path.join(dataDir, file);
+  if (existsSync(full)) return { value: readFileSync(full, "utf8").trim(), generated: false };
+  mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  writeFileSync(full, `${value}\n`, { mode: 0o600 });
+  return { value, generated: true };
+}
+
+/** Configuration from the environment; command-line flags win. */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
+  const dataDir = path.resolve(env.PERKWISE_DATA_DIR ?? ".perkwise");
+  const memory = flags.memory ?? false;
+  const admin = env.PERKWISE_ADMIN_KEY
+    ? { value: env.PERKWISE_ADMIN_KEY, generated: false }
+    : persistentSecret(
+        dataDir,
+        memory,
+        "admin-key",
+        () => `pwadmin_${randomBytes(24).toString("base64url")}`,
+      );
+  const payment = env.PERKWISE_PAYMENT_SECRET
+    ? { value: env.PERKWISE_PAYMENT_SECRET, generated: false }
+    : persistentSecret(
+        dataDir,
+        memory,
+        "payment-secret",
+        () => `whsec_${randomBytes(32).toString("base64")}`,
+      );
+  const port = flags.port ?? Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? "127.0.0.1",
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    memory,
+    adminKey: admin.value,
+    paymentSecret: payment.value,
+    logLevel: env.LOG_LEVEL ?? "info",
+    generated: { adminKey: admin.generated, paymentSecret: payment.generated },
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type Db = Kysely<Database>;
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseKind;
+  /** The PostgreSQL URL, for features that need their own connection (LISTEN); null on PGlite. */
+  url: string | null;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent, the embedded PGlite engine is used. */
+  url?: string;
+  /** PGlite data directory; ignored with `memory` or `url`. */
+  dataDir?: string;
+  /** PGlite in memory: a throwaway database. */
+  memory?: boolean;
+  /** PostgreSQL schema to use (tests isolate themselves this way). */
+  schema?: string;
+  poolSize?: number;
+}
+
+// int8 and numeric come back as strings by default; our int8 values (counts, serial ids) fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Opens PostgreSQL when a URL is given, else the embedded PGlite (persistent or in memory). */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    });
+    // An idle client's error (server restart) must not crash the process; the pool replaces it.
+    pool.on("error", () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: "postgres", url: options.url, close: () => db.destroy() };
+  }
+  let client: PGlite;
+  if (options.memory || !options.dataDir) {
+    client = new PGlite();
+  } else {
+    mkdirSync(options.dataDir, { recursive: true });
+    client = new PGlite(options.dataDir);
+  }
+  await client.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return { db, kind: "pglite", url: null, close: () => db.destroy() };
+}

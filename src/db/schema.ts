@@ -1,0 +1,124 @@
+/** Kysely table types: the database as the code sees it. Times are timestamptz (Date). */
+import type { ColumnType, Generated } from "kysely";
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+/** jsonb columns are written as JSON text and read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface CatalogVersionsTable {
+  version: number;
+  document: Json<unknown>;
+  diff: Json<unknown>;
+  notice: Json<unknown> | null;
+  effective_from: Date | null;
+  policy: string;
+  created_at: CreatedAt;
+}
+
+export interface MembersTable {
+  id: string;
+  display_name: string | null;
+  locale: string | null;
+  timezone: string;
+  entitlements_version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Date;
+}
+
+export interface OrdersTable {
+  id: string;
+  member_id: string;
+  plan_code: string;
+  tier_code: string;
+  amount: number;
+  currency: string;
+  channel: string;
+  status: string;
+  catalog_version: number;
+  membership_id: string | null;
+  period_start: Date | null;
+  period_end: Date | null;
+  provider_ref: string | null;
+  created_at: CreatedAt;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+}
+
+export interface PaymentEventsTable {
+  webhook_id: string;
+  order_id: string | null;
+  type: string;
+  amount: number | null;
+  outcome: string;
+  response_status: number;
+  payload: Json<unknown>;
+  received_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  id: string;
+  member_id: string;
+  tier_code: string;
+  starts_at: Date;
+  expires_at: Date;
+  status: string;
+  source_order_id: string;
+  revoked_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Date;
+}
+
+export interface GrantsTable {
+  id: string;
+  member_id: string;
+  membership_id: string;
+  benefit_code: string;
+  tier_code: string;
+  status: string;
+  effective_from: Date;
+  expires_at: Date;
+  catalog_version: number;
+  claimed_at: Date | null;
+  toggled_on: Generated<boolean>;
+  quota_used: Generated<number>;
+  ended_at: Date | null;
+  end_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Date;
+}
+
+export interface OutboxTable {
+  /** bigserial: drivers return it as a string. */
+  id: Generated<string>;
+  member_id: string | null;
+  type: string;
+  payload: Json<unknown>;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  api_keys: ApiKeysTable;
+  catalog_versions: CatalogVersionsTable;
+  members: MembersTable;
+  orders: OrdersTable;
+  payment_events: PaymentEventsTable;
+  memberships: MembershipsTable;
+  grants: GrantsTable;
+  outbox: OutboxTable;
+}

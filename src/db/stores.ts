@@ -1,0 +1,50 @@
+import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
+import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
+import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
+import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
+import { createMemberStore, type MemberStore } from "../members/member-store.js";
+import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
+import { createOrderStore, type OrderStore } from "../orders/order-store.js";
+import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
+import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
+import type { Db } from "./database.js";
+import { type Executor, inTransaction } from "./transaction.js";
+
+/** Every store, bound to one executor (the pool, or one transaction). */
+export interface Stores {
+  auth: AuthStore;
+  catalog: CatalogStore;
+  members: MemberStore;
+  orders: OrderStore;
+  payments: PaymentEventStore;
+  memberships: MembershipStore;
+  grants: GrantStore;
+  outbox: OutboxStore;
+  snapshots: SnapshotStore;
+}
+
+export function createStores(executor: Executor): Stores {
+  return {
+    auth: createAuthStore(executor),
+    catalog: createCatalogStore(executor),
+    members: createMemberStore(executor),
+    orders: createOrderStore(executor),
+    payments: createPaymentEventStore(executor),
+    memberships: createMembershipStore(executor),
+    grants: createGrantStore(executor),
+    outbox: createOutboxStore(executor),
+    snapshots: createSnapshotStore(executor),
+  };
+}
+
+/** The stores on the pool, plus `transaction` for work that must commit as a whole. */
+export interface DataAccess extends Stores {
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}
+
+export function createDataAccess(db: Db): DataAccess {
+  return {
+    ...createStores(db),
+    transaction: (work) => inTransaction(db, (trx) => work(createStores(trx))),
+  };
+}

@@ -1,0 +1,123 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { preferredLocale } from "../http/accept-language.js";
+import { memberOf } from "../http/auth-hook.js";
+import {
+  Code,
+  DecisionContextSchema,
+  DecisionSchema,
+  errors,
+  MemberId,
+  MemberParams,
+} from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+
+const CheckBody = Type.Object(
+  { memberId: MemberId, benefit: Code, context: Type.Optional(DecisionContextSchema) },
+  { additionalProperties: false },
+);
+const MeCheckBody = Type.Object(
+  { benefit: Code, context: Type.Optional(DecisionContextSchema) },
+  { additionalProperties: false },
+);
+const BatchBody = Type.Object(
+  { checks: Type.Array(CheckBody, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+const tags = ["decisions"];
+
+/** Decisions (single and batch) and entitlement snapshots with ETag. */
+export function registerDecisionRoutes(server: Server, app: App): void {
+  server.addSchema(DecisionSchema);
+  server.post(
+    "/v1/check",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags,
+        summary: "May this member use this benefit now? allowed + reasons",
+        body: CheckBody,
+        response: { 200: Type.Ref("Decision"), ...errors(400, 404) },
+      },
+    },
+    async (request) => app.decisions.check(request.body, preferredLocale(request.headers["accept-language"])),
+  );
+  server.post(
+    "/v1/check/batch",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags,
+        summary: "Up to 1000 checks in one request",
+        body: BatchBody,
+        response: { 200: Type.Object({ results: Type.Array(Type.Ref("Decision")) }), ...errors(400, 404) },
+      },
+    },
+    async (request) => ({
+      results: await app.decisions.batch(
+        request.body.checks,
+        preferredLocale(request.headers["accept-language"]),
+      ),
+    }),
+  );
+  server.get(
+    "/v1/members/:memberId/entitlements",
+    {
+      config: { roles: ["service", "support"] },
+      schema: {
+        tags,
+        summary: "Every benefit with its state; ETag = entitlements version",
+        params: MemberParams,
+      },
+    },
+    async (request, reply) => {
+      const snapshot = await app.decisions.entitlements(
+        request.params.memberId,
+        preferredLocale(request.headers["accept-language"]),
+      );
+      return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
+    },
+  );
+  server.get(
+    "/v1/me/entitlements",
+    { config: { roles: ["member"] }, schema: { tags: ["me"], summary: "My benefits and their states" } },
+    async (request, reply) => {
+      const snapshot = await app.decisions.entitlements(
+        memberOf(request.principal),
+        preferredLocale(request.headers["accept-language"]),
+      );
+      return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
+    },
+  );
+  server.post(
+    "/v1/me/check",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "May I use this benefit?",
+        body: MeCheckBody,
+        response: { 200: Type.Ref("Decision") },
+      },
+    },
+    async (request) =>
+      app.decisions.check(
+        { ...request.body, memberId: memberOf(request.principal) },
+        preferredLocale(request.headers["accept-language"]),
+      ),
+  );
+}
+
+function sendWithEtag(
+  ifNoneMatch: string | undefined,
+  snapshot: { entitlementsVersion: number },
+  reply: import("fastify").FastifyReply,
+) {
+  const etag = `"${snapshot.entitlementsVersion}"`;
+  reply.header("etag", etag).header("cache-control", "private, no-cache");
+  const matches = ifNoneMatch
+    ?.split(",")
+    .some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*");
+  if (matches) return reply.status(304).send();
+  return reply.send(snapshot);
+}

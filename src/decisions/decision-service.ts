@@ -1,0 +1,119 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import type { Clock } from "../clock.js";
+import { decide } from "../engine/decide.js";
+import type {
+  ClientContext,
+  Decision,
+  DecisionContext,
+  MemberSnapshot,
+  ProductContext,
+} from "../engine/engine-types.js";
+import { buildEntitlements } from "../engine/entitlements.js";
+import { AppError } from "../errors.js";
+import type { SnapshotCache } from "./snapshot-cache.js";
+
+/** The decision context as callers send it; `at` is an ISO time. */
+export interface ContextInput {
+  at?: string;
+  channel?: string;
+  product?: ProductContext;
+  client?: ClientContext;
+  usage?: number;
+}
+
+export interface CheckInput {
+  memberId: string;
+  benefit: string;
+  context?: ContextInput;
+}
+
+/** Messages default to Chinese, the language of the platforms Perkwise is built for. */
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+
+/** Decisions and entitlement snapshots, read from the in-memory snapshot cache. */
+export class DecisionService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly cache: SnapshotCache,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(input: CheckInput, requestLocale: Locale | null, path = ""): Promise<Decision> {
+    const catalog = this.catalog.require();
+    this.requireBenefit(catalog, input.benefit, `${path}/benefit`);
+    const snapshot = this.cache.peek(input.memberId) ?? (await this.cache.get(input.memberId));
+    return decide(
+      snapshot,
+      catalog,
+      input.benefit,
+      this.context(snapshot, input.context, requestLocale, path),
+    );
+  }
+
+  /** Many checks at once; members not in the cache are loaded once each, in parallel. */
+  async batch(checks: CheckInput[], requestLocale: Locale | null): Promise<Decision[]> {
+    const catalog = this.catalog.require();
+    for (const [i, c] of checks.entries()) this.requireBenefit(catalog, c.benefit, `/checks/${i}/benefit`);
+    const snapshots = new Map<string, MemberSnapshot>();
+    const missing: string[] = [];
+    for (const { memberId } of checks) {
+      if (snapshots.has(memberId)) continue;
+      const hit = this.cache.peek(memberId);
+      if (hit) snapshots.set(memberId, hit);
+      else if (!missing.includes(memberId)) missing.push(memberId);
+    }
+    const loaded = await Promise.all(missing.map((id) => this.cache.get(id)));
+    for (const [i, id] of missing.entries()) snapshots.set(id, loaded[i]);
+    return checks.map((c, i) => {
+      const snapshot = snapshots.get(c.memberId)!;
+      return decide(
+        snapshot,
+        catalog,
+        c.benefit,
+        this.context(snapshot, c.context, requestLocale, `/checks/${i}`),
+      );
+    });
+  }
+
+  /** Every benefit of the catalog with its state for the member; requires a registered member. */
+  async entitlements(memberId: string, requestLocale: Locale | null) {
+    const catalog = this.catalog.require();
+    const snapshot = await this.cache.get(memberId);
+    if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    return buildEntitlements(snapshot, catalog, this.context(snapshot, undefined, requestLocale, ""));
+  }
+
+  private requireBenefit(catalog: CompiledCatalog, code: string, path: string) {
+    if (!catalog.benefits.has(code)) {
+      throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${code} is not in the catalog.`, [
+        { path, message: "unknown benefit" },
+      ]);
+    }
+  }
+
+  private context(
+    snapshot: MemberSnapshot,
+    input: ContextInput | undefined,
+    requestLocale: Locale | null,
+    path: string,
+  ): DecisionContext {
+    let at = this.clock.now();
+    if (input?.at !== undefined) {
+      at = Date.parse(input.at);
+      if (Number.isNaN(at)) {
+        throw new AppError("VALIDATION_FAILED", "context.at is not a date-time.", [
+          { path: `${path}/context/at`, message: "must be an ISO-8601 date-time" },
+        ]);
+      }
+    }
+    return {
+      at,
+      locale: snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE,
+      channel: input?.channel,
+      product: input?.product,
+      client: input?.client,
+      usage: input?.usage,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import { sql } from "kysely";
+import type { Locale } from "../catalog/catalog-types.js";
+import { LOCALES } from "../catalog/catalog-types.js";
+import type { Executor } from "../db/transaction.js";
+import type { GrantView, MemberSnapshot, MembershipView, PendingOrderView } from "../engine/engine-types.js";
+import { DEFAULT_TIME_ZONE } from "../time/durations.js";
+
+/** Loads the engine's view of one member in a single round trip. */
+export interface SnapshotStore {
+  load(memberId: string): Promise<MemberSnapshot>;
+}
+
+type JsonRow = Record<string, unknown>;
+
+const time = (v: unknown): number => Date.parse(String(v));
+const timeOrNull = (v: unknown): number | null => (v == null ? null : Date.parse(String(v)));
+
+function toMembership(r: JsonRow): MembershipView {
+  return {
+    id: r.id as string,
+    tier: r.tier_code as string,
+    startsAt: time(r.starts_at),
+    expiresAt: time(r.expires_at),
+    status: r.status as MembershipView["status"],
+    sourceOrderId: r.source_order_id as string,
+    revokedAt: timeOrNull(r.revoked_at),
+  };
+}
+
+function toGrant(r: JsonRow): GrantView {
+  return {
+    id: r.id as string,
+    benefit: r.benefit_code as string,
+    tier: r.tier_code as string,
+    membershipId: r.membership_id as string,
+    status: r.status as GrantView["status"],
+    effectiveFrom: time(r.effective_from),
+    expiresAt: time(r.expires_at),
+    catalogVersion: r.catalog_version as number,
+    claimedAt: timeOrNull(r.claimed_at),
+    toggledOn: r.toggled_on as boolean,
+    quotaUsed: r.quota_used as number,
+  };
+}
+
+function toPendingOrder(r: JsonRow): PendingOrderView {
+  return {
+    orderId: r.id as string,
+    plan: r.plan_code as string,
+    tier: r.tier_code as string,
+    createdAt: time(r.created_at),
+  };
+}
+
+/** Builds the snapshot, indexing grants by benefit so a decision touches only its own. */
+export function buildSnapshot(
+  member: { id: string; locale: string | null; timezone: string; entitlementsVersion: number } | null,
+  memberId: string,
+  memberships: MembershipView[],
+  grants: GrantView[],
+  pendingOrders: PendingOrderView[],
+): MemberSnapshot {
+  const grantsByBenefit = new Map<string, GrantView[]>();
+  for (const grant of grants) {
+    const list = grantsByBenefit.get(grant.benefit);
+    if (list) list.push(grant);
+    else grantsByBenefit.set(grant.benefit, [grant]);
+  }
+  const locale = (LOCALES as readonly string[]).includes(member?.locale ?? "")
+    ? (member?.locale as Locale)
+    : null;
+  return {
+    memberId,
+    exists: member !== null,
+    locale,
+    timezone: member?.timezone ?? DEFAULT_TIME_ZONE,
+    entitlementsVersion: member?.entitlementsVersion ?? 0,
+    memberships,
+    grants,
+    grantsByBenefit,
+    pendingOrders,
+  };
+}
+
+export function createSnapshotStore(db: Executor): SnapshotStore {
+  return {
+    async load(memberId) {
+      // One statement: the member row with its memberships, active grants and pending orders as JSON.
+      const { rows } = await sql<{
+        id: string;
+        locale: string | null;
+        timezone: string;
+        entitlements_version: number;
+        memberships: JsonRow[];
+        grants: JsonRow[];
+        pending: JsonRow[];
+      }>`
+        select m.id, m.locale, m.timezone, m.entitlements_version,
+          coalesce((select json_agg(ms order by ms.starts_at) from memberships ms where ms.member_id = m.id), '[]') as memberships,
+          coalesce((select json_agg(g order by g.effective_from) from grants g
+                    where g.member_id = m.id and g.status = 'active'), '[]') as grants,
+          coalesce((select json_agg(o order by o.created_at) from orders o
+                    where o.member_id = m.id and o.status = 'pending_payment'), '[]') as pending
+        from members m where m.id = ${memberId}`.execute(db);
+      const row = rows[0];
+      if (!row) return buildSnapshot(null, memberId, [], [], []);
+      return buildSnapshot(
+        {
+          id: row.id,
+          locale: row.locale,
+          timezone: row.timezone,
+          entitlementsVersion: row.entitlements_version,
+        },
+        memberId,
+        row.memberships.map(toMembership),
+        row.grants.map(toGrant),
+        row.pending.map(toPendingOrder),
+      );
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/** The catalog `npm start` seeds: two tiers and benefits that together exercise every rule. */
+import type { CatalogDocument } from "../catalog/catalog-types.js";
+
+const VIP_BENEFITS = ["ad_free", "hd_download_boost", "member_discount", "vip_zone", "monthly_gift"];
+
+export const DEMO_CATALOG: CatalogDocument = {
+  tiers: [
+    {
+      code: "vip",
+      name: { en: "VIP", "zh-CN": "VIP会员" },
+      rank: 1,
+      benefits: [...VIP_BENEFITS, "cloud_storage"],
+      plans: [
+        { code: "vip_month", period: "P1M", price: { amount: 1500, currency: "CNY" } },
+        { code: "vip_year", period: "P1Y", price: { amount: 15800, currency: "CNY" } },
+      ],
+    },
+    {
+      code: "svip",
+      name: { en: "SVIP", "zh-CN": "超级会员" },
+      rank: 2,
+      // A benefit has one quota for every tier that includes it, so svip's larger storage is a
+      // benefit of its own, cloud_storage_plus, in place of cloud_storage.
+      benefits: [...VIP_BENEFITS, "cloud_storage_plus", "svip_concierge"],
+      plans: [
+        { code: "svip_month", period: "P1M", price: { amount: 3000, currency: "CNY" } },
+        { code: "svip_year", period: "P1Y", price: { amount: 30800, currency: "CNY" } },
+      ],
+    },
+  ],
+  benefits: [
+    {
+      code: "ad_free",
+      kind: "feature",
+      name: { en: "No ads", "zh-CN": "免广告" },
+      description: { en: "Watch and browse without ads.", "zh-CN": "观看和浏览时不再显示广告。" },
+    },
+    {
+      code: "hd_download_boost",
+      kind: "feature",
+      name: { en: "HD download boost", "zh-CN": "高清下载加速" },
+      description: { en: "Faster HD downloads once switched on.", "zh-CN": "开启后高清下载更快。" },
+      rules: { activation: "toggle" },
+    },
+    {
+      code: "cloud_storage",
+      kind: "quota",
+      name: { en: "Cloud storage", "zh-CN": "云存储空间" },
+      description: { en: "2048 GB of cloud storage.", "zh-CN": "2048 GB 云存储空间。" },
+      quota: { limit: 2048, unit: "GB", period: null },
+    },
+    {
+      code: "cloud_storage_plus",
+      kind: "quota",
+      name: { en: "Cloud storage (SVIP)", "zh-CN": "云存储空间（超级会员）" },
+      description: { en: "8192 GB of cloud storage.", "zh-CN": "8192 GB 云存储空间。" },
+      quota: { limit: 8192, unit: "GB", period: null },
+    },
+    {
+      code: "member_discount",
+      kind: "discount",
+      name: { en: "Member price", "zh-CN": "会员价" },
+      description: {
+        en: "5% off books, except items on sale; starts the day after joining.",
+        "zh-CN": "图书95折（特价商品除外），开通次日生效。",
+      },
+      discount: { percentOff: 5 },
+      rules: {
+        effective: { delay: "next_day" },
+        scope: { categories: ["books"], excludeSaleItems: true },
+      },
+    },
+    {
+      code: "vip_zone",
+      kind: "access",
+      name: { en: "VIP zone", "zh-CN": "会员专区" },
+      description: {
+        en: "Entry to the VIP lounge (app 5.2.0 or later).",
+        "zh-CN": "进入会员专区（需 5.2.0 及以上版本）。",
+      },
+      resources: ["zone:vip-lounge"],
+      rules: { minClientVersion: "5.2.0" },
+    },
+    {
+      code: "monthly_gift",
+      kind: "feature",
+      name: { en: "Monthly member gift", "zh-CN": "每月会员礼包" },
+      description: {
+        en: "Claim your gift once every membership period.",
+        "zh-CN": "每个会员周期可领取一次礼包。",
+      },
+      rules: { activation: "claim" },
+    },
+    {
+      code: "svip_concierge",
+      kind: "feature",
+      name: { en: "SVIP concierge", "zh-CN": "超级会员专属客服" },
+      description: { en: "A dedicated support line.", "zh-CN": "专属客服通道。" },
+    },
+  ],
+};

@@ -1,0 +1,210 @@
+/**
+ * The decision: may this member use this benefit in this context, and if not, exactly why.
+ * Pure and allocation-lean: it runs a million times a second on one core.
+ */
+import type { CompiledBenefit, CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import { findCoveringGrant, membershipById } from "./covering-grant.js";
+import {
+  type Decision,
+  type DecisionContext,
+  type DecisionGrant,
+  type GrantView,
+  type MemberSnapshot,
+  REASON_CODES,
+  type Reason,
+} from "./engine-types.js";
+import { membershipFailures } from "./membership-reasons.js";
+import { reasonMessage } from "./messages.js";
+import { RULES } from "./rules/rule-registry.js";
+import type { GrantRuleInput, MemberRule, RuleFailure, RuleInput } from "./rules/rule-types.js";
+import { isoTime } from "./time-format.js";
+
+/** Rules that still apply when no grant covers the benefit (advisories such as a stale client cache). */
+const NO_GRANT_RULES: readonly MemberRule[] = RULES.filter((rule): rule is MemberRule => !rule.needsGrant);
+
+const NO_DETAILS: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_ACTION = Object.freeze({ actor: "member", action: "none" } as const);
+
+const grantedReasons = new WeakMap<CompiledBenefit, Partial<Record<Locale, Reason>>>();
+
+/** The frozen GRANTED reason of a benefit in a locale, built once. */
+function grantedReason(benefit: CompiledBenefit, locale: Locale): Reason {
+  let byLocale = grantedReasons.get(benefit);
+  if (byLocale === undefined) {
+    byLocale = {};
+    grantedReasons.set(benefit, byLocale);
+  }
+  let reason = byLocale[locale];
+  if (reason === undefined) {
+    reason = Object.freeze({
+      code: "GRANTED",
+      cause: null,
+      message: reasonMessage("GRANTED", NO_DETAILS, locale, benefit, "UTC", null),
+      details: NO_DETAILS,
+      remedy: NO_ACTION,
+    });
+    byLocale[locale] = reason;
+  }
+  return reason;
+}
+
+interface GrantMemo {
+  tier: string;
+  effectiveFrom: number;
+  expiresAt: number;
+  catalogVersion: number;
+  value: DecisionGrant;
+}
+
+const grantMemos = new WeakMap<GrantView, GrantMemo>();
+
+/** The decision's `grant`, frozen and memoized per grant (re-derived if the grant's times changed). */
+function decisionGrant(grant: GrantView): DecisionGrant {
+  const memo = grantMemos.get(grant);
+  if (
+    memo !== undefined &&
+    memo.effectiveFrom === grant.effectiveFrom &&
+    memo.expiresAt === grant.expiresAt &&
+    memo.tier === grant.tier &&
+    memo.catalogVersion === grant.catalogVersion
+  ) {
+    return memo.value;
+  }
+  const value = Object.freeze({
+    tier: grant.tier,
+    effectiveFrom: isoTime(grant.effectiveFrom),
+    expiresAt: isoTime(grant.expiresAt),
+    catalogVersion: grant.catalogVersion,
+  });
+  grantMemos.set(grant, {
+    tier: grant.tier,
+    effectiveFrom: grant.effectiveFrom,
+    expiresAt: grant.expiresAt,
+    catalogVersion: grant.catalogVersion,
+    value,
+  });
+  return value;
+}
+
+function toReason(
+  failure: RuleFailure,
+  snapshot: MemberSnapshot,
+  catalog: CompiledCatalog,
+  benefit: CompiledBenefit,
+  locale: Locale,
+): Reason {
+  return {
+    code: failure.code,
+    cause: REASON_CODES[failure.code],
+    message: reasonMessage(failure.code, failure.details, locale, benefit, snapshot.timezone, catalog),
+    details: failure.details,
+    remedy: failure.remedy,
+  };
+}
+
+interface GrantSink {
+  grant: GrantView | null;
+}
+
+function denyWithoutGrant(
+  snapshot: MemberSnapshot,
+  catalog: CompiledCatalog,
+  benefit: CompiledBenefit,
+  ctx: DecisionContext,
+  sink: GrantSink | null,
+): Decision {
+  const locale = ctx.locale;
+  const findings = membershipFailures(snapshot, catalog, benefit, ctx.at);
+  const reasons: Reason[] = [];
+  for (const failure of findings.failures)
+    reasons.push(toReason(failure, snapshot, catalog, benefit, locale));
+  const input: RuleInput = { snapshot, catalog, benefit, grant: null, membership: null, ctx };
+  for (let i = 0; i < NO_GRANT_RULES.length; i++) {
+    const failure = NO_GRANT_RULES[i].check(input);
+    if (failure !== null) reasons.push(toReason(failure, snapshot, catalog, benefit, locale));
+  }
+  if (sink !== null) sink.grant = findings.grant;
+  return {
+    memberId: snapshot.memberId,
+    benefit: benefit.code,
+    allowed: false,
+    reasons,
+    grant: findings.grant === null ? null : decisionGrant(findings.grant),
+    entitlementsVersion: snapshot.entitlementsVersion,
+  };
+}
+
+function evaluate(
+  snapshot: MemberSnapshot,
+  catalog: CompiledCatalog,
+  benefit: CompiledBenefit,
+  ctx: DecisionContext,
+  sink: GrantSink | null,
+): Decision {
+  const grants = snapshot.exists ? snapshot.grantsByBenefit.get(benefit.code) : undefined;
+  const grant = grants === undefined ? null : findCoveringGrant(snapshot, catalog, grants, ctx.at);
+  if (grant === null) return denyWithoutGrant(snapshot, catalog, benefit, ctx, sink);
+  if (sink !== null) sink.grant = grant;
+
+  const input: GrantRuleInput = {
+    snapshot,
+    catalog,
+    benefit,
+    grant,
+    membership: membershipById(snapshot, grant.membershipId)!,
+    ctx,
+  };
+  const locale = ctx.locale;
+  let blocking: Reason[] | null = null;
+  let advisory: Reason[] | null = null;
+  for (let i = 0; i < RULES.length; i++) {
+    const rule = RULES[i];
+    const failure = rule.check(input);
+    if (failure === null) continue;
+    const reason = toReason(failure, snapshot, catalog, benefit, locale);
+    if (rule.blocking) (blocking ??= []).push(reason);
+    else (advisory ??= []).push(reason);
+  }
+
+  let reasons: Reason[];
+  if (blocking === null) {
+    reasons = [grantedReason(benefit, locale)];
+    if (advisory !== null) for (const reason of advisory) reasons.push(reason);
+  } else {
+    reasons = blocking;
+    if (advisory !== null) for (const reason of advisory) reasons.push(reason);
+  }
+  return {
+    memberId: snapshot.memberId,
+    benefit: benefit.code,
+    allowed: blocking === null,
+    reasons,
+    grant: decisionGrant(grant),
+    entitlementsVersion: snapshot.entitlementsVersion,
+  };
+}
+
+/**
+ * Decides whether the member may use `benefitCode` at `ctx.at`. The caller guarantees the benefit is in
+ * the catalog. Allowed decisions carry `[GRANTED, ...advisories]`; denials every blocking reason found.
+ */
+export function decide(
+  snapshot: MemberSnapshot,
+  catalog: CompiledCatalog,
+  benefitCode: string,
+  ctx: DecisionContext,
+): Decision {
+  return evaluate(snapshot, catalog, catalog.benefits.get(benefitCode)!, ctx, null);
+}
+
+/** The decision plus the grant it considered (for entitlements and diagnosis), null when none. */
+export function decideWithGrant(
+  snapshot: MemberSnapshot,
+  catalog: CompiledCatalog,
+  benefitCode: string,
+  ctx: DecisionContext,
+): { decision: Decision; grant: GrantView | null } {
+  const sink: GrantSink = { grant: null };
+  const decision = evaluate(snapshot, catalog, catalog.benefits.get(benefitCode)!, ctx, sink);
+  return { decision, grant: sink.grant };
+}

@@ -1,0 +1,156 @@
+/** Plain-data inputs and outputs of the pure decision engine. Times are epoch milliseconds. */
+import type { Locale } from "../catalog/catalog-types.js";
+
+export type MembershipStatus = "active" | "revoked";
+
+export interface MembershipView {
+  id: string;
+  tier: string;
+  startsAt: number;
+  expiresAt: number;
+  /** Stored status; an `active` membership whose expiresAt has passed is expired. */
+  status: MembershipStatus;
+  sourceOrderId: string;
+  /** When it was revoked (refund or chargeback), else null. */
+  revokedAt: number | null;
+}
+
+export type GrantStatus = "active" | "ended";
+
+export interface GrantView {
+  id: string;
+  benefit: string;
+  tier: string;
+  membershipId: string;
+  status: GrantStatus;
+  effectiveFrom: number;
+  expiresAt: number;
+  catalogVersion: number;
+  claimedAt: number | null;
+  toggledOn: boolean;
+  quotaUsed: number;
+}
+
+export interface PendingOrderView {
+  orderId: string;
+  plan: string;
+  tier: string;
+  createdAt: number;
+}
+
+/** Everything the engine needs to know about one member, loaded with one indexed read and cached. */
+export interface MemberSnapshot {
+  memberId: string;
+  /** false for a member the platform never registered: every decision is NO_MEMBERSHIP. */
+  exists: boolean;
+  locale: Locale | null;
+  timezone: string;
+  entitlementsVersion: number;
+  memberships: readonly MembershipView[];
+  grants: readonly GrantView[];
+  /** Grants indexed by benefit code, so a decision touches only its own benefit. */
+  grantsByBenefit: ReadonlyMap<string, readonly GrantView[]>;
+  pendingOrders: readonly PendingOrderView[];
+}
+
+export interface ProductContext {
+  id?: string;
+  category?: string;
+  onSale?: boolean;
+  tags?: string[];
+}
+
+export interface ClientContext {
+  platform?: string;
+  version?: string;
+  entitlementsVersion?: number;
+}
+
+export interface DecisionContext {
+  /** The instant the decision is for (epoch ms). */
+  at: number;
+  locale: Locale;
+  channel?: string;
+  product?: ProductContext;
+  client?: ClientContext;
+  usage?: number;
+}
+
+export const REASON_CAUSES = [
+  "membership_status",
+  "sync_delay",
+  "rule_condition",
+  "account_risk",
+  "rule_change",
+  "client_stale",
+  "system_fault",
+] as const;
+export type ReasonCause = (typeof REASON_CAUSES)[number];
+
+/** The closed list of reason codes and the cause each belongs to (DESIGN.md). */
+export const REASON_CODES = {
+  GRANTED: null,
+  NO_MEMBERSHIP: "membership_status",
+  MEMBERSHIP_EXPIRED: "membership_status",
+  MEMBERSHIP_REVOKED: "membership_status",
+  TIER_NOT_ELIGIBLE: "membership_status",
+  PAYMENT_PENDING: "sync_delay",
+  NOT_YET_EFFECTIVE: "rule_condition",
+  OUT_OF_SCOPE: "rule_condition",
+  CLAIM_REQUIRED: "rule_condition",
+  TOGGLE_OFF: "rule_condition",
+  QUOTA_EXHAUSTED: "rule_condition",
+  ACCOUNT_ON_HOLD: "account_risk",
+  RULE_CHANGED: "rule_change",
+  BENEFIT_WITHDRAWN: "rule_change",
+  CLIENT_OUTDATED: "client_stale",
+  CLIENT_CACHE_STALE: "client_stale",
+  STATE_INCONSISTENT: "system_fault",
+} as const satisfies Record<string, ReasonCause | null>;
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export const REMEDY_ACTIONS = [
+  "none",
+  "wait",
+  "pay",
+  "claim",
+  "toggle_on",
+  "refresh_client",
+  "update_client",
+  "verify_identity",
+  "upgrade_tier",
+  "contact_support",
+] as const;
+export type RemedyAction = (typeof REMEDY_ACTIONS)[number];
+export type RemedyActor = "member" | "platform" | "support";
+
+export interface Remedy {
+  actor: RemedyActor;
+  action: RemedyAction;
+  /** ISO time, with `wait`. */
+  until?: string;
+}
+
+export interface Reason {
+  code: ReasonCode;
+  cause: ReasonCause | null;
+  message: string;
+  details: Record<string, unknown>;
+  remedy: Remedy;
+}
+
+export interface DecisionGrant {
+  tier: string;
+  effectiveFrom: string;
+  expiresAt: string;
+  catalogVersion: number;
+}
+
+export interface Decision {
+  memberId: string;
+  benefit: string;
+  allowed: boolean;
+  reasons: Reason[];
+  grant: DecisionGrant | null;
+  entitlementsVersion: number;
+}

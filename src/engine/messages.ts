@@ -1,0 +1,172 @@
+/** The member-facing message of every reason code, in English and Simplified Chinese. */
+import type { CompiledBenefit, CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import type { ReasonCode } from "./engine-types.js";
+import {
+  channelList,
+  channelName,
+  fieldLabel,
+  holdReasonText,
+  localize,
+  type MessageEnv,
+  platformName,
+  text,
+  tierList,
+  tierName,
+  value,
+  when,
+} from "./message-format.js";
+
+export { localize, type MessageEnv } from "./message-format.js";
+
+type Details = Readonly<Record<string, unknown>>;
+type Template = (d: Details, env: MessageEnv) => string;
+
+function outOfScopeEn(d: Details, env: MessageEnv): string {
+  const b = env.benefit;
+  const exclude = d.rule === "exclude";
+  switch (d.dimension) {
+    case "sale_item":
+      return `${b} does not apply to items on sale.`;
+    case "category":
+      return exclude
+        ? `${b} does not apply to the ${text(d.actual)} category.`
+        : `${b} applies only to ${value(env, d.expected)}; this item is in ${text(d.actual)}.`;
+    case "product":
+      return `${b} does not apply to this product.`;
+    case "channel":
+      return exclude
+        ? `${b} cannot be used through ${channelName(env, d.actual)}.`
+        : `${b} can only be used through ${channelList(env, d.expected)}, not ${channelName(env, d.actual)}.`;
+    default:
+      return `${b} does not apply here.`;
+  }
+}
+
+function outOfScopeZh(d: Details, env: MessageEnv): string {
+  const b = env.benefit;
+  const exclude = d.rule === "exclude";
+  switch (d.dimension) {
+    case "sale_item":
+      return `${b}不适用于特价商品`;
+    case "category":
+      return exclude
+        ? `${b}不适用于「${text(d.actual)}」类商品`
+        : `${b}仅适用于「${value(env, d.expected)}」类商品，该商品属于「${text(d.actual)}」`;
+    case "product":
+      return `${b}不适用于该商品`;
+    case "channel":
+      return exclude
+        ? `${b}不能在${channelName(env, d.actual)}使用`
+        : `${b}仅限${channelList(env, d.expected)}使用，当前为${channelName(env, d.actual)}`;
+    default:
+      return `${b}不适用于当前场景`;
+  }
+}
+
+/** The templates; a test checks that every code of REASON_CODES has both locales. */
+export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Template>>>> = {
+  GRANTED: {
+    en: (_, env) => `${env.benefit} is active.`,
+    "zh-CN": (_, env) => `${env.benefit}已生效`,
+  },
+  NO_MEMBERSHIP: {
+    en: (d, env) =>
+      `${env.benefit} is a member benefit${d.tiers ? ` of ${tierList(env, d.tiers)}` : ""}. Become a member to use it.`,
+    "zh-CN": (d, env) =>
+      `${env.benefit}是${d.tiers ? tierList(env, d.tiers) : "会员"}专享权益，开通会员后即可使用`,
+  },
+  MEMBERSHIP_EXPIRED: {
+    en: (d, env) =>
+      `Your ${tierName(env, d.tier)} membership expired on ${when(env, d.expiredAt)}. Renew it to use ${env.benefit} again.`,
+    "zh-CN": (d, env) =>
+      `您的${tierName(env, d.tier)}已于${when(env, d.expiredAt)}到期，续费后即可继续使用${env.benefit}`,
+  },
+  MEMBERSHIP_REVOKED: {
+    en: (d, env) =>
+      `Your ${tierName(env, d.tier)} membership was cancelled on ${when(env, d.revokedAt)} after a refund (order ${text(d.orderId)}), so ${env.benefit} is no longer available.`,
+    "zh-CN": (d, env) =>
+      `您的${tierName(env, d.tier)}因退款（订单${text(d.orderId)}）已于${when(env, d.revokedAt)}取消，${env.benefit}已停用`,
+  },
+  TIER_NOT_ELIGIBLE: {
+    en: (d, env) =>
+      `${env.benefit} is not included in your ${tierName(env, d.tier)} membership. Upgrade to ${tierList(env, d.tiers)} to use it.`,
+    "zh-CN": (d, env) =>
+      `您当前的${tierName(env, d.tier)}不包含${env.benefit}，升级为${tierList(env, d.tiers)}即可使用`,
+  },
+  PAYMENT_PENDING: {
+    en: (d, env) =>
+      `We are still confirming the payment for your order ${text(d.orderId)} (placed ${when(env, d.since)}). ${env.benefit} turns on as soon as it is confirmed; you do not need to pay again.`,
+    "zh-CN": (d, env) =>
+      `您的订单${text(d.orderId)}（${when(env, d.since)}下单）正在确认支付，确认后${env.benefit}立即生效，无需重复支付`,
+  },
+  NOT_YET_EFFECTIVE: {
+    en: (d, env) => `${env.benefit} takes effect on ${when(env, d.effectiveFrom)}.`,
+    "zh-CN": (d, env) => `${env.benefit}将于${when(env, d.effectiveFrom)}生效`,
+  },
+  OUT_OF_SCOPE: { en: outOfScopeEn, "zh-CN": outOfScopeZh },
+  CLAIM_REQUIRED: {
+    en: (_, env) => `Claim ${env.benefit} first to start using it.`,
+    "zh-CN": (_, env) => `请先领取${env.benefit}，领取后即可使用`,
+  },
+  TOGGLE_OFF: {
+    en: (_, env) => `${env.benefit} is switched off. Turn it on to use it.`,
+    "zh-CN": (_, env) => `${env.benefit}尚未开启，打开开关后即可使用`,
+  },
+  QUOTA_EXHAUSTED: {
+    en: (d, env) =>
+      `You have used ${text(d.used)} of your ${text(d.limit)}${d.unit ? ` ${text(d.unit)}` : ""} of ${env.benefit}${d.resetAt ? `; it resets on ${when(env, d.resetAt)}` : ""}.`,
+    "zh-CN": (d, env) =>
+      `${env.benefit}额度已用完（已用${text(d.used)}/${text(d.limit)}${text(d.unit)}）${d.resetAt ? `，将于${when(env, d.resetAt)}重置` : ""}`,
+  },
+  ACCOUNT_ON_HOLD: {
+    en: (d, env) =>
+      `${env.benefit} is paused on your account because of ${holdReasonText(env, d.holdReason)}. Verify your identity to restore it.`,
+    "zh-CN": (d, env) =>
+      `因${holdReasonText(env, d.holdReason)}，为保障账户安全，${env.benefit}已暂停，完成身份验证后即可恢复`,
+  },
+  RULE_CHANGED: {
+    en: (d, env) =>
+      `The rules of ${env.benefit} changed on ${when(env, d.changedAt)} (catalog version ${text(d.version)}): ${fieldLabel(env, d.field)} was ${value(env, d.before)}, now ${value(env, d.after)}.`,
+    "zh-CN": (d, env) =>
+      `${env.benefit}的规则已于${when(env, d.changedAt)}调整（目录版本${text(d.version)}）：${fieldLabel(env, d.field)}由${value(env, d.before)}变为${value(env, d.after)}`,
+  },
+  BENEFIT_WITHDRAWN: {
+    en: (d, env) =>
+      `${env.benefit} is no longer part of ${d.tier ? `the ${tierName(env, d.tier)}` : "your"} membership since catalog version ${text(d.version)}${d.changedAt ? ` (${when(env, d.changedAt)})` : ""}.`,
+    "zh-CN": (d, env) =>
+      `自目录版本${text(d.version)}${d.changedAt ? `（${when(env, d.changedAt)}）` : ""}起，${d.tier ? tierName(env, d.tier) : "您的会员"}不再包含${env.benefit}`,
+  },
+  CLIENT_OUTDATED: {
+    en: (d, env) =>
+      `${env.benefit} needs app version ${text(d.minVersion)} or later${d.platform ? ` on ${platformName(env, d.platform)}` : ""}; yours is ${text(d.version)}. Please update the app.`,
+    "zh-CN": (d, env) =>
+      `${env.benefit}需要${d.platform ? platformName(env, d.platform) : ""}客户端${text(d.minVersion)}或更高版本，您当前为${text(d.version)}，请更新App`,
+  },
+  CLIENT_CACHE_STALE: {
+    en: () => "Your app is showing out-of-date membership information. Pull to refresh or reopen the app.",
+    "zh-CN": () => "您的App显示的会员信息不是最新的，请下拉刷新或重新打开App",
+  },
+  STATE_INCONSISTENT: {
+    en: (_, env) =>
+      `We found a problem in the records behind your ${env.benefit} and are fixing it. If it is not back soon, contact support.`,
+    "zh-CN": (_, env) => `系统发现您的${env.benefit}记录异常，正在修复；如未尽快恢复，请联系客服`,
+  },
+};
+
+/** The message of one reason for a member, in `locale`, with dates in the member's time zone. */
+export function reasonMessage(
+  code: ReasonCode,
+  details: Details,
+  locale: Locale,
+  benefit: CompiledBenefit,
+  timezone: string,
+  catalog: CompiledCatalog | null,
+): string {
+  const env: MessageEnv = {
+    locale,
+    benefit: localize(benefit.name, locale) || benefit.code,
+    timezone,
+    catalog,
+  };
+  return MESSAGES[code][locale](details, env);
+}

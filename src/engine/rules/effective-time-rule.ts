@@ -1,0 +1,20 @@
+/** `effective-time`: a grant is usable only from its effectiveFrom (e.g. `next_day`, `PT24H` delays). */
+import { isoTime } from "../time-format.js";
+import type { GrantRule } from "./rule-types.js";
+
+export const effectiveTimeRule: GrantRule = {
+  code: "effective-time",
+  blocking: true,
+  needsGrant: true,
+  reasons: ["NOT_YET_EFFECTIVE"],
+  step: "benefit_rules",
+  check({ grant, ctx }) {
+    if (grant.effectiveFrom <= ctx.at) return null;
+    const effectiveFrom = isoTime(grant.effectiveFrom);
+    return {
+      code: "NOT_YET_EFFECTIVE",
+      details: { effectiveFrom },
+      remedy: { actor: "member", action: "wait", until: effectiveFrom },
+    };
+  },
+};

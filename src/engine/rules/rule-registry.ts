@@ -1,0 +1,18 @@
+/**
+ * Every decision rule, in evaluation order: the order of a decision's reasons. Adding a rule means
+ * writing its file and listing it here; the engine (decide.ts) never changes.
+ */
+import { activationRule } from "./activation-rule.js";
+import { clientCacheRule } from "./client-cache-rule.js";
+import { effectiveTimeRule } from "./effective-time-rule.js";
+import { minClientVersionRule } from "./min-client-version-rule.js";
+import type { Rule } from "./rule-types.js";
+import { scopeRule } from "./scope-rule.js";
+
+export const RULES: readonly Rule[] = Object.freeze([
+  effectiveTimeRule,
+  activationRule,
+  scopeRule,
+  minClientVersionRule,
+  clientCacheRule,
+]);

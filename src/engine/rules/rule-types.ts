@@ -1,0 +1,75 @@
+/** The contract every decision rule implements. Rules are registered in rule-registry.ts. */
+import type { CompiledBenefit, CompiledCatalog } from "../../catalog/catalog-types.js";
+import type {
+  DecisionContext,
+  GrantView,
+  MemberSnapshot,
+  MembershipView,
+  ReasonCode,
+  Remedy,
+} from "../engine-types.js";
+
+/** The member self-check step a rule belongs to (the diagnosis report's `steps`). */
+export type DiagnosisStep =
+  | "membership_status"
+  | "benefit_rules"
+  | "scenario"
+  | "refresh_client"
+  | "update_client";
+
+/** What every rule may read. Plain data; a rule must not mutate it. */
+export interface RuleInput {
+  snapshot: MemberSnapshot;
+  catalog: CompiledCatalog;
+  benefit: CompiledBenefit;
+  /** The covering grant, or null when no grant covers the benefit (only rules with needsGrant: false). */
+  grant: GrantView | null;
+  /** The membership of `grant`, or null with it. */
+  membership: MembershipView | null;
+  ctx: DecisionContext;
+}
+
+/** The input of a rule that runs only against a covering grant. */
+export interface GrantRuleInput extends RuleInput {
+  grant: GrantView;
+  membership: MembershipView;
+}
+
+/** A failed rule: the engine adds `cause` (from REASON_CODES) and the localized `message`. */
+export interface RuleFailure {
+  code: ReasonCode;
+  details: Readonly<Record<string, unknown>>;
+  remedy: Remedy;
+}
+
+/** null means the rule passes. Return shared frozen failures where the details never vary. */
+export type RuleOutcome = RuleFailure | null;
+
+interface RuleBase {
+  /** Stable rule id, kebab-case, e.g. `effective-time`. */
+  code: string;
+  /** A blocking failure denies the decision; a non-blocking one is an advisory, also on allowed decisions. */
+  blocking: boolean;
+  /** Every reason code the rule can produce. */
+  reasons: readonly ReasonCode[];
+  step: DiagnosisStep;
+}
+
+/** Runs only when a grant covers the benefit. */
+export interface GrantRule extends RuleBase {
+  needsGrant: true;
+  check(input: GrantRuleInput): RuleOutcome;
+}
+
+/** Runs on every decision, also when no grant covers the benefit (then `grant` is null). */
+export interface MemberRule extends RuleBase {
+  needsGrant: false;
+  check(input: RuleInput): RuleOutcome;
+}
+
+export type Rule = GrantRule | MemberRule;
+
+/** A frozen failure for rules whose outcome never varies. */
+export function staticFailure(code: ReasonCode, remedy: Remedy): RuleFailure {
+  return Object.freeze({ code, details: Object.freeze({}), remedy: Object.freeze(remedy) });
+}

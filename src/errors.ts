@@ -1,0 +1,57 @@
+/**
+ * The closed list of error codes. Thrown errors carry one of these; the HTTP status is chosen
+ * only at the edge (src/http/error-handler.ts), from ERROR_STATUS.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_BODY: 400,
+  TIMESTAMP_OUT_OF_TOLERANCE: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_SIGNATURE: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  MEMBER_NOT_FOUND: 404,
+  PLAN_NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  BENEFIT_NOT_FOUND: 404,
+  CATALOG_NOT_FOUND: 404,
+  CATALOG_VERSION_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_ACCEPTABLE: 406,
+  CONFLICT: 409,
+  BENEFIT_NOT_GRANTED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  CATALOG_INVALID: 422,
+  AMOUNT_MISMATCH: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One problem with the input, located by a JSON-pointer-like path. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+/** An error with a code from the closed list; `details` lists every problem found at once. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** The documented error body: `{"error": {"code", "message", "details"}}`. */
+export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+  return { error: { code, message, details } };
+}

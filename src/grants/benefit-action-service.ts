@@ -1,0 +1,85 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { Clock } from "../clock.js";
+import { AppError } from "../errors.js";
+import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import type { GrantRecord } from "./grant-store.js";
+
+/** What members do to their own benefits: claim one that needs claiming, switch a toggle on or off. */
+export class BenefitActionService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+  ) {}
+
+  async claim(memberId: string, benefitCode: string) {
+    this.requireActivation(benefitCode, "claim");
+    return this.writes.run(async (scope) => {
+      const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
+      if (grant.claimedAt) {
+        return { benefit: benefitCode, claimedAt: grant.claimedAt.toISOString(), alreadyClaimed: true };
+      }
+      const at = new Date(this.clock.now());
+      await scope.stores.grants.setClaimed(grant.id, at);
+      const entitlementsVersion = await scope.entitlementsChanged(memberId, "benefit.claimed", {
+        benefit: benefitCode,
+        grantId: grant.id,
+      });
+      return {
+        benefit: benefitCode,
+        claimedAt: at.toISOString(),
+        alreadyClaimed: false,
+        entitlementsVersion,
+      };
+    });
+  }
+
+  async toggle(memberId: string, benefitCode: string, on: boolean) {
+    this.requireActivation(benefitCode, "toggle");
+    return this.writes.run(async (scope) => {
+      const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
+      if (grant.toggledOn === on) return { benefit: benefitCode, on, changed: false };
+      await scope.stores.grants.setToggle(grant.id, on);
+      const entitlementsVersion = await scope.entitlementsChanged(
+        memberId,
+        on ? "benefit.toggled_on" : "benefit.toggled_off",
+        {
+          benefit: benefitCode,
+          grantId: grant.id,
+        },
+      );
+      return { benefit: benefitCode, on, changed: true, entitlementsVersion };
+    });
+  }
+
+  private requireActivation(benefitCode: string, activation: "claim" | "toggle") {
+    const benefit = this.catalog.require().benefits.get(benefitCode);
+    if (!benefit) throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`);
+    if (benefit.activation !== activation) {
+      throw new AppError(
+        "CONFLICT",
+        `Benefit ${benefitCode} is activated "${benefit.activation}", so it cannot be ${activation === "claim" ? "claimed" : "toggled"}.`,
+      );
+    }
+  }
+
+  /** The member's grant of the benefit that covers now (membership not ended), locked. */
+  private async lockCoveringGrant(
+    scope: MemberWriteScope,
+    memberId: string,
+    benefitCode: string,
+  ): Promise<GrantRecord> {
+    const member = await scope.stores.members.lock(memberId);
+    if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    const now = this.clock.now();
+    const grants = await scope.stores.grants.lockActive(memberId, benefitCode);
+    const covering = grants.find((g) => g.expiresAt.getTime() > now);
+    if (!covering) {
+      throw new AppError(
+        "BENEFIT_NOT_GRANTED",
+        `Member ${memberId} holds no current grant of ${benefitCode}: check the decision for the reason.`,
+      );
+    }
+    return covering;
+  }
+}

@@ -1,0 +1,65 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { memberOf } from "../http/auth-hook.js";
+import { BenefitParams, errors, MemberBenefitParams } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+
+const ToggleBody = Type.Object({ on: Type.Boolean() }, { additionalProperties: false });
+const actionErrors = errors(400, 404, 409);
+
+/** Claim and toggle, for the member (`/v1/me`) and for the platform on a member's behalf. */
+export function registerBenefitRoutes(server: Server, app: App): void {
+  server.post(
+    "/v1/me/benefits/:benefit/claim",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "Claim a benefit that needs claiming",
+        params: BenefitParams,
+        response: actionErrors,
+      },
+    },
+    async (request) => app.benefits.claim(memberOf(request.principal), request.params.benefit),
+  );
+  server.put(
+    "/v1/me/benefits/:benefit/toggle",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "Switch a toggle benefit on or off",
+        params: BenefitParams,
+        body: ToggleBody,
+      },
+    },
+    async (request) =>
+      app.benefits.toggle(memberOf(request.principal), request.params.benefit, request.body.on),
+  );
+  server.post(
+    "/v1/members/:memberId/benefits/:benefit/claim",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags: ["members"],
+        summary: "Claim a benefit for a member",
+        params: MemberBenefitParams,
+        response: actionErrors,
+      },
+    },
+    async (request) => app.benefits.claim(request.params.memberId, request.params.benefit),
+  );
+  server.put(
+    "/v1/members/:memberId/benefits/:benefit/toggle",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags: ["members"],
+        summary: "Switch a member's toggle benefit",
+        params: MemberBenefitParams,
+        body: ToggleBody,
+      },
+    },
+    async (request) => app.benefits.toggle(request.params.memberId, request.params.benefit, request.body.on),
+  );
+}

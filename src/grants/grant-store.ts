@@ -1,0 +1,155 @@
+import type { Executor } from "../db/transaction.js";
+
+export interface GrantRecord {
+  id: string;
+  memberId: string;
+  membershipId: string;
+  benefit: string;
+  tier: string;
+  status: "active" | "ended";
+  effectiveFrom: Date;
+  expiresAt: Date;
+  catalogVersion: number;
+  claimedAt: Date | null;
+  toggledOn: boolean;
+  quotaUsed: number;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+export type NewGrant = Pick<
+  GrantRecord,
+  "id" | "memberId" | "membershipId" | "benefit" | "tier" | "effectiveFrom" | "expiresAt" | "catalogVersion"
+>;
+
+/** Grants: a benefit materialized for a member from a membership. */
+export interface GrantStore {
+  /** Inserts the grants a membership lacks (one per benefit); returns how many were new. */
+  insertMissing(grants: NewGrant[]): Promise<number>;
+  listForMember(memberId: string): Promise<GrantRecord[]>;
+  /** The member's active grants of a benefit, locked until the transaction ends. */
+  lockActive(memberId: string, benefit: string): Promise<GrantRecord[]>;
+  setMembershipExpiry(membershipId: string, expiresAt: Date): Promise<void>;
+  endForMembership(membershipId: string, at: Date, reason: string): Promise<number>;
+  setClaimed(id: string, at: Date): Promise<void>;
+  setToggle(id: string, on: boolean): Promise<void>;
+}
+
+type Row = {
+  id: string;
+  member_id: string;
+  membership_id: string;
+  benefit_code: string;
+  tier_code: string;
+  status: string;
+  effective_from: Date;
+  expires_at: Date;
+  catalog_version: number;
+  claimed_at: Date | null;
+  toggled_on: boolean;
+  quota_used: number;
+  ended_at: Date | null;
+  end_reason: string | null;
+};
+
+function toRecord(row: Row): GrantRecord {
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    membershipId: row.membership_id,
+    benefit: row.benefit_code,
+    tier: row.tier_code,
+    status: row.status as GrantRecord["status"],
+    effectiveFrom: row.effective_from,
+    expiresAt: row.expires_at,
+    catalogVersion: row.catalog_version,
+    claimedAt: row.claimed_at,
+    toggledOn: row.toggled_on,
+    quotaUsed: row.quota_used,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+  };
+}
+
+export function createGrantStore(db: Executor): GrantStore {
+  return {
+    async insertMissing(grants) {
+      if (grants.length === 0) return 0;
+      const now = new Date();
+      const inserted = await db
+        .insertInto("grants")
+        .values(
+          grants.map((g) => ({
+            id: g.id,
+            member_id: g.memberId,
+            membership_id: g.membershipId,
+            benefit_code: g.benefit,
+            tier_code: g.tier,
+            status: "active",
+            effective_from: g.effectiveFrom,
+            expires_at: g.expiresAt,
+            catalog_version: g.catalogVersion,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(["membership_id", "benefit_code"]).doNothing())
+        .returning("id")
+        .execute();
+      return inserted.length;
+    },
+    async listForMember(memberId) {
+      const rows = await db
+        .selectFrom("grants")
+        .selectAll()
+        .where("member_id", "=", memberId)
+        .orderBy("created_at")
+        .orderBy("benefit_code")
+        .execute();
+      return rows.map(toRecord);
+    },
+    async lockActive(memberId, benefit) {
+      const rows = await db
+        .selectFrom("grants")
+        .selectAll()
+        .where("member_id", "=", memberId)
+        .where("benefit_code", "=", benefit)
+        .where("status", "=", "active")
+        .orderBy("effective_from")
+        .forUpdate()
+        .execute();
+      return rows.map(toRecord);
+    },
+    async setMembershipExpiry(membershipId, expiresAt) {
+      await db
+        .updateTable("grants")
+        .set({ expires_at: expiresAt, updated_at: new Date() })
+        .where("membership_id", "=", membershipId)
+        .where("status", "=", "active")
+        .execute();
+    },
+    async endForMembership(membershipId, at, reason) {
+      const rows = await db
+        .updateTable("grants")
+        .set({ status: "ended", ended_at: at, end_reason: reason, updated_at: new Date() })
+        .where("membership_id", "=", membershipId)
+        .where("status", "=", "active")
+        .returning("id")
+        .execute();
+      return rows.length;
+    },
+    async setClaimed(id, at) {
+      await db
+        .updateTable("grants")
+        .set({ claimed_at: at, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
+    },
+    async setToggle(id, on) {
+      await db
+        .updateTable("grants")
+        .set({ toggled_on: on, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { AuthService } from "../auth/auth-service.js";
+import { isAllowed } from "../auth/auth-service.js";
+import { AppError } from "../errors.js";
+import type { Server } from "./server.js";
+
+/** Authenticates every route that declares `config.roles`, before its body is even parsed. */
+export function registerAuthHook(server: Server, auth: AuthService): void {
+  server.addHook("onRequest", async (request) => {
+    const roles = request.routeOptions.config.roles;
+    if (!roles) return;
+    const principal = await auth.authenticate(request.headers.authorization);
+    if (!isAllowed(principal, roles)) {
+      throw new AppError(
+        "FORBIDDEN",
+        principal.kind === "member"
+          ? "A member token is valid only for /v1/me/* routes."
+          : `This route needs one of the roles: ${roles.join(", ")}.`,
+      );
+    }
+    request.principal = principal;
+  });
+}
+
+/** The member of a `/v1/me/*` request. */
+export function memberOf(principal: import("../auth/auth-service.js").Principal | null): string {
+  if (principal?.kind !== "member") throw new AppError("FORBIDDEN", "This route needs a member token.");
+  return principal.memberId;
+}

@@ -1,0 +1,107 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import YAML from "yaml";
+import type { App } from "../app.js";
+import { registerApiKeyRoutes } from "../auth/auth-routes.js";
+import type { Principal } from "../auth/auth-service.js";
+import { registerCatalogRoutes } from "../catalog/catalog-routes.js";
+import { registerDecisionRoutes } from "../decisions/decision-routes.js";
+import { AppError, errorBody } from "../errors.js";
+import { registerBenefitRoutes } from "../grants/benefit-routes.js";
+import { registerMemberRoutes } from "../members/member-routes.js";
+import { registerOrderRoutes } from "../orders/order-routes.js";
+import { registerPaymentRoutes } from "../payments/payment-routes.js";
+import { registerAuthHook } from "./auth-hook.js";
+import { handleError } from "./error-handler.js";
+import { ErrorResponse } from "./schemas.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route; absent = public. */
+    roles?: readonly ("admin" | "service" | "support" | "member")[];
+  }
+}
+
+export type Server = FastifyInstance<
+  import("node:http").Server,
+  import("node:http").IncomingMessage,
+  import("node:http").ServerResponse,
+  import("fastify").FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface ServerOptions {
+  logLevel?: string;
+  /** Maximum request body in bytes. */
+  bodyLimit?: number;
+}
+
+const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
+
+/** The HTTP edge: schemas, auth, error shape, OpenAPI; the work is done by the app's services. */
+export async function buildServer(app: App, options: ServerOptions = {}): Promise<Server> {
+  const server = Fastify({
+    logger: { level: options.logLevel ?? "info" },
+    // Request lines are logged by our onResponse hook at debug level: info-level logging of every
+    // check would cost more than the check.
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  server.decorateRequest("principal", null);
+  server.setErrorHandler(handleError);
+  server.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}.`)),
+  );
+  server.addContentTypeParser(YAML_TYPES, { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, YAML.parse(body as string, { maxAliasCount: 50 }));
+    } catch (error) {
+      done(
+        new AppError("MALFORMED_BODY", `The YAML body does not parse: ${(error as Error).message}`),
+        undefined,
+      );
+    }
+  });
+  server.addHook("onResponse", async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, "request");
+  });
+  server.addSchema(ErrorResponse);
+
+  await server.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Perkwise",
+        version: "1",
+        description:
+          "Membership tiers and member benefits: decisions with reasons. Errors: `{error: {code, message, details}}`.",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await server.register(swaggerUi, { routePrefix: "/docs" });
+
+  registerAuthHook(server, app.auth);
+  server.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  server.get("/openapi.json", { schema: { hide: true } }, async () => server.swagger());
+  registerApiKeyRoutes(server, app);
+  registerCatalogRoutes(server, app);
+  registerMemberRoutes(server, app);
+  registerOrderRoutes(server, app);
+  await server.register(async (scoped) => registerPaymentRoutes(scoped as Server, app));
+  registerDecisionRoutes(server, app);
+  registerBenefitRoutes(server, app);
+  return server;
+}

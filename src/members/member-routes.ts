@@ -1,0 +1,64 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { LOCALES } from "../catalog/catalog-types.js";
+import { errors, MemberParams } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+
+const MemberBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    locale: Type.Optional(Type.Union([...LOCALES.map((l) => Type.Literal(l)), Type.Null()])),
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone" })),
+  },
+  { additionalProperties: false },
+);
+const TokenBody = Type.Object(
+  { ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 90 * 24 * 3600 })) },
+  { additionalProperties: false },
+);
+const tags = ["members"];
+
+/** Registering members, reading them, and issuing member tokens. */
+export function registerMemberRoutes(server: Server, app: App): void {
+  server.put(
+    "/v1/members/:memberId",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags,
+        summary: "Create or update a member",
+        params: MemberParams,
+        body: MemberBody,
+        response: errors(400),
+      },
+    },
+    async (request, reply) => {
+      const { member, created } = await app.members.upsert({ id: request.params.memberId, ...request.body });
+      return reply.status(created ? 201 : 200).send(member);
+    },
+  );
+  server.get(
+    "/v1/members/:memberId",
+    {
+      config: { roles: ["service", "support"] },
+      schema: { tags, summary: "A member with memberships, grants, orders and holds", params: MemberParams },
+    },
+    async (request) => app.members.detail(request.params.memberId),
+  );
+  server.post(
+    "/v1/members/:memberId/token",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags,
+        summary: "A member token, valid only for /v1/me/*",
+        params: MemberParams,
+        body: Type.Optional(TokenBody),
+      },
+    },
+    async (request) => {
+      await app.members.requireMember(request.params.memberId);
+      return app.auth.memberToken(request.params.memberId, request.body?.ttlSeconds);
+    },
+  );
+}

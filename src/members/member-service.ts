@@ -1,0 +1,53 @@
+import type { Clock } from "../clock.js";
+import type { DataAccess } from "../db/stores.js";
+import { AppError } from "../errors.js";
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from "../time/durations.js";
+import type { MemberUpsert } from "./member-store.js";
+import { grantView, membershipView, memberView, orderView } from "./member-views.js";
+import type { MemberWrites } from "./member-writes.js";
+
+/** Registering members and reading everything about one. */
+export class MemberService {
+  constructor(
+    private readonly data: DataAccess,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+  ) {}
+
+  async upsert(input: MemberUpsert) {
+    if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) {
+      throw new AppError("VALIDATION_FAILED", "Unknown time zone.", [
+        { path: "/timezone", message: `"${input.timezone}" is not an IANA time zone` },
+      ]);
+    }
+    const { member, created } = await this.writes.run(async (scope) => {
+      scope.touch(input.id);
+      return scope.stores.members.upsert(input, DEFAULT_TIME_ZONE);
+    });
+    return { member: memberView(member), created };
+  }
+
+  async requireMember(memberId: string) {
+    const member = await this.data.members.get(memberId);
+    if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    return member;
+  }
+
+  /** The member with memberships, grants and orders. */
+  async detail(memberId: string) {
+    const member = await this.requireMember(memberId);
+    const [memberships, grants, orders] = await Promise.all([
+      this.data.memberships.listForMember(memberId),
+      this.data.grants.listForMember(memberId),
+      this.data.orders.listForMember(memberId),
+    ]);
+    const now = this.clock.now();
+    return {
+      ...memberView(member),
+      memberships: memberships.map((m) => membershipView(m, now)),
+      grants: grants.map(grantView),
+      orders: orders.map(orderView),
+      holds: [],
+    };
+  }
+}

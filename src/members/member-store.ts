@@ -1,0 +1,111 @@
+import { sql } from "kysely";
+import type { Executor } from "../db/transaction.js";
+
+export interface MemberRecord {
+  id: string;
+  displayName: string | null;
+  locale: string | null;
+  timezone: string;
+  entitlementsVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface MemberUpsert {
+  id: string;
+  displayName?: string | null;
+  locale?: string | null;
+  timezone?: string;
+}
+
+/** Members and their entitlements version. */
+export interface MemberStore {
+  /** Creates the member or updates the given fields; returns the row and whether it was created. */
+  upsert(input: MemberUpsert, defaultTimezone: string): Promise<{ member: MemberRecord; created: boolean }>;
+  get(id: string): Promise<MemberRecord | null>;
+  /** Locks the member row until the transaction ends: every write to one member is serialized on it. */
+  lock(id: string): Promise<MemberRecord | null>;
+  /** Adds one to the entitlements version and returns the new value. */
+  bumpEntitlementsVersion(id: string): Promise<number>;
+  /** Adds one to every member's entitlements version (a catalog change may alter anyone's decisions). */
+  bumpAllEntitlementsVersions(): Promise<void>;
+}
+
+type MemberRow = {
+  id: string;
+  display_name: string | null;
+  locale: string | null;
+  timezone: string;
+  entitlements_version: number;
+  created_at: Date;
+  updated_at: Date;
+};
+
+function toRecord(row: MemberRow): MemberRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    locale: row.locale,
+    timezone: row.timezone,
+    entitlementsVersion: row.entitlements_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function createMemberStore(db: Executor): MemberStore {
+  return {
+    async upsert(input, defaultTimezone) {
+      const now = new Date();
+      const row = await db
+        .insertInto("members")
+        .values({
+          id: input.id,
+          display_name: input.displayName ?? null,
+          locale: input.locale ?? null,
+          timezone: input.timezone ?? defaultTimezone,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.column("id").doUpdateSet((eb) => ({
+            display_name:
+              input.displayName === undefined ? eb.ref("members.display_name") : input.displayName,
+            locale: input.locale === undefined ? eb.ref("members.locale") : input.locale,
+            timezone: input.timezone === undefined ? eb.ref("members.timezone") : input.timezone,
+            // A new locale or time zone changes messages and effective times, so decisions may change.
+            entitlements_version: sql<number>`members.entitlements_version + 1`,
+            updated_at: now,
+          })),
+        )
+        .returningAll()
+        .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
+        .executeTakeFirstOrThrow();
+      return { member: toRecord(row), created: row.inserted };
+    },
+    async get(id) {
+      const row = await db.selectFrom("members").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async lock(id) {
+      const row = await db
+        .selectFrom("members")
+        .selectAll()
+        .where("id", "=", id)
+        .forUpdate()
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async bumpEntitlementsVersion(id) {
+      const row = await db
+        .updateTable("members")
+        .set({ entitlements_version: sql`entitlements_version + 1`, updated_at: new Date() })
+        .where("id", "=", id)
+        .returning("entitlements_version")
+        .executeTakeFirstOrThrow();
+      return row.entitlements_version;
+    },
+    async bumpAllEntitlementsVersions() {
+      await db.updateTable("members").set({ entitlements_version: sql`entitlements_version + 1` }).execute();
+    },
+  };
+}

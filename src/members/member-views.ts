@@ -1,0 +1,67 @@
+import type { GrantRecord } from "../grants/grant-store.js";
+import type { MembershipRecord } from "../memberships/membership-store.js";
+import type { OrderRecord } from "../orders/order-store.js";
+import type { MemberRecord } from "./member-store.js";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A membership as the API shows it: a stored `active` membership past its expiry reads `expired`. */
+export function membershipView(m: MembershipRecord, now: number) {
+  const status = m.status === "active" && m.expiresAt.getTime() <= now ? "expired" : m.status;
+  return {
+    id: m.id,
+    tier: m.tier,
+    status,
+    startsAt: m.startsAt.toISOString(),
+    expiresAt: m.expiresAt.toISOString(),
+    sourceOrderId: m.sourceOrderId,
+    revokedAt: iso(m.revokedAt),
+  };
+}
+
+export function grantView(g: GrantRecord) {
+  return {
+    id: g.id,
+    benefit: g.benefit,
+    tier: g.tier,
+    membershipId: g.membershipId,
+    status: g.status,
+    effectiveFrom: g.effectiveFrom.toISOString(),
+    expiresAt: g.expiresAt.toISOString(),
+    catalogVersion: g.catalogVersion,
+    claimedAt: iso(g.claimedAt),
+    toggledOn: g.toggledOn,
+    quotaUsed: g.quotaUsed,
+    endedAt: iso(g.endedAt),
+    endReason: g.endReason,
+  };
+}
+
+export function orderView(o: OrderRecord) {
+  return {
+    orderId: o.id,
+    memberId: o.memberId,
+    plan: o.plan,
+    tier: o.tier,
+    status: o.status,
+    amount: { amount: o.amount, currency: o.currency },
+    channel: o.channel,
+    catalogVersion: o.catalogVersion,
+    membershipId: o.membershipId,
+    createdAt: o.createdAt.toISOString(),
+    paidAt: iso(o.paidAt),
+    refundedAt: iso(o.refundedAt),
+  };
+}
+
+export function memberView(m: MemberRecord) {
+  return {
+    memberId: m.id,
+    displayName: m.displayName,
+    locale: m.locale,
+    timezone: m.timezone,
+    entitlementsVersion: m.entitlementsVersion,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,44 @@
+import type { DataAccess, Stores } from "../db/stores.js";
+import type { SnapshotCache } from "../decisions/snapshot-cache.js";
+
+/** What a member write tells the rest of the system: whose snapshot changed. */
+export interface MemberWriteScope {
+  stores: Stores;
+  /** Marks a member as changed: their cached snapshot is dropped once the transaction ends. */
+  touch(memberId: string): void;
+  /** Bumps the member's entitlements version and appends the outbox event, in this transaction. */
+  entitlementsChanged(memberId: string, cause: string, extra?: Record<string, unknown>): Promise<number>;
+}
+
+/** Runs writes that touch members in one transaction, then invalidates their cached snapshots. */
+export class MemberWrites {
+  constructor(
+    private readonly data: DataAccess,
+    private readonly cache: SnapshotCache,
+  ) {}
+
+  async run<T>(work: (scope: MemberWriteScope) => Promise<T>): Promise<T> {
+    const touched = new Set<string>();
+    try {
+      return await this.data.transaction((stores) =>
+        work({
+          stores,
+          touch: (memberId) => touched.add(memberId),
+          async entitlementsChanged(memberId, cause, extra = {}) {
+            touched.add(memberId);
+            const entitlementsVersion = await stores.members.bumpEntitlementsVersion(memberId);
+            await stores.outbox.append({
+              memberId,
+              type: "entitlements.changed",
+              payload: { memberId, entitlementsVersion, cause, ...extra },
+            });
+            return entitlementsVersion;
+          },
+        }),
+      );
+    } finally {
+      // After commit (or rollback): the next read of these members goes to the database.
+      for (const memberId of touched) this.cache.invalidate(memberId);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import type { CompiledCatalog, CompiledPlan } from "../catalog/catalog-types.js";
+import type { Stores } from "../db/stores.js";
+import { grantEffectiveFrom } from "../grants/grant-times.js";
+import { newId } from "../ids.js";
+import type { MemberRecord } from "../members/member-store.js";
+import type { OrderRecord } from "../orders/order-store.js";
+import { addIsoDuration } from "../time/durations.js";
+
+export interface ActivationResult {
+  membershipId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  extended: boolean;
+  grantsCreated: number;
+}
+
+/**
+ * Activates or extends the member's membership of the plan's tier and materializes its grants.
+ * Paying again for the same tier extends from the current expiry; another tier gets its own
+ * membership. Runs inside the payment transaction, with the member row locked.
+ */
+export async function activateMembership(
+  stores: Stores,
+  catalog: CompiledCatalog,
+  member: MemberRecord,
+  order: OrderRecord,
+  plan: CompiledPlan,
+  now: number,
+): Promise<ActivationResult> {
+  const current = await stores.memberships.findActive(member.id, plan.tier, new Date(now));
+  const periodStart = current ? current.expiresAt.getTime() : now;
+  const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
+  let membershipId: string;
+  let startsAt: number;
+  if (current) {
+    membershipId = current.id;
+    startsAt = current.startsAt.getTime();
+    await stores.memberships.setExpiry(current.id, new Date(periodEnd));
+    await stores.grants.setMembershipExpiry(current.id, new Date(periodEnd));
+  } else {
+    membershipId = newId("msh");
+    startsAt = now;
+    await stores.memberships.insert({
+      id: membershipId,
+      memberId: member.id,
+      tier: plan.tier,
+      startsAt: new Date(now),
+      expiresAt: new Date(periodEnd),
+      sourceOrderId: order.id,
+    });
+  }
+  // An extension also fills in benefits the tier gained since the membership began.
+  const tier = catalog.tiers.get(plan.tier);
+  const grants = [...(tier?.benefits ?? [])].map((code) => {
+    const benefit = catalog.benefits.get(code)!;
+    return {
+      id: newId("grt"),
+      memberId: member.id,
+      membershipId,
+      benefit: code,
+      tier: plan.tier,
+      effectiveFrom: new Date(grantEffectiveFrom(benefit, startsAt, member.timezone)),
+      expiresAt: new Date(periodEnd),
+      catalogVersion: catalog.version,
+    };
+  });
+  const grantsCreated = await stores.grants.insertMissing(grants);
+  return {
+    membershipId,
+    periodStart: new Date(periodStart),
+    periodEnd: new Date(periodEnd),
+    extended: current !== null,
+    grantsCreated,
+  };
+}
+
+/**
+ * Takes back what a refunded order paid for: the membership loses that order's period, and is
+ * revoked (grants ended) when no other paid order keeps it alive.
+ */
+export async function refundMembership(stores: Stores, order: OrderRecord, now: number) {
+  if (!order.membershipId || !order.periodStart || !order.periodEnd)
+    return { revoked: false, membershipId: null };
+  const membership = await stores.memberships.get(order.membershipId);
+  if (!membership || membership.status !== "active")
+    return { revoked: false, membershipId: order.membershipId };
+  const remaining = (await stores.orders.paidForMembership(membership.id)).filter((o) => o.id !== order.id);
+  if (remaining.length === 0) {
+    await stores.memberships.revoke(membership.id, new Date(now));
+    await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+    return { revoked: true, membershipId: membership.id };
+  }
+  const removed = order.periodEnd.getTime() - order.periodStart.getTime();
+  const expiresAt = new Date(membership.expiresAt.getTime() - removed);
+  await stores.memberships.setExpiry(membership.id, expiresAt);
+  await stores.grants.setMembershipExpiry(membership.id, expiresAt);
+  return { revoked: false, membershipId: membership.id };
+}

@@ -1,0 +1,111 @@
+import type { Executor } from "../db/transaction.js";
+
+export interface MembershipRecord {
+  id: string;
+  memberId: string;
+  tier: string;
+  startsAt: Date;
+  expiresAt: Date;
+  status: "active" | "revoked";
+  sourceOrderId: string;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+/** Memberships: a member's paid period in a tier. Paying again for the same tier extends one. */
+export interface MembershipStore {
+  insert(m: Omit<MembershipRecord, "status" | "revokedAt" | "createdAt">): Promise<void>;
+  get(id: string): Promise<MembershipRecord | null>;
+  /** The member's active membership of a tier that has not ended at `at`, if any. */
+  findActive(memberId: string, tier: string, at: Date): Promise<MembershipRecord | null>;
+  listForMember(memberId: string): Promise<MembershipRecord[]>;
+  setExpiry(id: string, expiresAt: Date): Promise<void>;
+  revoke(id: string, at: Date): Promise<void>;
+}
+
+type Row = {
+  id: string;
+  member_id: string;
+  tier_code: string;
+  starts_at: Date;
+  expires_at: Date;
+  status: string;
+  source_order_id: string;
+  revoked_at: Date | null;
+  created_at: Date;
+};
+
+function toRecord(row: Row): MembershipRecord {
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    tier: row.tier_code,
+    startsAt: row.starts_at,
+    expiresAt: row.expires_at,
+    status: row.status as MembershipRecord["status"],
+    sourceOrderId: row.source_order_id,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+  };
+}
+
+export function createMembershipStore(db: Executor): MembershipStore {
+  return {
+    async insert(m) {
+      await db
+        .insertInto("memberships")
+        .values({
+          id: m.id,
+          member_id: m.memberId,
+          tier_code: m.tier,
+          starts_at: m.startsAt,
+          expires_at: m.expiresAt,
+          status: "active",
+          source_order_id: m.sourceOrderId,
+          updated_at: new Date(),
+        })
+        .execute();
+    },
+    async get(id) {
+      const row = await db.selectFrom("memberships").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async findActive(memberId, tier, at) {
+      const row = await db
+        .selectFrom("memberships")
+        .selectAll()
+        .where("member_id", "=", memberId)
+        .where("tier_code", "=", tier)
+        .where("status", "=", "active")
+        .where("expires_at", ">", at)
+        .orderBy("expires_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async listForMember(memberId) {
+      const rows = await db
+        .selectFrom("memberships")
+        .selectAll()
+        .where("member_id", "=", memberId)
+        .orderBy("starts_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(toRecord);
+    },
+    async setExpiry(id, expiresAt) {
+      await db
+        .updateTable("memberships")
+        .set({ expires_at: expiresAt, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
+    },
+    async revoke(id, at) {
+      await db
+        .updateTable("memberships")
+        .set({ status: "revoked", revoked_at: at, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
+    },
+  };
+}

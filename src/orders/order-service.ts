@@ -1,0 +1,42 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { Clock } from "../clock.js";
+import { AppError } from "../errors.js";
+import { newId } from "../ids.js";
+import { orderView } from "../members/member-views.js";
+import type { MemberWrites } from "../members/member-writes.js";
+
+export const DEFAULT_CHANNEL = "official_web";
+
+/** Creating orders for a plan; the price comes from the catalog, never from the caller. */
+export class OrderService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: { memberId: string; plan: string; channel?: string }) {
+    const catalog = this.catalog.require();
+    const plan = catalog.plans.get(input.plan);
+    if (!plan) throw new AppError("PLAN_NOT_FOUND", `Plan ${input.plan} is not in the catalog.`);
+    const order = await this.writes.run(async (scope) => {
+      const member = await scope.stores.members.lock(input.memberId);
+      if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${input.memberId} does not exist.`);
+      const created = await scope.stores.orders.insert({
+        id: newId("ord"),
+        memberId: input.memberId,
+        plan: plan.code,
+        tier: plan.tier,
+        amount: plan.price.amount,
+        currency: plan.price.currency,
+        channel: input.channel ?? DEFAULT_CHANNEL,
+        catalogVersion: catalog.version,
+        createdAt: new Date(this.clock.now()),
+      });
+      // A pending order changes decisions (PAYMENT_PENDING instead of NO_MEMBERSHIP).
+      await scope.entitlementsChanged(input.memberId, "order.created", { orderId: created.id });
+      return created;
+    });
+    return orderView(order);
+  }
+}

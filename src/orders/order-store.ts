@@ -1,0 +1,166 @@
+import type { Executor } from "../db/transaction.js";
+
+export type OrderStatus = "pending_payment" | "paid" | "refunded";
+
+export interface OrderRecord {
+  id: string;
+  memberId: string;
+  plan: string;
+  tier: string;
+  amount: number;
+  currency: string;
+  channel: string;
+  status: OrderStatus;
+  catalogVersion: number;
+  membershipId: string | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  providerRef: string | null;
+  createdAt: Date;
+  paidAt: Date | null;
+  refundedAt: Date | null;
+}
+
+export type NewOrder = Pick<
+  OrderRecord,
+  "id" | "memberId" | "plan" | "tier" | "amount" | "currency" | "channel" | "catalogVersion" | "createdAt"
+>;
+
+export interface OrderPaid {
+  membershipId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  paidAt: Date;
+  providerRef: string | null;
+}
+
+/** Orders: created pending, then paid or refunded by payment events. */
+export interface OrderStore {
+  insert(order: NewOrder): Promise<OrderRecord>;
+  get(id: string): Promise<OrderRecord | null>;
+  /** Locks the order row until the transaction ends. */
+  lock(id: string): Promise<OrderRecord | null>;
+  listForMember(memberId: string): Promise<OrderRecord[]>;
+  markPaid(id: string, paid: OrderPaid): Promise<void>;
+  markRefunded(id: string, at: Date): Promise<void>;
+  /** Paid orders that extended a membership, excluding one; used to shorten it on refund. */
+  paidForMembership(membershipId: string): Promise<OrderRecord[]>;
+}
+
+type OrderRow = {
+  id: string;
+  member_id: string;
+  plan_code: string;
+  tier_code: string;
+  amount: number;
+  currency: string;
+  channel: string;
+  status: string;
+  catalog_version: number;
+  membership_id: string | null;
+  period_start: Date | null;
+  period_end: Date | null;
+  provider_ref: string | null;
+  created_at: Date;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+};
+
+function toRecord(row: OrderRow): OrderRecord {
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    plan: row.plan_code,
+    tier: row.tier_code,
+    amount: row.amount,
+    currency: row.currency,
+    channel: row.channel,
+    status: row.status as OrderStatus,
+    catalogVersion: row.catalog_version,
+    membershipId: row.membership_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    providerRef: row.provider_ref,
+    createdAt: row.created_at,
+    paidAt: row.paid_at,
+    refundedAt: row.refunded_at,
+  };
+}
+
+export function createOrderStore(db: Executor): OrderStore {
+  return {
+    async insert(order) {
+      const row = await db
+        .insertInto("orders")
+        .values({
+          id: order.id,
+          member_id: order.memberId,
+          plan_code: order.plan,
+          tier_code: order.tier,
+          amount: order.amount,
+          currency: order.currency,
+          channel: order.channel,
+          status: "pending_payment",
+          catalog_version: order.catalogVersion,
+          created_at: order.createdAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRecord(row);
+    },
+    async get(id) {
+      const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async lock(id) {
+      const row = await db
+        .selectFrom("orders")
+        .selectAll()
+        .where("id", "=", id)
+        .forUpdate()
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async listForMember(memberId) {
+      const rows = await db
+        .selectFrom("orders")
+        .selectAll()
+        .where("member_id", "=", memberId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(toRecord);
+    },
+    async markPaid(id, paid) {
+      await db
+        .updateTable("orders")
+        .set({
+          status: "paid",
+          membership_id: paid.membershipId,
+          period_start: paid.periodStart,
+          period_end: paid.periodEnd,
+          paid_at: paid.paidAt,
+          provider_ref: paid.providerRef,
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+    async markRefunded(id, at) {
+      await db
+        .updateTable("orders")
+        .set({ status: "refunded", refunded_at: at })
+        .where("id", "=", id)
+        .execute();
+    },
+    async paidForMembership(membershipId) {
+      const rows = await db
+        .selectFrom("orders")
+        .selectAll()
+        .where("membership_id", "=", membershipId)
+        .where("status", "=", "paid")
+        .orderBy("period_start")
+        .execute();
+      return rows.map(toRecord);
+    },
+  };
+}

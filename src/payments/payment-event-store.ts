@@ -1,0 +1,99 @@
+import type { Executor } from "../db/transaction.js";
+
+export type PaymentOutcome =
+  | "applied"
+  | "already_applied"
+  | "ignored_after_refund"
+  | "amount_mismatch"
+  | "unknown_order";
+
+export interface PaymentEventRecord {
+  webhookId: string;
+  orderId: string | null;
+  type: string;
+  amount: number | null;
+  outcome: PaymentOutcome;
+  responseStatus: number;
+  payload: unknown;
+  receivedAt: Date;
+}
+
+/** Every payment event received, with the outcome it had: the evidence for "I paid". */
+export interface PaymentEventStore {
+  /** Records the event unless its webhook id was seen; returns false for a duplicate. */
+  insertIfNew(event: Omit<PaymentEventRecord, "receivedAt"> & { receivedAt: Date }): Promise<boolean>;
+  get(webhookId: string): Promise<PaymentEventRecord | null>;
+  setOutcome(webhookId: string, outcome: PaymentOutcome, responseStatus: number): Promise<void>;
+  listForOrder(orderId: string): Promise<PaymentEventRecord[]>;
+}
+
+type Row = {
+  webhook_id: string;
+  order_id: string | null;
+  type: string;
+  amount: number | null;
+  outcome: string;
+  response_status: number;
+  payload: unknown;
+  received_at: Date;
+};
+
+function toRecord(row: Row): PaymentEventRecord {
+  return {
+    webhookId: row.webhook_id,
+    orderId: row.order_id,
+    type: row.type,
+    amount: row.amount,
+    outcome: row.outcome as PaymentOutcome,
+    responseStatus: row.response_status,
+    payload: row.payload,
+    receivedAt: row.received_at,
+  };
+}
+
+export function createPaymentEventStore(db: Executor): PaymentEventStore {
+  return {
+    async insertIfNew(event) {
+      const inserted = await db
+        .insertInto("payment_events")
+        .values({
+          webhook_id: event.webhookId,
+          order_id: event.orderId,
+          type: event.type,
+          amount: event.amount,
+          outcome: event.outcome,
+          response_status: event.responseStatus,
+          payload: JSON.stringify(event.payload),
+          received_at: event.receivedAt,
+        })
+        .onConflict((oc) => oc.column("webhook_id").doNothing())
+        .returning("webhook_id")
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+    async get(webhookId) {
+      const row = await db
+        .selectFrom("payment_events")
+        .selectAll()
+        .where("webhook_id", "=", webhookId)
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async setOutcome(webhookId, outcome, responseStatus) {
+      await db
+        .updateTable("payment_events")
+        .set({ outcome, response_status: responseStatus })
+        .where("webhook_id", "=", webhookId)
+        .execute();
+    },
+    async listForOrder(orderId) {
+      const rows = await db
+        .selectFrom("payment_events")
+        .selectAll()
+        .where("order_id", "=", orderId)
+        .orderBy("received_at")
+        .execute();
+      return rows.map(toRecord);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { App } from "../app.js";
+import { errors } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+import { PaymentEventSchema } from "./payment-service.js";
+
+/** Payment notifications; registered in their own scope because the signature covers the raw body. */
+export function registerPaymentRoutes(server: Server, app: App): void {
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  server.post(
+    "/v1/payments/events",
+    {
+      schema: {
+        tags: ["payments"],
+        summary: "A payment provider's event, signed with Standard Webhooks",
+        description:
+          "Headers webhook-id, webhook-timestamp, webhook-signature; secret PERKWISE_PAYMENT_SECRET. Idempotent per webhook-id and per order.",
+        body: PaymentEventSchema,
+        response: errors(400, 401, 404, 422),
+        security: [],
+      },
+      // The raw body is verified and then validated by the service: the signature comes first.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const raw = typeof request.body === "string" ? request.body : "";
+      const result = await app.payments.receive(raw, request.headers as Record<string, string>);
+      return reply.status(result.status).send(result.body);
+    },
+  );
+}

@@ -1,0 +1,179 @@
+import { Type } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { Webhook } from "standardwebhooks";
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { Clock } from "../clock.js";
+import { AppError } from "../errors.js";
+import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import { activateMembership, refundMembership } from "../memberships/membership-changes.js";
+import type { OrderRecord } from "../orders/order-store.js";
+import type { PaymentOutcome } from "./payment-event-store.js";
+import { verifyWebhook, type WebhookHeaders } from "./verify-webhook.js";
+
+export const PaymentEventSchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal("payment.succeeded"), Type.Literal("payment.refunded")]),
+    data: Type.Object(
+      {
+        orderId: Type.String({ minLength: 1, maxLength: 128 }),
+        amount: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+        paidAt: Type.Optional(Type.String({ minLength: 10, maxLength: 64 })),
+        providerRef: Type.Optional(Type.String({ maxLength: 256 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+const paymentEventCheck = TypeCompiler.Compile(PaymentEventSchema);
+
+export interface PaymentResult {
+  status: number;
+  body: {
+    webhookId: string;
+    outcome: PaymentOutcome | "duplicate";
+    orderId: string | null;
+    entitlementsVersion?: number;
+  };
+}
+
+const STATUS_OF: Record<PaymentOutcome, number> = {
+  applied: 200,
+  already_applied: 200,
+  ignored_after_refund: 200,
+  amount_mismatch: 422,
+  unknown_order: 404,
+};
+
+/** Payment notifications: verified, recorded once, and applied in the same transaction as the grants. */
+export class PaymentService {
+  private readonly webhook: Webhook;
+
+  constructor(
+    secret: string,
+    private readonly catalog: CatalogService,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+  ) {
+    this.webhook = new Webhook(secret);
+  }
+
+  async receive(rawBody: string, headers: WebhookHeaders): Promise<PaymentResult> {
+    const webhookId = verifyWebhook(this.webhook, rawBody, headers, this.clock.now());
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawBody);
+    } catch {
+      throw new AppError("MALFORMED_BODY", "The payment event is not valid JSON.");
+    }
+    if (!paymentEventCheck.Check(parsed)) {
+      const details = [...paymentEventCheck.Errors(parsed)].map((e) => ({
+        path: e.path,
+        message: e.message,
+      }));
+      throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", details);
+    }
+    const event = parsed;
+    if (event.data.paidAt !== undefined && Number.isNaN(Date.parse(event.data.paidAt))) {
+      throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", [
+        { path: "/data/paidAt", message: "must be an ISO-8601 date-time" },
+      ]);
+    }
+    const result = await this.writes.run(async (scope) => {
+      const now = this.clock.now();
+      const fresh = await scope.stores.payments.insertIfNew({
+        webhookId,
+        orderId: event.data.orderId,
+        type: event.type,
+        amount: event.data.amount,
+        outcome: "applied",
+        responseStatus: 200,
+        payload: event,
+        receivedAt: new Date(now),
+      });
+      if (!fresh) {
+        // A redelivery: answer what the first delivery answered, and change nothing.
+        const first = await scope.stores.payments.get(webhookId);
+        return {
+          status: first?.responseStatus ?? 200,
+          body: { webhookId, outcome: "duplicate" as const, orderId: first?.orderId ?? null },
+        };
+      }
+      const outcome = await this.apply(scope, event, now);
+      const status = STATUS_OF[outcome.outcome];
+      if (outcome.outcome !== "applied")
+        await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
+      return {
+        status,
+        body: {
+          webhookId,
+          outcome: outcome.outcome,
+          orderId: event.data.orderId,
+          entitlementsVersion: outcome.version,
+        },
+      };
+    });
+    if (result.status === 422) {
+      throw new AppError(
+        "AMOUNT_MISMATCH",
+        "The paid amount differs from the order's amount; the event was recorded and nothing was granted.",
+        [{ path: "/data/amount", message: "does not match the order", orderId: event.data.orderId }],
+      );
+    }
+    if (result.status === 404)
+      throw new AppError("ORDER_NOT_FOUND", `Order ${event.data.orderId} does not exist.`);
+    return result;
+  }
+
+  private async apply(
+    scope: MemberWriteScope,
+    event: (typeof PaymentEventSchema)["static"],
+    now: number,
+  ): Promise<{ outcome: PaymentOutcome; version?: number }> {
+    const { stores } = scope;
+    const unlocked = await stores.orders.get(event.data.orderId);
+    if (!unlocked) return { outcome: "unknown_order" };
+    // Lock order: member first, then the order — the same order every writer to a member uses.
+    const member = await stores.members.lock(unlocked.memberId);
+    const order = (await stores.orders.lock(event.data.orderId)) as OrderRecord;
+    if (!member) return { outcome: "unknown_order" };
+    if (event.type === "payment.refunded") {
+      if (order.status === "refunded") return { outcome: "already_applied" };
+      const refund = await refundMembership(stores, order, now);
+      await stores.orders.markRefunded(order.id, new Date(now));
+      const version = await scope.entitlementsChanged(member.id, "payment.refunded", {
+        orderId: order.id,
+        membershipId: refund.membershipId,
+        revoked: refund.revoked,
+      });
+      return { outcome: "applied", version };
+    }
+    if (order.status === "paid") return { outcome: "already_applied" };
+    if (order.status === "refunded") return { outcome: "ignored_after_refund" };
+    if (event.data.amount !== order.amount) return { outcome: "amount_mismatch" };
+    // Grants follow the catalog as it is when the payment is confirmed.
+    const catalog = this.catalog.require();
+    const plan = catalog.plans.get(order.plan);
+    if (!plan) {
+      throw new AppError(
+        "PLAN_NOT_FOUND",
+        `Plan ${order.plan} of order ${order.id} is no longer in the catalog.`,
+      );
+    }
+    const activation = await activateMembership(stores, catalog, member, order, plan, now);
+    await stores.orders.markPaid(order.id, {
+      membershipId: activation.membershipId,
+      periodStart: activation.periodStart,
+      periodEnd: activation.periodEnd,
+      paidAt: event.data.paidAt ? new Date(event.data.paidAt) : new Date(now),
+      providerRef: event.data.providerRef ?? null,
+    });
+    const version = await scope.entitlementsChanged(member.id, "payment.succeeded", {
+      orderId: order.id,
+      membershipId: activation.membershipId,
+      tier: plan.tier,
+      expiresAt: activation.periodEnd.toISOString(),
+    });
+    return { outcome: "applied", version };
+  }
+}
