@@ -6,8 +6,8 @@
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { decide } from "../src/engine/decide.js";
-import type { Decision, DecisionContext } from "../src/engine/engine-types.js";
 import { activeMember, context, fixtureCatalog, T } from "../src/engine/engine-fixtures.js";
+import type { Decision, DecisionContext } from "../src/engine/engine-types.js";
 
 export interface DecideBenchResult {
   name: string;
@@ -43,7 +43,10 @@ function scenario() {
     ["ad_free", context({ at, locale: "zh-CN", client: currentClient })],
     [hd, context({ at, locale: "en" })],
     ["cloud_storage", context({ at, locale: "zh-CN", client: oldClient })],
-    ["member_discount", context({ at, locale: "en", product: { id: "b1", category: "books", onSale: false } })],
+    [
+      "member_discount",
+      context({ at, locale: "en", product: { id: "b1", category: "books", onSale: false } }),
+    ],
     ["vip_zone", context({ at, locale: "zh-CN", client: oldClient })],
     ["monthly_gift", context({ at, locale: "en" })],
     ["app_exclusive", context({ at, locale: "zh-CN", channel: "official_web" })],

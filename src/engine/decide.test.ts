@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "./decide.js";
-import {
-  activeMember,
-  context,
-  fixtureCatalog,
-  grant,
-  membership,
-  snapshot,
-  T,
-} from "./engine-fixtures.js";
+import { activeMember, context, fixtureCatalog, grant, membership, snapshot, T } from "./engine-fixtures.js";
 import type { Decision } from "./engine-types.js";
 
 const catalog = fixtureCatalog();
@@ -39,7 +31,9 @@ describe("decide: allowed", () => {
       grant: VIP_GRANT,
       entitlementsVersion: 17,
     });
-    expect(decide(vip, catalog, "ad_free", context({ locale: "zh-CN" })).reasons[0].message).toBe("免广告已生效");
+    expect(decide(vip, catalog, "ad_free", context({ locale: "zh-CN" })).reasons[0].message).toBe(
+      "免广告已生效",
+    );
   });
 
   it("adds CLIENT_CACHE_STALE after GRANTED without denying", () => {
@@ -94,7 +88,8 @@ describe("decide: edge times", () => {
       {
         code: "MEMBERSHIP_EXPIRED",
         cause: "membership_status",
-        message: "Your VIP membership expired on 2026-12-24 10:00 (Asia/Shanghai). Renew it to use No ads again.",
+        message:
+          "Your VIP membership expired on 2026-12-24 10:00 (Asia/Shanghai). Renew it to use No ads again.",
         details: { expiredAt: "2026-12-24T02:00:00.000Z", tier: "vip" },
         remedy: { actor: "member", action: "pay" },
       },
@@ -120,10 +115,15 @@ describe("decide: several reasons", () => {
     );
     expect(d.allowed).toBe(false);
     expect(codes(d)).toEqual(["NOT_YET_EFFECTIVE", "OUT_OF_SCOPE", "CLIENT_CACHE_STALE"]);
-    expect(d.reasons[1].details).toEqual({ dimension: "sale_item", rule: "exclude", expected: false, actual: true });
+    expect(d.reasons[1].details).toEqual({
+      dimension: "sale_item",
+      rule: "exclude",
+      expected: false,
+      actual: true,
+    });
   });
 
-  it("reports claim, scope and client problems of one grant together", () => {
+  it("reports a client problem alone, and a claim problem with the advisory after it", () => {
     const unclaimed = activeMember(catalog);
     const d = decide(
       unclaimed,

@@ -162,8 +162,13 @@ function evaluate(
     const failure = rule.check(input);
     if (failure === null) continue;
     const reason = toReason(failure, snapshot, catalog, benefit, locale);
-    if (rule.blocking) (blocking ??= []).push(reason);
-    else (advisory ??= []).push(reason);
+    if (rule.blocking) {
+      if (blocking === null) blocking = [];
+      blocking.push(reason);
+    } else {
+      if (advisory === null) advisory = [];
+      advisory.push(reason);
+    }
   }
 
   let reasons: Reason[];

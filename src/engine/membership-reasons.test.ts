@@ -42,9 +42,9 @@ describe("membership reasons", () => {
     });
     const d = decide(s, catalog, "hd_download_boost", context());
     expect(d.reasons.map((r) => r.details.orderId)).toEqual(["new"]);
-    expect(codes(decide(snapshot({ pendingOrders: [s.pendingOrders[2]] }), catalog, "vip_zone", context()))).toEqual(
-      ["NO_MEMBERSHIP"],
-    );
+    expect(
+      codes(decide(snapshot({ pendingOrders: [s.pendingOrders[2]] }), catalog, "vip_zone", context())),
+    ).toEqual(["NO_MEMBERSHIP"]);
   });
 
   it("TIER_NOT_ELIGIBLE when the active tier lacks the benefit, naming the tiers that have it", () => {
@@ -54,7 +54,8 @@ describe("membership reasons", () => {
       {
         code: "TIER_NOT_ELIGIBLE",
         cause: "membership_status",
-        message: "HD download boost is not included in your Basic membership. Upgrade to VIP or SVIP to use it.",
+        message:
+          "HD download boost is not included in your Basic membership. Upgrade to VIP or SVIP to use it.",
         details: { tier: "basic", tiers: ["vip", "svip"] },
         remedy: { actor: "member", action: "upgrade_tier" },
       },
@@ -63,13 +64,23 @@ describe("membership reasons", () => {
   });
 
   it("puts a pending upgrade first, then the tier problem", () => {
-    const s = snapshot({ memberships: [basic], grants: [basicGrant], pendingOrders: [pendingOrder({ orderId: "up" })] });
-    expect(codes(decide(s, catalog, "vip_zone", context()))).toEqual(["PAYMENT_PENDING", "TIER_NOT_ELIGIBLE"]);
+    const s = snapshot({
+      memberships: [basic],
+      grants: [basicGrant],
+      pendingOrders: [pendingOrder({ orderId: "up" })],
+    });
+    expect(codes(decide(s, catalog, "vip_zone", context()))).toEqual([
+      "PAYMENT_PENDING",
+      "TIER_NOT_ELIGIBLE",
+    ]);
   });
 
   it("MEMBERSHIP_REVOKED with the refund time and source order", () => {
     const revoked = membership({ id: "mr", tier: "vip", status: "revoked", revokedAt: T.start + 2 * T.day });
-    const s = snapshot({ memberships: [revoked], grants: [grant({ benefit: "ad_free", membershipId: "mr", status: "ended" })] });
+    const s = snapshot({
+      memberships: [revoked],
+      grants: [grant({ benefit: "ad_free", membershipId: "mr", status: "ended" })],
+    });
     const { en, zh } = both(s, "ad_free");
     expect(en.reasons).toEqual([
       {
@@ -81,11 +92,18 @@ describe("membership reasons", () => {
         remedy: { actor: "member", action: "pay" },
       },
     ]);
-    expect(zh.reasons[0].message).toBe("您的VIP会员因退款（订单order-mr）已于2026-11-26 10:00 (Asia/Shanghai)取消，免广告已停用");
+    expect(zh.reasons[0].message).toBe(
+      "您的VIP会员因退款（订单order-mr）已于2026-11-26 10:00 (Asia/Shanghai)取消，免广告已停用",
+    );
   });
 
   it("MEMBERSHIP_EXPIRED with the expiry, in both locales", () => {
-    const expired = membership({ id: "me", tier: "svip", startsAt: T.start - 30 * T.day, expiresAt: T.start });
+    const expired = membership({
+      id: "me",
+      tier: "svip",
+      startsAt: T.start - 30 * T.day,
+      expiresAt: T.start,
+    });
     const { en, zh } = both(snapshot({ memberships: [expired] }), "priority_support");
     expect(en.reasons).toEqual([
       {
@@ -97,17 +115,29 @@ describe("membership reasons", () => {
         remedy: { actor: "member", action: "pay" },
       },
     ]);
-    expect(zh.reasons[0].message).toBe("您的超级会员已于2026-11-24 10:00 (Asia/Shanghai)到期，续费后即可继续使用Priority support");
+    expect(zh.reasons[0].message).toBe(
+      "您的超级会员已于2026-11-24 10:00 (Asia/Shanghai)到期，续费后即可继续使用Priority support",
+    );
   });
 
   it("judges revoked versus expired by the most recent membership that included the benefit", () => {
-    const older = membership({ id: "a", tier: "vip", startsAt: T.start - 60 * T.day, expiresAt: T.start - 30 * T.day });
+    const older = membership({
+      id: "a",
+      tier: "vip",
+      startsAt: T.start - 60 * T.day,
+      expiresAt: T.start - 30 * T.day,
+    });
     const newerRevoked = membership({ id: "b", tier: "vip", status: "revoked", revokedAt: T.start + T.day });
-    expect(codes(decide(snapshot({ memberships: [older, newerRevoked] }), catalog, "ad_free", context()))).toEqual([
-      "MEMBERSHIP_REVOKED",
-    ]);
+    expect(
+      codes(decide(snapshot({ memberships: [older, newerRevoked] }), catalog, "ad_free", context())),
+    ).toEqual(["MEMBERSHIP_REVOKED"]);
     const olderRevoked = { ...older, status: "revoked" as const, revokedAt: older.startsAt + T.day };
-    const newerExpired = membership({ id: "c", tier: "vip", startsAt: T.start - 20 * T.day, expiresAt: T.start });
+    const newerExpired = membership({
+      id: "c",
+      tier: "vip",
+      startsAt: T.start - 20 * T.day,
+      expiresAt: T.start,
+    });
     const d = decide(snapshot({ memberships: [olderRevoked, newerExpired] }), catalog, "ad_free", context());
     expect(codes(d)).toEqual(["MEMBERSHIP_EXPIRED"]);
     expect(d.reasons[0].details.expiredAt).toBe("2026-11-24T02:00:00.000Z");
@@ -121,16 +151,36 @@ describe("membership reasons", () => {
   });
 
   it("lists a current lower tier and the expired higher tier together", () => {
-    const expiredVip = membership({ id: "mv", tier: "vip", startsAt: T.start - 31 * T.day, expiresAt: T.start - T.day });
+    const expiredVip = membership({
+      id: "mv",
+      tier: "vip",
+      startsAt: T.start - 31 * T.day,
+      expiresAt: T.start - T.day,
+    });
     const s = snapshot({ memberships: [basic, expiredVip], grants: [basicGrant] });
-    expect(codes(decide(s, catalog, "vip_zone", context()))).toEqual(["TIER_NOT_ELIGIBLE", "MEMBERSHIP_EXPIRED"]);
+    expect(codes(decide(s, catalog, "vip_zone", context()))).toEqual([
+      "TIER_NOT_ELIGIBLE",
+      "MEMBERSHIP_EXPIRED",
+    ]);
   });
 
   it("NOT_YET_EFFECTIVE with the grant when the membership starts later", () => {
-    const later = membership({ id: "ml", tier: "vip", startsAt: T.now + T.day, expiresAt: T.now + 31 * T.day });
+    const later = membership({
+      id: "ml",
+      tier: "vip",
+      startsAt: T.now + T.day,
+      expiresAt: T.now + 31 * T.day,
+    });
     const s = snapshot({
       memberships: [later],
-      grants: [grant({ benefit: "ad_free", membershipId: "ml", effectiveFrom: later.startsAt, expiresAt: later.expiresAt })],
+      grants: [
+        grant({
+          benefit: "ad_free",
+          membershipId: "ml",
+          effectiveFrom: later.startsAt,
+          expiresAt: later.expiresAt,
+        }),
+      ],
     });
     const d = decide(s, catalog, "ad_free", context());
     expect(d.reasons).toEqual([

@@ -119,7 +119,7 @@ const CHANNELS: Labels = {
 
 export function channelName(env: MessageEnv, channel: unknown): string {
   if (typeof channel === "string" && channel.startsWith("partner:")) {
-    return isZh(env) ? `合作渠道 ${channel.slice(8)}` : `partner ${channel.slice(8)}`;
+    return isZh(env) ? `合作渠道「${channel.slice(8)}」` : `partner channel ${channel.slice(8)}`;
   }
   return label(CHANNELS, env, channel);
 }

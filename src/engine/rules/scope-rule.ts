@@ -50,7 +50,7 @@ export const scopeRule: GrantRule = {
       if (scope.channels !== null && !scope.channels.has(channel)) {
         return outside("channel", "allow", listOf(scope.channels), channel);
       }
-      if (scope.excludeChannels !== null && scope.excludeChannels.has(channel)) {
+      if (scope.excludeChannels?.has(channel)) {
         return outside("channel", "exclude", listOf(scope.excludeChannels), channel);
       }
     }
@@ -61,7 +61,7 @@ export const scopeRule: GrantRule = {
       if (scope.products !== null && !scope.products.has(id)) {
         return outside("product", "allow", listOf(scope.products), id);
       }
-      if (scope.excludeProducts !== null && scope.excludeProducts.has(id)) {
+      if (scope.excludeProducts?.has(id)) {
         return outside("product", "exclude", listOf(scope.excludeProducts), id);
       }
     }
@@ -70,7 +70,7 @@ export const scopeRule: GrantRule = {
       if (scope.categories !== null && !scope.categories.has(category)) {
         return outside("category", "allow", listOf(scope.categories), category);
       }
-      if (scope.excludeCategories !== null && scope.excludeCategories.has(category)) {
+      if (scope.excludeCategories?.has(category)) {
         return outside("category", "exclude", listOf(scope.excludeCategories), category);
       }
     }

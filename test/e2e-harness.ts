@@ -1,0 +1,123 @@
+import { Webhook } from "standardwebhooks";
+import { type App, createApp } from "../src/app.js";
+import { ManualClock } from "../src/clock.js";
+import type { DatabaseHandle } from "../src/db/database.js";
+import { buildServer, type Server } from "../src/http/server.js";
+import type { TestEngine } from "./test-database.js";
+
+export const ADMIN_KEY = "pwadmin_test_admin_key_0123456789";
+export const PAYMENT_SECRET = `whsec_${Buffer.from("perkwise-test-payment-secret-32b").toString("base64")}`;
+/** 2026-11-24T02:00:00Z: a fixed "now" so dates in assertions are exact. */
+export const T0 = Date.parse("2026-11-24T02:00:00Z");
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A real Perkwise server on 127.0.0.1 over a real database, with a clock the test controls. */
+export class TestServer {
+  private constructor(
+    readonly app: App,
+    readonly server: Server,
+    readonly database: DatabaseHandle,
+    readonly clock: ManualClock,
+    readonly baseUrl: string,
+  ) {}
+
+  static async start(engine: TestEngine, now = T0): Promise<TestServer> {
+    const database = await engine.open();
+    const clock = new ManualClock(now);
+    const app = await createApp({ database, clock, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET });
+    const server = await buildServer(app, { logLevel: "silent" });
+    const address = await server.listen({ port: 0, host: "127.0.0.1" });
+    return new TestServer(app, server, database, clock, address);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.database.close();
+  }
+
+  /** One HTTP request; `auth` is a bearer secret (default: the admin key), or null for none. */
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; raw?: string; auth?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const auth = options.auth === undefined ? ADMIN_KEY : options.auth;
+    if (auth) headers.authorization = `Bearer ${auth}`;
+    let payload: string | undefined = options.raw;
+    if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  async putCatalog(document: unknown) {
+    const res = await this.request("PUT", "/v1/catalog", { body: document });
+    if (res.status !== 200) throw new Error(`catalog rejected: ${JSON.stringify(res.body)}`);
+    return res.body as { version: number };
+  }
+
+  async createMember(memberId: string, body: Record<string, unknown> = {}) {
+    const res = await this.request("PUT", `/v1/members/${memberId}`, { body });
+    if (res.status >= 300) throw new Error(`member rejected: ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async createOrder(memberId: string, plan: string, channel?: string) {
+    const res = await this.request("POST", "/v1/orders", { body: { memberId, plan, channel } });
+    if (res.status !== 201) throw new Error(`order rejected: ${JSON.stringify(res.body)}`);
+    return res.body as { orderId: string; amount: { amount: number; currency: string } };
+  }
+
+  async memberToken(memberId: string): Promise<string> {
+    const res = await this.request("POST", `/v1/members/${memberId}/token`, { body: {} });
+    if (res.status !== 200) throw new Error(`token rejected: ${JSON.stringify(res.body)}`);
+    return res.body.token;
+  }
+
+  /** Posts a payment event signed by the `standardwebhooks` package, as a real provider would. */
+  async postPaymentEvent(
+    event: { type: string; data: Record<string, unknown> },
+    options: { webhookId?: string; timestampMs?: number; secret?: string; signature?: string } = {},
+  ) {
+    const raw = JSON.stringify(event);
+    const webhookId = options.webhookId ?? `msg_${Math.random().toString(36).slice(2)}`;
+    const at = new Date(options.timestampMs ?? this.clock.now());
+    const signature = options.signature ?? new Webhook(options.secret ?? PAYMENT_SECRET).sign(webhookId, at, raw);
+    return this.request("POST", "/v1/payments/events", {
+      raw,
+      auth: null,
+      headers: {
+        "webhook-id": webhookId,
+        "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+        "webhook-signature": signature,
+      },
+    });
+  }
+
+  async pay(orderId: string, amount: number, webhookId?: string) {
+    return this.postPaymentEvent({ type: "payment.succeeded", data: { orderId, amount } }, { webhookId });
+  }
+
+  async refund(orderId: string, amount: number, webhookId?: string) {
+    return this.postPaymentEvent({ type: "payment.refunded", data: { orderId, amount } }, { webhookId });
+  }
+
+  async check(memberId: string, benefit: string, context?: unknown, headers?: Record<string, string>) {
+    const res = await this.request("POST", "/v1/check", { body: { memberId, benefit, context }, headers });
+    if (res.status !== 200) throw new Error(`check failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
