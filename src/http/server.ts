@@ -14,6 +14,7 @@ import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
+import { coerceParamsOnRoute } from "./coerce-params.js";
 import { handleError } from "./error-handler.js";
 import { ErrorResponse } from "./schemas.js";
 
@@ -55,6 +56,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   server.decorateRequest("principal", null);
+  server.addHook("onRoute", coerceParamsOnRoute);
   server.setErrorHandler(handleError);
   server.setNotFoundHandler((request, reply) =>
     reply
