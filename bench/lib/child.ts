@@ -1,0 +1,110 @@
+/** Child processes: servers under test (so the load generator never shares their event loop) and one-shot runs. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/** Absolute path of a file under bench/. */
+export function benchFile(relative: string): string {
+  return `${BENCH_DIR}${relative}`;
+}
+
+export interface ChildServer<T> {
+  /** The JSON object the server printed as its first line once it listened. */
+  info: T;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function startChild(file: string, env: Record<string, string>, nodeArgs: string[], args: string[]) {
+  return spawn(process.execPath, [...nodeArgs, "--import", "tsx", benchFile(file), ...args], {
+    env: { ...process.env, LOG_LEVEL: "silent", NODE_ENV: "production", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function collect(child: ChildProcess) {
+  const out = { stdout: "", stderr: "" };
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+    out.stdout += d;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    out.stderr += d;
+    if (out.stderr.length > 20_000) out.stderr = out.stderr.slice(-10_000);
+  });
+  return out;
+}
+
+function firstJsonLine(text: string): unknown {
+  for (const line of text.split("\n")) {
+    const t = line.trim();
+    if (t.startsWith("{")) return JSON.parse(t);
+  }
+  return undefined;
+}
+
+/**
+ * Spawns `node --import tsx bench/<file>`, waits for the JSON line it prints once listening, and
+ * returns it with a stop() that sends SIGTERM (SIGKILL after 5 s) to that child only.
+ */
+export async function spawnServer<T>(
+  file: string,
+  env: Record<string, string> = {},
+  options: { nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<ChildServer<T>> {
+  const child = startChild(file, env, options.nodeArgs ?? [], []);
+  const out = collect(child);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const info = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${file} did not start within ${options.timeoutMs ?? 60_000} ms:\n${out.stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    const onData = () => {
+      if (!out.stdout.includes("\n")) return;
+      try {
+        const parsed = firstJsonLine(out.stdout);
+        if (parsed === undefined) return;
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        resolve(parsed as T);
+      } catch (error) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    };
+    child.stdout?.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited with ${code} before listening:\n${out.stderr}`));
+    });
+  });
+  return {
+    info,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      child.kill("SIGTERM");
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Runs `node [nodeArgs] --import tsx bench/<file> [args]` to completion and parses its last JSON line. */
+export async function runChildJson<T>(
+  file: string,
+  args: string[],
+  options: { nodeArgs?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<T> {
+  const child = startChild(file, options.env ?? {}, options.nodeArgs ?? [], args);
+  const out = collect(child);
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  clearTimeout(timer);
+  const lines = out.stdout.trim().split("\n").reverse();
+  const json = lines.find((l) => l.trim().startsWith("{"));
+  if (code !== 0 || !json) throw new Error(`${file} exited with ${code}:\n${out.stderr}${out.stdout}`);
+  return JSON.parse(json) as T;
+}

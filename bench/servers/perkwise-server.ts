@@ -1,0 +1,58 @@
+/**
+ * A Perkwise server for the HTTP benchmarks, in its own process. Environment:
+ * - BENCH_CATALOG: `demo` (the demo catalog and members, seeded with seedDemo) or `bench` (bench/lib/bench-catalog.ts).
+ * - BENCH_DATABASE_URL (+ BENCH_DATABASE_SCHEMA, BENCH_POOL_SIZE): PostgreSQL; else PGlite in memory.
+ * - BENCH_ADMIN_KEY, BENCH_PAYMENT_SECRET: the secrets the load generator signs and authenticates with.
+ * Prints one JSON line {port, apiKey, database} once listening; SIGTERM closes it.
+ */
+import { randomBytes } from "node:crypto";
+import { createApp } from "../../src/app.js";
+import { systemClock } from "../../src/clock.js";
+import { openDatabase } from "../../src/db/database.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
+import { seedDemo } from "../../src/demo/seed-demo.js";
+import { buildServer } from "../../src/http/server.js";
+import { BENCH_CATALOG } from "../lib/bench-catalog.js";
+
+export interface PerkwiseServerInfo {
+  port: number;
+  url: string;
+  /** A service API key (pwk_…), created through AuthService like an operator would. */
+  apiKey: string;
+  database: "pglite" | "postgres";
+}
+
+const env = process.env;
+const adminKey = env.BENCH_ADMIN_KEY ?? `pwadmin_${randomBytes(24).toString("base64url")}`;
+const paymentSecret = env.BENCH_PAYMENT_SECRET ?? `whsec_${randomBytes(32).toString("base64")}`;
+const catalogKind = env.BENCH_CATALOG ?? "demo";
+
+const database = await openDatabase(
+  env.BENCH_DATABASE_URL
+    ? {
+        url: env.BENCH_DATABASE_URL,
+        schema: env.BENCH_DATABASE_SCHEMA || undefined,
+        poolSize: Number(env.BENCH_POOL_SIZE ?? 10),
+      }
+    : { memory: true },
+);
+await migrateToLatest(database.db);
+if (catalogKind === "demo") {
+  await seedDemo({ database, adminKey, paymentSecret, now: Date.now() });
+}
+const app = await createApp({ database, clock: systemClock, adminKey, paymentSecret });
+if (catalogKind === "bench") await app.catalog.put(BENCH_CATALOG);
+const { key: apiKey } = await app.auth.createApiKey("bench", "service");
+const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
+const url = await server.listen({ port: 0, host: "127.0.0.1" });
+const info: PerkwiseServerInfo = { port: server.server.address() ? Number(new URL(url).port) : 0, url, apiKey, database: database.kind };
+console.log(JSON.stringify(info));
+
+let stopping = false;
+process.once("SIGTERM", async () => {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await database.close();
+  process.exit(0);
+});
