@@ -95,7 +95,8 @@ export class TestServer {
     const raw = JSON.stringify(event);
     const webhookId = options.webhookId ?? `msg_${Math.random().toString(36).slice(2)}`;
     const at = new Date(options.timestampMs ?? this.clock.now());
-    const signature = options.signature ?? new Webhook(options.secret ?? PAYMENT_SECRET).sign(webhookId, at, raw);
+    const signature =
+      options.signature ?? new Webhook(options.secret ?? PAYMENT_SECRET).sign(webhookId, at, raw);
     return this.request("POST", "/v1/payments/events", {
       raw,
       auth: null,

@@ -19,7 +19,7 @@ async function openFreshPostgres(url: string): Promise<DatabaseHandle> {
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const handle = await openDatabase({ url, schema, poolSize: 12 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   return {
     ...handle,
     async close() {
@@ -38,7 +38,7 @@ export const TEST_ENGINES: TestEngine[] = [
     name: "pglite",
     async open() {
       const handle = await openDatabase({ memory: true });
-      await migrateToLatest(handle.db);
+      await migrateToLatest(handle);
       return handle;
     },
   },

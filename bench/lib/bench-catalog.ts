@@ -5,7 +5,12 @@ export const BENCH_PLAN = "bench_month";
 export const BENCH_PLAN_AMOUNT = 1000;
 
 /** Benefits a paid member may use at once, with no context: the read-your-writes check asks for these. */
-export const IMMEDIATE_BENEFITS = ["bench_feature_1", "bench_feature_2", "bench_feature_3", "bench_feature_4"];
+export const IMMEDIATE_BENEFITS = [
+  "bench_feature_1",
+  "bench_feature_2",
+  "bench_feature_3",
+  "bench_feature_4",
+];
 
 const features: BenefitDoc[] = IMMEDIATE_BENEFITS.map((code, i) => ({
   code,

@@ -64,7 +64,7 @@ export function fmtNumber(n: number, digits = 0): string {
 
 function fmtFigure(n: number | null, unit: string): string {
   if (n === null) return "—";
-  const digits = Math.abs(n) >= 100 || Number.isInteger(n) ? 0 : Math.abs(n) >= 1 ? 2 : 3;
+  const digits = Math.abs(n) >= 100 || Number.isInteger(n) ? 0 : 2;
   return `${fmtNumber(n, digits)} ${unit}`;
 }
 

@@ -36,7 +36,7 @@ const database = await openDatabase(
       }
     : { memory: true },
 );
-await migrateToLatest(database.db);
+await migrateToLatest(database);
 if (catalogKind === "demo") {
   await seedDemo({ database, adminKey, paymentSecret, now: Date.now() });
 }
@@ -45,7 +45,7 @@ if (catalogKind === "bench") await app.catalog.put(BENCH_CATALOG);
 const { key: apiKey } = await app.auth.createApiKey("bench", "service");
 const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
 const url = await server.listen({ port: 0, host: "127.0.0.1" });
-const info: PerkwiseServerInfo = { port: server.server.address() ? Number(new URL(url).port) : 0, url, apiKey, database: database.kind };
+const info: PerkwiseServerInfo = { port: Number(new URL(url).port), url, apiKey, database: database.kind };
 console.log(JSON.stringify(info));
 
 let stopping = false;

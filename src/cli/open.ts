@@ -11,6 +11,6 @@ export async function openConfigured(flags: { memory?: boolean; port?: number } 
     dataDir: path.join(config.dataDir, "data"),
     memory: config.memory,
   });
-  const applied = await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database);
   return { config, database, applied };
 }

@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** The PostgreSQL URL, for features that need their own connection (LISTEN); null on PGlite. */
   url: string | null;
+  /** The schema that holds our tables (and the migration bookkeeping). */
+  schema: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on("error", () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", url: options.url, close: () => db.destroy() };
+    return {
+      db,
+      kind: "postgres",
+      url: options.url,
+      schema: options.schema ?? "public",
+      close: () => db.destroy(),
+    };
   }
   let client: PGlite;
   if (options.memory || !options.dataDir) {
@@ -53,5 +61,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-  return { db, kind: "pglite", url: null, close: () => db.destroy() };
+  return { db, kind: "pglite", url: null, schema: "public", close: () => db.destroy() };
 }

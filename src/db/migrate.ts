@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { DatabaseHandle } from "./database.js";
 import * as initial from "./migrations/0001-initial.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
@@ -9,9 +10,13 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Applies every pending migration; throws with the failing migration's name on error. */
-// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+export async function migrateToLatest(handle: Pick<DatabaseHandle, "db" | "schema">): Promise<string[]> {
+  // The bookkeeping tables live in our own schema: otherwise Kysely may find another schema's.
+  const migrator = new Migrator({
+    db: handle.db as Kysely<unknown>,
+    provider,
+    migrationTableSchema: handle.schema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {

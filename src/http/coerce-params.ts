@@ -49,5 +49,6 @@ export function coerceParamsOnRoute(route: RouteOptions): void {
     }
   };
   const existing = route.preValidation;
-  route.preValidation = existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])];
+  route.preValidation =
+    existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])];
 }

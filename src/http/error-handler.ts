@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, ERROR_STATUS, type ErrorCode, type ErrorDetail, errorBody } from "../errors.js";
 
@@ -26,6 +27,13 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_BODY",
 };
 
+/**
+ * PostgreSQL's "character not in repertoire" (U+0000 in text) and "untranslatable character"
+ * (U+0000 in jsonb): only input strings cause them. Body parsers reject such strings first; this is
+ * the backstop for bodies parsed elsewhere (the payment webhook verifies its raw body itself).
+ */
+const UNSTORABLE_CHARACTER_SQLSTATES = new Set(["22021", "22P05"]);
+
 /** The one place where error codes become HTTP statuses and the documented error body. */
 export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
@@ -39,6 +47,18 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
   }
   const mapped = FASTIFY_CODES[error.code];
   if (mapped) return reply.status(ERROR_STATUS[mapped]).send(errorBody(mapped, error.message));
+  if (UNSTORABLE_CHARACTER_SQLSTATES.has(error.code)) {
+    // Input the database cannot hold: bad input, not a fault. The transaction has rolled back.
+    request.log.warn({ err: error }, "input with characters the database cannot store");
+    return reply
+      .status(400)
+      .send(
+        errorBody(
+          "VALIDATION_FAILED",
+          "The input holds characters that cannot be stored (U+0000 or an unpaired surrogate).",
+        ),
+      );
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Any other client error (e.g. a JSON syntax error) is bad input, never a server fault.
@@ -48,4 +68,41 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
   }
   request.log.error({ err: error }, "unhandled error");
   return reply.status(500).send(errorBody("INTERNAL", "Internal error; it has been logged."));
+}
+
+/** Router errors (a path that does not decode, an over-long path parameter) in the documented shape. */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === "FST_ERR_BAD_URL" || error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+    const message =
+      error.code === "FST_ERR_BAD_URL"
+        ? "The path is not valid percent-encoded UTF-8."
+        : "A path parameter is longer than any valid id.";
+    return reply
+      .status(400)
+      .send(errorBody("VALIDATION_FAILED", message, [{ path: "", message, in: "params" }]));
+  }
+  return handleError(error, request, reply);
+}
+
+/**
+ * Requests Node's HTTP parser rejects before Fastify sees them. Oversized request lines and headers
+ * become 413 PAYLOAD_TOO_LARGE (the closed list has no code of its own for 414/431); anything else
+ * that is not valid HTTP becomes 400 MALFORMED_BODY.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const code: ErrorCode = error.code === "HPE_HEADER_OVERFLOW" ? "PAYLOAD_TOO_LARGE" : "MALFORMED_BODY";
+  const message =
+    code === "PAYLOAD_TOO_LARGE"
+      ? "The request line or headers are larger than the server accepts."
+      : "The request is not valid HTTP.";
+  const body = JSON.stringify(errorBody(code, message));
+  const status = ERROR_STATUS[code];
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${code === "PAYLOAD_TOO_LARGE" ? "Payload Too Large" : "Bad Request"}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -2,20 +2,20 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import YAML from "yaml";
 import type { App } from "../app.js";
 import { registerApiKeyRoutes } from "../auth/auth-routes.js";
 import type { Principal } from "../auth/auth-service.js";
 import { registerCatalogRoutes } from "../catalog/catalog-routes.js";
 import { registerDecisionRoutes } from "../decisions/decision-routes.js";
-import { AppError, errorBody } from "../errors.js";
+import { errorBody } from "../errors.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
+import { registerBodyParsers } from "./body-parsers.js";
 import { coerceParamsOnRoute } from "./coerce-params.js";
-import { handleError } from "./error-handler.js";
+import { handleClientError, handleError, handleFrameworkError } from "./error-handler.js";
 import { ErrorResponse } from "./schemas.js";
 
 declare module "fastify" {
@@ -42,8 +42,6 @@ export interface ServerOptions {
   bodyLimit?: number;
 }
 
-const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
-
 /** The HTTP edge: schemas, auth, error shape, OpenAPI; the work is done by the app's services. */
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<Server> {
   const server = Fastify({
@@ -52,6 +50,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     // check would cost more than the check.
     disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Room for the longest external id (128 characters) even when every character is percent-encoded.
+    routerOptions: { maxParamLength: 512 },
+    // Bad URLs, over-long path parameters and malformed HTTP get the documented error shape too.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -63,16 +66,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       .status(404)
       .send(errorBody("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}.`)),
   );
-  server.addContentTypeParser(YAML_TYPES, { parseAs: "string" }, (_request, body, done) => {
-    try {
-      done(null, YAML.parse(body as string, { maxAliasCount: 50 }));
-    } catch (error) {
-      done(
-        new AppError("MALFORMED_BODY", `The YAML body does not parse: ${(error as Error).message}`),
-        undefined,
-      );
-    }
-  });
+  registerBodyParsers(server);
   server.addHook("onResponse", async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, "request");
   });

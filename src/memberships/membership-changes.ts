@@ -82,8 +82,7 @@ export async function refundMembership(stores: Stores, order: OrderRecord, now: 
   if (!order.membershipId || !order.periodStart || !order.periodEnd)
     return { revoked: false, membershipId: null };
   const membership = await stores.memberships.get(order.membershipId);
-  if (!membership || membership.status !== "active")
-    return { revoked: false, membershipId: order.membershipId };
+  if (membership?.status !== "active") return { revoked: false, membershipId: order.membershipId };
   const remaining = (await stores.orders.paidForMembership(membership.id)).filter((o) => o.id !== order.id);
   if (remaining.length === 0) {
     await stores.memberships.revoke(membership.id, new Date(now));

@@ -15,7 +15,9 @@ describe.each(TEST_ENGINES)("catalog over HTTP on $name", (engine) => {
     const res = await s.request("GET", "/v1/catalog");
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("CATALOG_NOT_FOUND");
-    expect((await s.request("POST", "/v1/check", { body: { memberId: "m", benefit: "ad_free" } })).status).toBe(404);
+    expect(
+      (await s.request("POST", "/v1/check", { body: { memberId: "m", benefit: "ad_free" } })).status,
+    ).toBe(404);
   });
 
   it("accepts JSON, versions it, and lists every problem of a bad document at once", async () => {
@@ -26,7 +28,13 @@ describe.each(TEST_ENGINES)("catalog over HTTP on $name", (engine) => {
 
     const bad = {
       tiers: [
-        { code: "vip", name: "VIP", rank: 1, benefits: ["ad_free", "ghost"], plans: [{ code: "m", period: "monthly", price: { amount: 1, currency: "CNY" } }] },
+        {
+          code: "vip",
+          name: "VIP",
+          rank: 1,
+          benefits: ["ad_free", "ghost"],
+          plans: [{ code: "m", period: "monthly", price: { amount: 1, currency: "CNY" } }],
+        },
         { code: "vip", name: "VIP again", rank: 1, benefits: [], plans: [] },
       ],
       benefits: [
@@ -40,10 +48,23 @@ describe.each(TEST_ENGINES)("catalog over HTTP on $name", (engine) => {
     expect(res.body.error.code).toBe("VALIDATION_FAILED");
     const paths = res.body.error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(
-      expect.arrayContaining(["/surprise", "/tiers/0/benefits/1", "/tiers/0/plans/0/period", "/benefits/0/rules/minClientVersion"]),
+      expect.arrayContaining([
+        "/surprise",
+        "/tiers/0/benefits/1",
+        "/tiers/0/plans/0/period",
+        "/benefits/0/rules/minClientVersion",
+      ]),
     );
     const codes = res.body.error.details.map((d: { code: string }) => d.code);
-    expect(codes).toEqual(expect.arrayContaining(["unknown_field", "unknown_benefit", "invalid_duration", "invalid_semver", "duplicate_code"]));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        "unknown_field",
+        "unknown_benefit",
+        "invalid_duration",
+        "invalid_semver",
+        "duplicate_code",
+      ]),
+    );
     expect((await s.request("GET", "/v1/catalog/versions")).body.versions).toHaveLength(1);
   });
 
@@ -74,7 +95,9 @@ describe.each(TEST_ENGINES)("catalog over HTTP on $name", (engine) => {
     expect(current.version).toBe(2);
     expect(current.tiers[0].plans[0].price.amount).toBe(1800);
     expect((await s.request("GET", "/v1/catalog/versions/1")).body.tiers[0].plans[0].price.amount).toBe(1500);
-    expect((await s.request("GET", "/v1/catalog/versions/9/diff")).body.error.code).toBe("CATALOG_VERSION_NOT_FOUND");
+    expect((await s.request("GET", "/v1/catalog/versions/9/diff")).body.error.code).toBe(
+      "CATALOG_VERSION_NOT_FOUND",
+    );
   });
 
   it("rejects broken YAML with MALFORMED_BODY", async () => {
@@ -90,7 +113,11 @@ describe.each(TEST_ENGINES)("catalog over HTTP on $name", (engine) => {
     await s.createMember("cat-m1");
     const order = await s.createOrder("cat-m1", "vip_month");
     expect(order.amount).toEqual({ amount: 1800, currency: "CNY" });
-    const results = await Promise.all([s.putCatalog(DEMO_CATALOG), s.putCatalog(DEMO_CATALOG), s.putCatalog(DEMO_CATALOG)]);
+    const results = await Promise.all([
+      s.putCatalog(DEMO_CATALOG),
+      s.putCatalog(DEMO_CATALOG),
+      s.putCatalog(DEMO_CATALOG),
+    ]);
     expect(results.map((r) => r.version).sort()).toEqual([3, 4, 5]);
   });
 });

@@ -36,7 +36,13 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
     const d = await s.check(memberId, "ad_free");
     expect(d).toMatchObject({ memberId, benefit: "ad_free", allowed: true });
     expect(d.reasons).toEqual([
-      { code: "GRANTED", cause: null, message: expect.any(String), details: {}, remedy: { actor: "member", action: "none" } },
+      {
+        code: "GRANTED",
+        cause: null,
+        message: expect.any(String),
+        details: {},
+        remedy: { actor: "member", action: "none" },
+      },
     ]);
   });
 
@@ -110,7 +116,9 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
       details: { effectiveFrom: "2026-11-24T16:00:00.000Z" },
       remedy: { actor: "member", action: "wait", until: "2026-11-24T16:00:00.000Z" },
     });
-    const next = await withClock(15 * 3600 * 1000, () => s.check(memberId, "member_discount", { product: { category: "books" } }));
+    const next = await withClock(15 * 3600 * 1000, () =>
+      s.check(memberId, "member_discount", { product: { category: "books" } }),
+    );
     expect(next.allowed).toBe(true);
   });
 
@@ -158,10 +166,15 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
       remedy: { action: "toggle_on" },
     });
     const token = await s.memberToken(memberId);
-    const on = await s.request("PUT", "/v1/me/benefits/hd_download_boost/toggle", { auth: token, body: { on: true } });
+    const on = await s.request("PUT", "/v1/me/benefits/hd_download_boost/toggle", {
+      auth: token,
+      body: { on: true },
+    });
     expect(on.status).toBe(200);
     expect((await s.check(memberId, "hd_download_boost")).allowed).toBe(true);
-    await s.request("PUT", `/v1/members/${memberId}/benefits/hd_download_boost/toggle`, { body: { on: false } });
+    await s.request("PUT", `/v1/members/${memberId}/benefits/hd_download_boost/toggle`, {
+      body: { on: false },
+    });
     expect((await s.check(memberId, "hd_download_boost")).reasons[0].code).toBe("TOGGLE_OFF");
   });
 
@@ -187,7 +200,9 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
       details: { platform: "android", version: "5.1.9", minVersion: "5.2.0" },
       remedy: { action: "update_client" },
     });
-    expect((await s.check(memberId, "vip_zone", { client: { platform: "android", version: "5.2.0" } })).allowed).toBe(true);
+    expect(
+      (await s.check(memberId, "vip_zone", { client: { platform: "android", version: "5.2.0" } })).allowed,
+    ).toBe(true);
   });
 
   it("CLIENT_CACHE_STALE is advisory: on an allowed decision, after GRANTED", async () => {
@@ -226,7 +241,9 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
     expect(res.status).toBe(200);
     expect(res.body.results.map((d: { allowed: boolean }) => d.allowed)).toEqual([true, false, false]);
     expect(res.body.results[1].reasons[0].code).toBe("TIER_NOT_ELIGIBLE");
-    const unknown = await s.request("POST", "/v1/check/batch", { body: { checks: [{ memberId, benefit: "nope" }] } });
+    const unknown = await s.request("POST", "/v1/check/batch", {
+      body: { checks: [{ memberId, benefit: "nope" }] },
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.details[0].path).toBe("/checks/0/benefit");
   });
@@ -237,7 +254,9 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
     expect(first.status).toBe(200);
     const etag = first.headers.get("etag")!;
     expect(etag).toBe(`"${first.body.entitlementsVersion}"`);
-    const states = Object.fromEntries(first.body.benefits.map((b: { benefit: string; state: string }) => [b.benefit, b.state]));
+    const states = Object.fromEntries(
+      first.body.benefits.map((b: { benefit: string; state: string }) => [b.benefit, b.state]),
+    );
     expect(states).toMatchObject({
       ad_free: "active",
       hd_download_boost: "toggled_off",
@@ -245,20 +264,28 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
       member_discount: "scheduled",
       svip_concierge: "not_included",
     });
-    const cached = await s.request("GET", `/v1/members/${memberId}/entitlements`, { headers: { "if-none-match": etag } });
+    const cached = await s.request("GET", `/v1/members/${memberId}/entitlements`, {
+      headers: { "if-none-match": etag },
+    });
     expect(cached.status).toBe(304);
     await s.request("POST", `/v1/members/${memberId}/benefits/monthly_gift/claim`);
-    const changed = await s.request("GET", `/v1/members/${memberId}/entitlements`, { headers: { "if-none-match": etag } });
+    const changed = await s.request("GET", `/v1/members/${memberId}/entitlements`, {
+      headers: { "if-none-match": etag },
+    });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
-    expect((await s.request("GET", "/v1/members/nobody/entitlements")).body.error.code).toBe("MEMBER_NOT_FOUND");
+    expect((await s.request("GET", "/v1/members/nobody/entitlements")).body.error.code).toBe(
+      "MEMBER_NOT_FOUND",
+    );
   });
 
   it("unknown benefits and a bad context are input errors, not denials", async () => {
     const unknown = await s.request("POST", "/v1/check", { body: { memberId: "x", benefit: "teleport" } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe("BENEFIT_NOT_FOUND");
-    const badAt = await s.request("POST", "/v1/check", { body: { memberId: "x", benefit: "ad_free", context: { at: "soon" } } });
+    const badAt = await s.request("POST", "/v1/check", {
+      body: { memberId: "x", benefit: "ad_free", context: { at: "soon" } },
+    });
     expect(badAt.status).toBe(400);
     expect(badAt.body.error.details[0].path).toBe("/context/at");
   });

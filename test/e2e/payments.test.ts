@@ -10,9 +10,9 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
   let s: TestServer;
   let seq = 0;
   const count = async (table: string, where = sql`true`) => {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(
-      s.database.db,
-    );
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(s.database.db);
     return rows[0].n;
   };
   /** A fresh member with a pending vip_month order. */
@@ -64,7 +64,9 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
 
   it("10 concurrent deliveries of one event grant once", async () => {
     const { memberId, orderId, amount } = await memberWithOrder();
-    const results = await Promise.all(Array.from({ length: 10 }, () => s.pay(orderId, amount, `dup-${orderId}`)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => s.pay(orderId, amount, `dup-${orderId}`)),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(results.filter((r) => r.body.outcome === "applied")).toHaveLength(1);
     expect(await count("memberships", sql`member_id = ${memberId}`)).toBe(1);
@@ -74,7 +76,9 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
 
   it("different webhook ids for one order apply once (idempotent per order)", async () => {
     const { memberId, orderId, amount } = await memberWithOrder();
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => s.pay(orderId, amount, `multi-${orderId}-${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => s.pay(orderId, amount, `multi-${orderId}-${i}`)),
+    );
     expect(results.map((r) => r.body.outcome).sort()).toEqual([
       "already_applied",
       "already_applied",
@@ -127,7 +131,9 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     let member = (await s.request("GET", `/v1/members/${memberId}`)).body;
     expect(member.memberships).toHaveLength(1);
     expect(member.memberships[0].expiresAt).toBe("2027-01-24T02:00:00.000Z");
-    expect(member.grants.every((g: { expiresAt: string }) => g.expiresAt === "2027-01-24T02:00:00.000Z")).toBe(true);
+    expect(
+      member.grants.every((g: { expiresAt: string }) => g.expiresAt === "2027-01-24T02:00:00.000Z"),
+    ).toBe(true);
     await s.refund(second.orderId, second.amount.amount);
     member = (await s.request("GET", `/v1/members/${memberId}`)).body;
     expect(member.memberships[0]).toMatchObject({ status: "active", expiresAt: "2026-12-24T02:00:00.000Z" });
@@ -159,7 +165,9 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     const { memberId, orderId, amount } = await memberWithOrder();
     const event = { type: "payment.succeeded", data: { orderId, amount } };
     const eventsBefore = await count("payment_events");
-    const badSig = await s.postPaymentEvent(event, { signature: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" });
+    const badSig = await s.postPaymentEvent(event, {
+      signature: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    });
     expect(badSig.status).toBe(401);
     expect(badSig.body.error.code).toBe("INVALID_SIGNATURE");
     const wrongSecret = await s.postPaymentEvent(event, {
@@ -185,7 +193,10 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     const unknown = await s.pay("ord_does_not_exist", 100);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe("ORDER_NOT_FOUND");
-    const malformed = await s.postPaymentEvent({ type: "payment.succeeded", data: { orderId: "x", amount: "12" } });
+    const malformed = await s.postPaymentEvent({
+      type: "payment.succeeded",
+      data: { orderId: "x", amount: "12" },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe("VALIDATION_FAILED");
   });
