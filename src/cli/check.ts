@@ -40,6 +40,7 @@ export async function check(
     const decision = await app.decisions.check(
       { memberId, benefit, context },
       locale === "en" || locale === "zh-CN" ? locale : null,
+      true,
     );
     console.log(describeDecision(decision));
     console.log(JSON.stringify(decision, null, 2));

@@ -39,16 +39,14 @@ export class DecisionService {
     private readonly clock: Clock,
   ) {}
 
-  async check(input: CheckInput, requestLocale: Locale | null, path = ""): Promise<Decision> {
+  /** One decision. `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
+  async check(input: CheckInput, requestLocale: Locale | null, forceLocale = false): Promise<Decision> {
     const catalog = this.catalog.require();
-    this.requireBenefit(catalog, input.benefit, `${path}/benefit`);
+    this.requireBenefit(catalog, input.benefit, "/benefit");
     const snapshot = this.cache.peek(input.memberId) ?? (await this.cache.get(input.memberId));
-    return decide(
-      snapshot,
-      catalog,
-      input.benefit,
-      this.context(snapshot, input.context, requestLocale, path),
-    );
+    const context = this.context(snapshot, input.context, requestLocale, "");
+    if (forceLocale && requestLocale) context.locale = requestLocale;
+    return decide(snapshot, catalog, input.benefit, context);
   }
 
   /** Many checks at once; members not in the cache are loaded once each, in parallel. */

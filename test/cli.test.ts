@@ -1,0 +1,75 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BIN = path.resolve("bin/perkwise.js");
+
+/** The real command line, as a newcomer runs it: a PGlite data directory of its own. */
+describe("perkwise CLI", () => {
+  let dataDir: string;
+  const env = () => ({ ...process.env, PERKWISE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" });
+  const perkwise = (...args: string[]) =>
+    run("node", [BIN, ...args], { env: env() }).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), "perkwise-cli-"));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("migrates, seeds the demo once, and prints decisions in words and JSON", async () => {
+    expect((await perkwise("migrate")).stdout).toContain("applied: 0001-initial");
+    expect((await perkwise("migrate")).stdout).toContain("up to date");
+    expect((await perkwise("seed", "demo")).stdout).toContain("seeded");
+    expect((await perkwise("seed", "demo")).stdout).toContain("already there");
+
+    const allowed = await perkwise("check", "demo-vip", "ad_free");
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain("demo-vip / ad_free: ALLOWED");
+    const expired = await perkwise("check", "demo-expired", "ad_free", "--locale", "en");
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toMatch(/MEMBERSHIP_EXPIRED \(membership_status\): .*expired/);
+    const json = JSON.parse(expired.stdout.slice(expired.stdout.indexOf("{")));
+    expect(json).toMatchObject({ memberId: "demo-expired", allowed: false });
+    const outdated = await perkwise(
+      "check",
+      "demo-vip",
+      "vip_zone",
+      "--context",
+      '{"client":{"platform":"web","version":"1.0.0"}}',
+    );
+    expect(outdated.stdout).toContain("CLIENT_OUTDATED");
+    expect((await perkwise("check", "demo-vip")).code).toBe(2);
+  }, 60_000);
+
+  it("serves with the demo, answers /healthz, and shuts down cleanly on SIGTERM", async () => {
+    const child: ChildProcess = spawn("node", [BIN, "serve", "--demo", "--port", "0"], { env: env() });
+    let output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 30_000);
+      child.stdout?.on("data", () => {
+        const match = /running at (http:\/\/\S+)/.exec(output);
+        if (match && output.includes("demo-new")) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    expect(output).toMatch(/admin key: +\S+/);
+    expect(output).toMatch(/demo-vip .*\n +eyJ/);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  }, 60_000);
+});
