@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestServer } from "../e2e-harness.js";
+import { TEST_ENGINES } from "../test-database.js";
+
+describe("OpenAPI", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await TestServer.start(TEST_ENGINES[0]);
+  });
+  afterAll(() => s.stop());
+
+  it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
+    const res = await s.request("GET", "/openapi.json", { auth: null });
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    const paths = Object.keys(res.body.paths);
+    for (const path of [
+      "/v1/catalog",
+      "/v1/catalog/versions/{n}/diff",
+      "/v1/members/{memberId}",
+      "/v1/orders",
+      "/v1/payments/events",
+      "/v1/check",
+      "/v1/check/batch",
+      "/v1/members/{memberId}/entitlements",
+      "/v1/me/entitlements",
+      "/v1/me/benefits/{benefit}/claim",
+      "/v1/api-keys",
+    ]) {
+      expect(paths).toContain(path);
+    }
+    const check = res.body.paths["/v1/check"].post;
+    expect(check.requestBody.content["application/json"].schema.properties).toHaveProperty("memberId");
+    expect(check.responses).toHaveProperty("200");
+  });
+
+  it("serves interactive docs at /docs", async () => {
+    const res = await fetch(`${s.baseUrl}/docs/`, { redirect: "follow" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("swagger");
+  });
+
+  it("answers /healthz and unknown routes with the error shape", async () => {
+    expect((await s.request("GET", "/healthz", { auth: null })).body).toEqual({ status: "ok" });
+    const missing = await s.request("GET", "/v1/nope", { auth: null });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: "NOT_FOUND", details: [] });
+  });
+});
