@@ -216,6 +216,25 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
     expect(fresh.reasons).toHaveLength(1);
   });
 
+  it("STATE_INCONSISTENT when an active membership lacks a grant its tier includes (drift)", async () => {
+    const memberId = await paidMember();
+    // Corrupt the database directly, as a bug or a manual edit would.
+    await s.database.db
+      .deleteFrom("grants")
+      .where("member_id", "=", memberId)
+      .where("benefit_code", "=", "ad_free")
+      .execute();
+    s.app.cache.invalidate(memberId);
+    const d = await s.check(memberId, "ad_free");
+    expect(d.allowed).toBe(false);
+    expect(d.reasons[0]).toMatchObject({
+      code: "STATE_INCONSISTENT",
+      cause: "system_fault",
+      details: { problem: "grant_missing", tier: "vip" },
+      remedy: { action: "contact_support" },
+    });
+  });
+
   it("messages follow the member's locale, else Accept-Language", async () => {
     const zhMember = await paidMember("vip_month", { locale: "zh-CN" });
     const zh = await s.check(zhMember, "svip_concierge", undefined, { "accept-language": "en" });
