@@ -5,6 +5,7 @@ import { AppError, type ErrorDetail } from "../errors.js";
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 const MAX_DETAILS = 20;
 /** U+0000 and lone surrogates: PostgreSQL can store neither in text nor in jsonb. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what this must find.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const pointer = (path: string, key: string) => `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
@@ -17,7 +18,7 @@ export function unstorableStrings(value: unknown, path = "", found: ErrorDetail[
       found.push({ path, message: "must not contain U+0000 or an unpaired surrogate" });
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => unstorableStrings(item, `${path}/${i}`, found));
+    for (const [i, item] of value.entries()) unstorableStrings(item, `${path}/${i}`, found);
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
       if (UNSTORABLE.test(key)) {

@@ -52,12 +52,7 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
     request.log.warn({ err: error }, "input with characters the database cannot store");
     return reply
       .status(400)
-      .send(
-        errorBody(
-          "VALIDATION_FAILED",
-          "The input holds characters that cannot be stored (U+0000 or an unpaired surrogate).",
-        ),
-      );
+      .send(errorBody("VALIDATION_FAILED", "The input holds a character that cannot be stored (U+0000)."));
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

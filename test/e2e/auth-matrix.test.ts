@@ -111,7 +111,10 @@ const ENDPOINTS: readonly Endpoint[] = [
     template: "/v1/payments/events",
     who: "signature",
     path: () => "/v1/payments/events",
-    body: (f) => ({ type: "payment.succeeded", data: { orderId: f.orderA.orderId, amount: f.orderA.amount } }),
+    body: (f) => ({
+      type: "payment.succeeded",
+      data: { orderId: f.orderA.orderId, amount: f.orderA.amount },
+    }),
   },
   {
     method: "POST",
@@ -321,7 +324,11 @@ describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
     it("a service key with its secret part altered is refused", async () => {
       const key = f.secrets.service as string;
       const tampered = `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`;
-      expectErrorShape(await server.request("GET", "/v1/catalog", { auth: tampered }), 401, "UNAUTHENTICATED");
+      expectErrorShape(
+        await server.request("GET", "/v1/catalog", { auth: tampered }),
+        401,
+        "UNAUTHENTICATED",
+      );
     });
 
     it("a member token signed with another secret is refused", async () => {
@@ -352,6 +359,25 @@ describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
         server.clock.set(start);
       }
     });
+  });
+
+  // KNOWN BUG (src/auth/auth-service.ts): `verified`, the LRU of verified credentials, keeps a member
+  // principal for 60 s of wall time without the token's `exp`, so a token used once before it expires
+  // is still accepted after. Drop `.fails` once the cache entry is bounded by the token's expiry.
+  it.fails("KNOWN BUG: a member token used before it expired is refused after", async () => {
+    const res = await server.request("POST", `/v1/members/${f.memberB}/token`, { body: { ttlSeconds: 60 } });
+    expect((await server.request("GET", "/v1/me/entitlements", { auth: res.body.token })).status).toBe(200);
+    const start = server.clock.now();
+    try {
+      server.clock.advance(120_000);
+      expectErrorShape(
+        await server.request("GET", "/v1/me/entitlements", { auth: res.body.token }),
+        401,
+        "UNAUTHENTICATED",
+      );
+    } finally {
+      server.clock.set(start);
+    }
   });
 
   describe("/v1/me acts on the token's member only", () => {
@@ -430,14 +456,20 @@ describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
     });
 
     it.each([
-      ["another secret", (raw: string, id: string) => signedHeaders(raw, server.clock.now(), id, otherSecret())],
+      [
+        "another secret",
+        (raw: string, id: string) => signedHeaders(raw, server.clock.now(), id, otherSecret()),
+      ],
       [
         "signature of another body",
         (raw: string, id: string) => signedHeaders(`${raw} `, server.clock.now(), id),
       ],
       [
         "signature for another webhook-id",
-        (raw: string, id: string) => ({ ...signedHeaders(raw, server.clock.now(), `${id}x`), "webhook-id": id }),
+        (raw: string, id: string) => ({
+          ...signedHeaders(raw, server.clock.now(), `${id}x`),
+          "webhook-id": id,
+        }),
       ],
       ["the admin key as signature", (_raw: string, id: string) => signatureHeader(id, `v1,${ADMIN_KEY}`)],
       ["v1a scheme", (_raw: string, id: string) => signatureHeader(id, `v1a,${"A".repeat(44)}`)],
@@ -481,7 +513,9 @@ describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
     });
 
     it("are shown once on creation and never by GET /v1/api-keys", async () => {
-      const created = await server.request("POST", "/v1/api-keys", { body: { name: "once", role: "service" } });
+      const created = await server.request("POST", "/v1/api-keys", {
+        body: { name: "once", role: "service" },
+      });
       expect(created.status).toBe(201);
       expect(created.body.key).toMatch(/^pwk_/);
       createdKeys.push(created.body.key);
