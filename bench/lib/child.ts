@@ -29,7 +29,7 @@ function collect(child: ChildProcess) {
     out.stdout += d;
   });
   child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-    out.stderr += d;
+    out.stderr += d; if (process.env.BENCH_CHILD_STDERR) process.stderr.write(d);
     if (out.stderr.length > 20_000) out.stderr = out.stderr.slice(-10_000);
   });
   return out;
@@ -45,12 +45,12 @@ function firstJsonLine(text: string): unknown {
 
 /**
  * Spawns `node --import tsx bench/<file>`, waits for the JSON line it prints once listening, and
- * returns it with a stop() that sends SIGTERM (SIGKILL after 5 s) to that child only.
+ * returns it with a stop() that sends SIGTERM (SIGKILL after 5 s by default) to that child only.
  */
 export async function spawnServer<T>(
   file: string,
   env: Record<string, string> = {},
-  options: { nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: { nodeArgs?: string[]; timeoutMs?: number; killAfterMs?: number } = {},
 ): Promise<ChildServer<T>> {
   const child = startChild(file, env, options.nodeArgs ?? [], []);
   const out = collect(child);
@@ -84,7 +84,7 @@ export async function spawnServer<T>(
     pid: child.pid!,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      const killer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 5_000);
       child.kill("SIGTERM");
       await exited;
       clearTimeout(killer);

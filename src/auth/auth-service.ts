@@ -22,7 +22,10 @@ export class AuthService {
   private readonly adminKeyHash: Buffer;
   private tokenSecret: Uint8Array | null = null;
   /** Verified credentials by their hash, so the hot path does not hit the database or re-verify a JWT. */
-  private readonly verified = new LRUCache<string, Principal>({ max: 50_000, ttl: 60_000 });
+  private readonly verified = new LRUCache<string, { principal: Principal; expiresAt: number }>({
+    max: 50_000,
+    ttl: 60_000,
+  });
 
   constructor(
     adminKey: string,
@@ -52,20 +55,23 @@ export class AuthService {
     const digest = sha256(secret);
     const cacheKey = digest.toString("base64");
     const cached = this.verified.get(cacheKey);
-    if (cached) return cached;
-    const principal = await this.verify(secret, digest);
-    this.verified.set(cacheKey, principal);
-    return principal;
+    // A cached member token still expires on time (by our clock, which tests move).
+    if (cached && this.clock.now() < cached.expiresAt) return cached.principal;
+    const verified = await this.verify(secret, digest);
+    this.verified.set(cacheKey, verified);
+    return verified.principal;
   }
 
-  private async verify(secret: string, digest: Buffer): Promise<Principal> {
-    if (timingSafeEqual(digest, this.adminKeyHash)) return { kind: "admin", keyId: "admin" };
+  private async verify(secret: string, digest: Buffer): Promise<{ principal: Principal; expiresAt: number }> {
+    const forever = Number.POSITIVE_INFINITY;
+    if (timingSafeEqual(digest, this.adminKeyHash))
+      return { principal: { kind: "admin", keyId: "admin" }, expiresAt: forever };
     const apiKey = API_KEY_PATTERN.exec(secret);
     if (apiKey) {
       const record = await this.data.auth.getApiKey(apiKey[1]);
       const stored = record ? Buffer.from(record.secretHash, "base64") : null;
       if (record && !record.revokedAt && stored && timingSafeEqual(stored, digest)) {
-        return { kind: record.role, keyId: record.id };
+        return { principal: { kind: record.role, keyId: record.id }, expiresAt: forever };
       }
       throw new AppError("UNAUTHENTICATED", "Unknown or revoked API key.");
     }
@@ -76,8 +82,9 @@ export class AuthService {
         algorithms: ["HS256"],
         currentDate: new Date(this.clock.now()),
       });
-      if (typeof payload.sub !== "string") throw new Error("no subject");
-      return { kind: "member", memberId: payload.sub };
+      if (typeof payload.sub !== "string" || typeof payload.exp !== "number")
+        throw new Error("no subject or expiry");
+      return { principal: { kind: "member", memberId: payload.sub }, expiresAt: payload.exp * 1000 };
     } catch {
       throw new AppError("UNAUTHENTICATED", "Invalid or expired credentials.");
     }

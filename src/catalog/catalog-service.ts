@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorDetail } from "../errors.js";
+import { parseIsoDateTime } from "../time/iso-time.js";
 import type { CatalogPolicy, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
 import type { CompiledCatalog, LocalizedText } from "./catalog-types.js";
 import { compileCatalog } from "./compile-catalog.js";
@@ -35,8 +36,8 @@ function readPutBody(body: unknown) {
   }
   let effectiveAt: Date | null = null;
   if (effectiveFrom !== undefined) {
-    const ms = typeof effectiveFrom === "string" ? Date.parse(effectiveFrom) : Number.NaN;
-    if (Number.isNaN(ms)) problems.push({ path: "/effectiveFrom", message: "must be an ISO-8601 date-time" });
+    const ms = parseIsoDateTime(effectiveFrom);
+    if (ms === null) problems.push({ path: "/effectiveFrom", message: "must be an ISO-8601 date-time" });
     else effectiveAt = new Date(ms);
   }
   if (policy !== undefined && !POLICIES.includes(policy as string)) {

@@ -11,6 +11,7 @@ import type {
 } from "../engine/engine-types.js";
 import { buildEntitlements } from "../engine/entitlements.js";
 import { AppError } from "../errors.js";
+import { parseIsoDateTime } from "../time/iso-time.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
 
 /** The decision context as callers send it; `at` is an ISO time. */
@@ -98,12 +99,13 @@ export class DecisionService {
   ): DecisionContext {
     let at = this.clock.now();
     if (input?.at !== undefined) {
-      at = Date.parse(input.at);
-      if (Number.isNaN(at)) {
+      const parsed = parseIsoDateTime(input.at);
+      if (parsed === null) {
         throw new AppError("VALIDATION_FAILED", "context.at is not a date-time.", [
-          { path: `${path}/context/at`, message: "must be an ISO-8601 date-time" },
+          { path: `${path}/context/at`, message: "must be an ISO-8601 date-time with an offset" },
         ]);
       }
+      at = parsed;
     }
     return {
       at,

@@ -7,6 +7,8 @@ import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import { activateMembership, refundMembership } from "../memberships/membership-changes.js";
 import type { OrderRecord } from "../orders/order-store.js";
+import { parseIsoDateTime } from "../time/iso-time.js";
+import { unstorableStrings } from "../unstorable-strings.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
 import { verifyWebhook, type WebhookHeaders } from "./verify-webhook.js";
 
@@ -74,11 +76,12 @@ export class PaymentService {
       throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", details);
     }
     const event = parsed;
-    if (event.data.paidAt !== undefined && Number.isNaN(Date.parse(event.data.paidAt))) {
-      throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", [
-        { path: "/data/paidAt", message: "must be an ISO-8601 date-time" },
-      ]);
+    const problems = unstorableStrings(event);
+    if (event.data.paidAt !== undefined && parseIsoDateTime(event.data.paidAt) === null) {
+      problems.push({ path: "/data/paidAt", message: "must be an ISO-8601 date-time with an offset" });
     }
+    if (problems.length > 0)
+      throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", problems);
     const result = await this.writes.run(async (scope) => {
       const now = this.clock.now();
       const fresh = await scope.stores.payments.insertIfNew({
