@@ -2,7 +2,12 @@ import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorDetail } from "../errors.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
-import type { CatalogPolicy, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
+import type {
+  CatalogPolicy,
+  CatalogStore,
+  CatalogVersionRecord,
+  CatalogVersionSummary,
+} from "./catalog-store.js";
 import type { CompiledCatalog, LocalizedText } from "./catalog-types.js";
 import { compileCatalog } from "./compile-catalog.js";
 import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
@@ -59,6 +64,7 @@ function readPutBody(body: unknown) {
 /** The versioned catalog: validation, immutable versions with diffs, and the compiled current version. */
 export class CatalogService {
   private current: CompiledCatalog | null = null;
+  private readonly pastVersions = new Map<number, CompiledCatalog>();
   private readonly listeners: ((catalog: CompiledCatalog) => void)[] = [];
 
   constructor(
@@ -126,6 +132,23 @@ export class CatalogService {
     const record = await this.data.catalog.get(n);
     if (!record) throw new AppError("CATALOG_VERSION_NOT_FOUND", `Catalog version ${n} does not exist.`);
     return record;
+  }
+
+  /**
+   * A past version, compiled (kept: versions are immutable). Inside a transaction pass its catalog
+   * store: on PGlite the transaction holds the only connection.
+   */
+  async compiled(version: number, store: CatalogStore = this.data.catalog): Promise<CompiledCatalog> {
+    if (this.current?.version === version) return this.current;
+    let compiled = this.pastVersions.get(version);
+    if (!compiled) {
+      const record = await store.get(version);
+      if (!record)
+        throw new AppError("CATALOG_VERSION_NOT_FOUND", `Catalog version ${version} does not exist.`);
+      compiled = compileCatalog(record.document, record.version, record.createdAt.getTime());
+      this.pastVersions.set(version, compiled);
+    }
+    return compiled;
   }
 
   private install(record: CatalogVersionRecord): void {

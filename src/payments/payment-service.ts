@@ -154,15 +154,13 @@ export class PaymentService {
     if (order.status === "paid") return { outcome: "already_applied" };
     if (order.status === "refunded") return { outcome: "ignored_after_refund" };
     if (event.data.amount !== order.amount) return { outcome: "amount_mismatch" };
-    // Grants follow the catalog as it is when the payment is confirmed.
-    const catalog = this.catalog.require();
-    const plan = catalog.plans.get(order.plan);
-    if (!plan) {
-      throw new AppError(
-        "PLAN_NOT_FOUND",
-        `Plan ${order.plan} of order ${order.id} is no longer in the catalog.`,
-      );
-    }
+    // Grants follow the catalog as it is when the payment is confirmed; a plan withdrawn since the
+    // order was placed is still honoured as it was sold.
+    const current = this.catalog.require();
+    const catalog = current.plans.has(order.plan)
+      ? current
+      : await this.catalog.compiled(order.catalogVersion, stores.catalog);
+    const plan = catalog.plans.get(order.plan)!;
     const activation = await activateMembership(stores, catalog, member, order, plan, now);
     await stores.orders.markPaid(order.id, {
       membershipId: activation.membershipId,

@@ -201,6 +201,21 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     expect(malformed.body.error.code).toBe("VALIDATION_FAILED");
   });
 
+  it("an order for a plan withdrawn before payment is honoured as sold", async () => {
+    const { memberId, orderId, amount } = await memberWithOrder("vip_year");
+    const withoutYear = structuredClone(DEMO_CATALOG);
+    for (const tier of withoutYear.tiers) tier.plans = tier.plans.filter((p) => p.code !== "vip_year");
+    await s.putCatalog(withoutYear);
+    try {
+      expect((await s.pay(orderId, amount)).body.outcome).toBe("applied");
+      const member = (await s.request("GET", `/v1/members/${memberId}`)).body;
+      expect(member.memberships[0]).toMatchObject({ tier: "vip", expiresAt: "2027-11-24T02:00:00.000Z" });
+      expect((await s.check(memberId, "ad_free")).allowed).toBe(true);
+    } finally {
+      await s.putCatalog(DEMO_CATALOG);
+    }
+  });
+
   it("an expired membership is renewed as a new one, not extended into the past", async () => {
     const { memberId, orderId, amount } = await memberWithOrder();
     await s.pay(orderId, amount);
