@@ -1,0 +1,190 @@
+/**
+ * The authorization matrix: every endpoint × every kind of caller. Adding a route means adding one
+ * line to ENDPOINTS; the coverage test in auth-matrix.test.ts fails until it is there.
+ */
+import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
+
+export type Role = "admin" | "service" | "support" | "member";
+export type Principal = "none" | "garbage" | "admin" | "service" | "support" | "member_self" | "member_other";
+export const PRINCIPALS: readonly Principal[] = [
+  "none",
+  "garbage",
+  "admin",
+  "service",
+  "support",
+  "member_self",
+  "member_other",
+];
+
+/** Ids and secrets made in beforeAll; the table reads them lazily. */
+export interface Fixture {
+  memberA: string;
+  memberB: string;
+  orderA: { orderId: string; amount: number };
+  secrets: Record<Principal, string | null>;
+}
+
+export interface Endpoint {
+  method: "GET" | "POST" | "PUT";
+  /** The path as the OpenAPI document spells it. */
+  template: string;
+  /** Who may call it, as DESIGN.md says; "signature" = Standard Webhooks, "public" = anyone. */
+  who: readonly Role[] | "signature" | "public";
+  path: (f: Fixture) => string;
+  body?: (f: Fixture) => unknown;
+  /** The statuses an allowed caller may get (default: any 2xx). */
+  ok?: readonly number[];
+}
+
+const A = (f: Fixture) => encodeURIComponent(f.memberA);
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  { method: "GET", template: "/healthz", who: "public", path: () => "/healthz" },
+  { method: "GET", template: "/openapi.json", who: "public", path: () => "/openapi.json" },
+  {
+    method: "POST",
+    template: "/v1/api-keys",
+    who: ["admin"],
+    path: () => "/v1/api-keys",
+    body: () => ({ name: "matrix", role: "support" }),
+  },
+  { method: "GET", template: "/v1/api-keys", who: ["admin"], path: () => "/v1/api-keys" },
+  {
+    method: "PUT",
+    template: "/v1/catalog",
+    who: ["admin"],
+    path: () => "/v1/catalog",
+    body: () => DEMO_CATALOG,
+  },
+  { method: "GET", template: "/v1/catalog", who: ["admin", "service"], path: () => "/v1/catalog" },
+  {
+    method: "GET",
+    template: "/v1/catalog/versions",
+    who: ["admin", "service"],
+    path: () => "/v1/catalog/versions",
+  },
+  {
+    method: "GET",
+    template: "/v1/catalog/versions/{n}",
+    who: ["admin", "service"],
+    path: () => "/v1/catalog/versions/1",
+  },
+  {
+    method: "GET",
+    template: "/v1/catalog/versions/{n}/diff",
+    who: ["admin", "service"],
+    path: () => "/v1/catalog/versions/1/diff",
+  },
+  {
+    method: "PUT",
+    template: "/v1/members/{memberId}",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}`,
+    body: () => ({ displayName: "Alice", locale: "en" }),
+  },
+  {
+    method: "GET",
+    template: "/v1/members/{memberId}",
+    who: ["service", "support"],
+    path: (f) => `/v1/members/${A(f)}`,
+  },
+  {
+    method: "POST",
+    template: "/v1/members/{memberId}/token",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}/token`,
+    body: () => ({}),
+  },
+  {
+    method: "POST",
+    template: "/v1/orders",
+    who: ["service"],
+    path: () => "/v1/orders",
+    body: (f) => ({ memberId: f.memberA, plan: "vip_month" }),
+  },
+  {
+    method: "POST",
+    template: "/v1/payments/events",
+    who: "signature",
+    path: () => "/v1/payments/events",
+    body: (f) => ({
+      type: "payment.succeeded",
+      data: { orderId: f.orderA.orderId, amount: f.orderA.amount },
+    }),
+  },
+  {
+    method: "POST",
+    template: "/v1/check",
+    who: ["service"],
+    path: () => "/v1/check",
+    body: (f) => ({ memberId: f.memberA, benefit: "ad_free" }),
+  },
+  {
+    method: "POST",
+    template: "/v1/check/batch",
+    who: ["service"],
+    path: () => "/v1/check/batch",
+    body: (f) => ({ checks: [{ memberId: f.memberA, benefit: "ad_free" }] }),
+  },
+  {
+    method: "GET",
+    template: "/v1/members/{memberId}/entitlements",
+    who: ["service", "support"],
+    path: (f) => `/v1/members/${A(f)}/entitlements`,
+  },
+  {
+    method: "POST",
+    template: "/v1/members/{memberId}/benefits/{benefit}/claim",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}/benefits/monthly_gift/claim`,
+  },
+  {
+    method: "PUT",
+    template: "/v1/members/{memberId}/benefits/{benefit}/toggle",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}/benefits/hd_download_boost/toggle`,
+    body: () => ({ on: true }),
+  },
+  { method: "GET", template: "/v1/me/entitlements", who: ["member"], path: () => "/v1/me/entitlements" },
+  {
+    method: "POST",
+    template: "/v1/me/check",
+    who: ["member"],
+    path: () => "/v1/me/check",
+    body: () => ({ benefit: "ad_free" }),
+  },
+  {
+    method: "POST",
+    template: "/v1/me/benefits/{benefit}/claim",
+    who: ["member"],
+    path: () => "/v1/me/benefits/monthly_gift/claim",
+    // The other member holds no grant: 409 BENEFIT_NOT_GRANTED is an answer, not a refusal.
+    ok: [200, 409],
+  },
+  {
+    method: "PUT",
+    template: "/v1/me/benefits/{benefit}/toggle",
+    who: ["member"],
+    path: () => "/v1/me/benefits/hd_download_boost/toggle",
+    body: () => ({ on: true }),
+    ok: [200, 409],
+  },
+];
+
+/** May this principal call a route open to `who`? An admin may do what service and support may. */
+export function allowed(endpoint: Endpoint, principal: Principal): boolean {
+  const { who } = endpoint;
+  if (who === "public" || who === "signature") return true;
+  switch (principal) {
+    case "none":
+    case "garbage":
+      return false;
+    case "admin":
+      return who.includes("admin") || who.includes("service") || who.includes("support");
+    case "member_self":
+    case "member_other":
+      return who.includes("member");
+    default:
+      return who.includes(principal);
+  }
+}

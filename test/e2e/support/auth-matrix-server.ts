@@ -1,0 +1,82 @@
+import { expect } from "vitest";
+import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
+import { ADMIN_KEY, TestServer } from "../../e2e-harness.js";
+import type { TestEngine } from "../../test-database.js";
+import type { Endpoint, Fixture, Principal } from "./auth-endpoints.js";
+import { signedHeaders } from "./payment-signing.js";
+
+/**
+ * One authorization suite's server, and a secret for every kind of caller: service and support API
+ * keys, and member tokens for Alice (a paying VIP) and Bob (nothing). `start` it in beforeAll.
+ */
+export class AuthMatrixServer implements Fixture {
+  server!: TestServer;
+  readonly memberA = "auth-alice";
+  readonly memberB = "auth-bob";
+  orderA = { orderId: "", amount: 0 };
+  readonly secrets: Record<Principal, string | null> = {
+    none: null,
+    garbage: "not-a-real-credential",
+    admin: ADMIN_KEY,
+    service: null,
+    support: null,
+    member_self: null,
+    member_other: null,
+  };
+  /** Every API key made, in full: none may ever be shown again or stored in clear. */
+  readonly createdKeys: string[] = [];
+  private webhookCounter = 0;
+
+  async start(engine: TestEngine): Promise<void> {
+    this.server = await TestServer.start(engine);
+    await this.server.putCatalog(DEMO_CATALOG);
+    for (const role of ["service", "support"] as const) {
+      const res = await this.server.request("POST", "/v1/api-keys", { body: { name: `${role} key`, role } });
+      expect(res.status).toBe(201);
+      this.secrets[role] = res.body.key;
+      this.createdKeys.push(res.body.key);
+    }
+    await this.server.createMember(this.memberA, { displayName: "Alice", locale: "en" });
+    await this.server.createMember(this.memberB, { displayName: "Bob", locale: "en" });
+    // Alice is a paying VIP, Bob has nothing: their entitlements differ visibly.
+    const order = await this.server.createOrder(this.memberA, "vip_month");
+    expect((await this.server.pay(order.orderId, order.amount.amount)).status).toBe(200);
+    this.orderA = { orderId: order.orderId, amount: order.amount.amount };
+    this.secrets.member_self = await this.server.memberToken(this.memberA);
+    this.secrets.member_other = await this.server.memberToken(this.memberB);
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+  }
+
+  request(...args: Parameters<TestServer["request"]>) {
+    return this.server.request(...args);
+  }
+
+  /** A webhook id never used before on this server. */
+  nextWebhookId(prefix: string): string {
+    return `${prefix}${++this.webhookCounter}`;
+  }
+
+  /** Calls `endpoint` as `principal`; a payment event is signed unless the headers carry a signature. */
+  call(endpoint: Endpoint, principal: Principal, extraHeaders: Record<string, string> = {}) {
+    const body = endpoint.body?.(this);
+    const raw = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { ...extraHeaders };
+    if (endpoint.who === "signature" && raw !== undefined && !("webhook-signature" in extraHeaders)) {
+      Object.assign(headers, signedHeaders(raw, this.server.clock.now(), this.nextWebhookId("msg_matrix_")));
+    }
+    return this.server.request(endpoint.method, endpoint.path(this), {
+      raw,
+      auth: this.secrets[principal],
+      headers,
+    });
+  }
+}
+
+/** A JWT claiming to be a member with `alg: none`: must never be accepted. */
+export function unsignedJwt(sub: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${part({ alg: "none", typ: "JWT" })}.${part({ sub, iss: "perkwise", aud: "perkwise-member" })}.`;
+}

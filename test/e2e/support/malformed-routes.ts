@@ -1,0 +1,219 @@
+/** The routes the malformed-input suites attack, with valid, incomplete and hostile bodies for each. */
+import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
+
+/** The member every malformed-input suite acts on (or as, with her member token). */
+export const ALICE = "mi-alice";
+
+export interface BodyEndpoint {
+  name: string;
+  method: "POST" | "PUT";
+  path: string;
+  /** "member": a member token for ALICE; otherwise the admin key (admin may do everything). */
+  as?: "member";
+  /** A body the route accepts; none on the bodiless claim routes. */
+  valid?: () => Record<string, unknown>;
+  /** A body lacking a required field, when the body has one. */
+  missing?: Record<string, unknown>;
+  wrongTypes?: Record<string, unknown>[];
+  /** The body with `s` in each id-like field (ids and codes must match a strict pattern). */
+  inject?: (s: string) => Record<string, unknown>[];
+}
+
+const tier = DEMO_CATALOG.tiers[0];
+
+/** Every route that reads a body (or refuses one: the claim routes), as the malformed-input suites send it. */
+export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
+  {
+    name: "create API key",
+    method: "POST",
+    path: "/v1/api-keys",
+    valid: () => ({ name: "k", role: "service" }),
+    missing: { name: "k" },
+    wrongTypes: [
+      { name: 1, role: "service" },
+      { name: "k", role: "root" },
+      { name: "", role: "admin" },
+      { name: ["k"], role: true },
+      { name: "k".repeat(101), role: "support" },
+    ],
+    inject: (s) => [{ name: "k", role: s }],
+  },
+  {
+    name: "catalog PUT",
+    method: "PUT",
+    path: "/v1/catalog",
+    valid: () => ({ ...DEMO_CATALOG }),
+    missing: { tiers: DEMO_CATALOG.tiers },
+    wrongTypes: [
+      { tiers: "vip", benefits: {} },
+      { ...DEMO_CATALOG, tiers: [{ ...tier, rank: "1" }] },
+      {
+        ...DEMO_CATALOG,
+        tiers: [{ ...tier, plans: [{ ...tier.plans[0], price: { amount: 1.5, currency: "CNY" } }] }],
+      },
+      { ...DEMO_CATALOG, policy: "yolo" },
+      { ...DEMO_CATALOG, effectiveFrom: 12 },
+      { ...DEMO_CATALOG, notice: { fr: "bonjour" } },
+    ],
+    inject: (s) => [
+      { ...DEMO_CATALOG, tiers: [{ ...tier, code: s }] },
+      { ...DEMO_CATALOG, tiers: [{ ...tier, benefits: [s] }] },
+      { ...DEMO_CATALOG, tiers: [{ ...tier, plans: [{ ...tier.plans[0], period: s }] }] },
+    ],
+  },
+  {
+    name: "member PUT",
+    method: "PUT",
+    path: `/v1/members/${ALICE}`,
+    valid: () => ({ displayName: "Alice" }),
+    wrongTypes: [
+      { displayName: 5 },
+      { displayName: "x".repeat(201) },
+      { locale: "fr" },
+      { timezone: 7 },
+      { timezone: "Mars/Olympus" },
+      { timezone: "" },
+    ],
+    inject: (s) => [{ timezone: s }, { locale: s }],
+  },
+  {
+    name: "member token",
+    method: "POST",
+    path: `/v1/members/${ALICE}/token`,
+    valid: () => ({}),
+    wrongTypes: [{ ttlSeconds: "60" }, { ttlSeconds: 1 }, { ttlSeconds: 1.5 }, { ttlSeconds: 1e12 }],
+  },
+  {
+    name: "order",
+    method: "POST",
+    path: "/v1/orders",
+    valid: () => ({ memberId: ALICE, plan: "vip_month" }),
+    missing: { memberId: ALICE },
+    wrongTypes: [
+      { memberId: 1, plan: "vip_month" },
+      { memberId: ALICE, plan: ["vip_month"] },
+      { memberId: ALICE, plan: "vip_month", channel: 5 },
+      { memberId: null, plan: null },
+    ],
+    inject: (s) => [
+      { memberId: s, plan: "vip_month" },
+      { memberId: ALICE, plan: s },
+      { memberId: ALICE, plan: "vip_month", channel: s },
+    ],
+  },
+  {
+    name: "check",
+    method: "POST",
+    path: "/v1/check",
+    valid: () => ({ memberId: ALICE, benefit: "ad_free" }),
+    missing: { memberId: ALICE },
+    wrongTypes: [
+      { memberId: ALICE, benefit: 1 },
+      { memberId: ALICE, benefit: "ad_free", context: "now" },
+      { memberId: ALICE, benefit: "ad_free", context: { usage: "5" } },
+      { memberId: ALICE, benefit: "ad_free", context: { usage: -1 } },
+      { memberId: ALICE, benefit: "ad_free", context: { product: { onSale: "yes" } } },
+      { memberId: ALICE, benefit: "ad_free", context: { at: "yesterday" } },
+      { memberId: ALICE, benefit: "ad_free", context: { client: { entitlementsVersion: -1 } } },
+    ],
+    inject: (s) => [
+      { memberId: s, benefit: "ad_free" },
+      { memberId: ALICE, benefit: s },
+    ],
+  },
+  {
+    name: "check batch",
+    method: "POST",
+    path: "/v1/check/batch",
+    valid: () => ({ checks: [{ memberId: ALICE, benefit: "ad_free" }] }),
+    missing: {},
+    wrongTypes: [
+      { checks: {} },
+      { checks: [] },
+      { checks: [1] },
+      { checks: [{ memberId: ALICE }] },
+      { checks: Array.from({ length: 1001 }, () => ({ memberId: ALICE, benefit: "ad_free" })) },
+    ],
+    inject: (s) => [
+      { checks: [{ memberId: s, benefit: "ad_free" }] },
+      {
+        checks: [
+          { memberId: ALICE, benefit: "ad_free" },
+          { memberId: ALICE, benefit: s },
+        ],
+      },
+    ],
+  },
+  {
+    name: "toggle for a member",
+    method: "PUT",
+    path: `/v1/members/${ALICE}/benefits/hd_download_boost/toggle`,
+    valid: () => ({ on: true }),
+    missing: {},
+    wrongTypes: [{ on: "true" }, { on: 1 }, { on: null }],
+  },
+  {
+    name: "claim for a member",
+    method: "POST",
+    path: `/v1/members/${ALICE}/benefits/monthly_gift/claim`,
+  },
+  {
+    name: "my check",
+    method: "POST",
+    path: "/v1/me/check",
+    as: "member",
+    valid: () => ({ benefit: "ad_free" }),
+    missing: {},
+    wrongTypes: [{ benefit: 5 }, { benefit: "ad_free", context: [] }],
+    inject: (s) => [{ benefit: s }],
+  },
+  {
+    name: "my toggle",
+    method: "PUT",
+    path: "/v1/me/benefits/hd_download_boost/toggle",
+    as: "member",
+    valid: () => ({ on: false }),
+    missing: {},
+    wrongTypes: [{ on: "false" }, { on: 0 }],
+  },
+  { name: "my claim", method: "POST", path: "/v1/me/benefits/monthly_gift/claim", as: "member" },
+];
+
+/** Every route with path parameters, as a function of the (raw, already encoded) parameter. */
+export const PARAM_ROUTES: readonly {
+  name: string;
+  method: string;
+  path: (p: string) => string;
+  body?: unknown;
+}[] = [
+  { name: "member PUT", method: "PUT", path: (p) => `/v1/members/${p}`, body: { displayName: "x" } },
+  { name: "member GET", method: "GET", path: (p) => `/v1/members/${p}` },
+  { name: "member token", method: "POST", path: (p) => `/v1/members/${p}/token`, body: {} },
+  { name: "entitlements", method: "GET", path: (p) => `/v1/members/${p}/entitlements` },
+  { name: "claim (member)", method: "POST", path: (p) => `/v1/members/${p}/benefits/monthly_gift/claim` },
+  { name: "claim (benefit)", method: "POST", path: (p) => `/v1/members/${ALICE}/benefits/${p}/claim` },
+  {
+    name: "toggle (member)",
+    method: "PUT",
+    path: (p) => `/v1/members/${p}/benefits/hd_download_boost/toggle`,
+    body: { on: true },
+  },
+  {
+    name: "toggle (benefit)",
+    method: "PUT",
+    path: (p) => `/v1/members/${ALICE}/benefits/${p}/toggle`,
+    body: { on: true },
+  },
+  { name: "my claim", method: "POST", path: (p) => `/v1/me/benefits/${p}/claim` },
+  { name: "my toggle", method: "PUT", path: (p) => `/v1/me/benefits/${p}/toggle`, body: { on: true } },
+  { name: "catalog version", method: "GET", path: (p) => `/v1/catalog/versions/${p}` },
+  { name: "catalog diff", method: "GET", path: (p) => `/v1/catalog/versions/${p}/diff` },
+];
+
+/** A route that takes a body: its schema can be probed field by field. */
+export type EndpointWithBody = BodyEndpoint & Required<Pick<BodyEndpoint, "valid">>;
+export const ENDPOINTS_WITH_BODY = BODY_ENDPOINTS.filter((e): e is EndpointWithBody => e.valid !== undefined);
+
+/** A route whose body holds ids or codes, which must match a strict pattern. */
+export type EndpointWithIds = BodyEndpoint & Required<Pick<BodyEndpoint, "inject">>;
+export const ENDPOINTS_WITH_IDS = BODY_ENDPOINTS.filter((e): e is EndpointWithIds => e.inject !== undefined);
