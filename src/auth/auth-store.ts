@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { ApiKeysTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
 export const API_KEY_ROLES = ["admin", "service", "support"] as const;
@@ -21,14 +23,7 @@ export interface AuthStore {
   settingOnce(key: string, value: string): Promise<string>;
 }
 
-type Row = {
-  id: string;
-  name: string;
-  role: string;
-  secret_hash: string;
-  created_at: Date;
-  revoked_at: Date | null;
-};
+type Row = Selectable<ApiKeysTable>;
 
 const toRecord = (r: Row): ApiKeyRecord => ({
   id: r.id,

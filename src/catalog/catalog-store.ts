@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { CatalogVersionsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 import type { CatalogDocument, LocalizedText } from "./catalog-types.js";
 import type { CatalogDiff } from "./diff-catalog.js";
@@ -25,15 +27,7 @@ export interface CatalogStore {
   insert(record: CatalogVersionRecord): Promise<boolean>;
 }
 
-type Row = {
-  version: number;
-  document: unknown;
-  diff: unknown;
-  notice: unknown;
-  effective_from: Date | null;
-  policy: string;
-  created_at: Date;
-};
+type Row = Selectable<CatalogVersionsTable>;
 
 function toRecord(row: Row): CatalogVersionRecord {
   return {

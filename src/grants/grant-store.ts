@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { GrantsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
 export interface GrantRecord {
@@ -35,22 +37,7 @@ export interface GrantStore {
   setToggle(id: string, on: boolean): Promise<void>;
 }
 
-type Row = {
-  id: string;
-  member_id: string;
-  membership_id: string;
-  benefit_code: string;
-  tier_code: string;
-  status: string;
-  effective_from: Date;
-  expires_at: Date;
-  catalog_version: number;
-  claimed_at: Date | null;
-  toggled_on: boolean;
-  quota_used: number;
-  ended_at: Date | null;
-  end_reason: string | null;
-};
+type Row = Selectable<GrantsTable>;
 
 function toRecord(row: Row): GrantRecord {
   return {

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
+import type { MembersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
 export interface MemberRecord {
@@ -31,15 +32,7 @@ export interface MemberStore {
   bumpAllEntitlementsVersions(): Promise<void>;
 }
 
-type MemberRow = {
-  id: string;
-  display_name: string | null;
-  locale: string | null;
-  timezone: string;
-  entitlements_version: number;
-  created_at: Date;
-  updated_at: Date;
-};
+type MemberRow = Selectable<MembersTable>;
 
 function toRecord(row: MemberRow): MemberRecord {
   return {

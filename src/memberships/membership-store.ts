@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { MembershipsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
 export interface MembershipRecord {
@@ -23,17 +25,7 @@ export interface MembershipStore {
   revoke(id: string, at: Date): Promise<void>;
 }
 
-type Row = {
-  id: string;
-  member_id: string;
-  tier_code: string;
-  starts_at: Date;
-  expires_at: Date;
-  status: string;
-  source_order_id: string;
-  revoked_at: Date | null;
-  created_at: Date;
-};
+type Row = Selectable<MembershipsTable>;
 
 function toRecord(row: Row): MembershipRecord {
   return {

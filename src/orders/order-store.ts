@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { OrdersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
 export type OrderStatus = "pending_payment" | "paid" | "refunded";
@@ -47,24 +49,7 @@ export interface OrderStore {
   paidForMembership(membershipId: string): Promise<OrderRecord[]>;
 }
 
-type OrderRow = {
-  id: string;
-  member_id: string;
-  plan_code: string;
-  tier_code: string;
-  amount: number;
-  currency: string;
-  channel: string;
-  status: string;
-  catalog_version: number;
-  membership_id: string | null;
-  period_start: Date | null;
-  period_end: Date | null;
-  provider_ref: string | null;
-  created_at: Date;
-  paid_at: Date | null;
-  refunded_at: Date | null;
-};
+type OrderRow = Selectable<OrdersTable>;
 
 function toRecord(row: OrderRow): OrderRecord {
   return {

@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { PaymentEventsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
 export type PaymentOutcome =
@@ -27,16 +29,7 @@ export interface PaymentEventStore {
   listForOrder(orderId: string): Promise<PaymentEventRecord[]>;
 }
 
-type Row = {
-  webhook_id: string;
-  order_id: string | null;
-  type: string;
-  amount: number | null;
-  outcome: string;
-  response_status: number;
-  payload: unknown;
-  received_at: Date;
-};
+type Row = Selectable<PaymentEventsTable>;
 
 function toRecord(row: Row): PaymentEventRecord {
   return {
