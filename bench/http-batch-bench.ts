@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { startDemoServer } from "./http-check-bench.js";
 import type { ChildServer } from "./lib/child.js";
-import { LOAD, type LoadResult, loadProblem, measureLoad } from "./lib/load.js";
+import { cpuNote, LOAD, type LoadResult, loadProblem, measureLoad } from "./lib/load.js";
 import { type BudgetRow, budgetRow, fmtNumber, formatRow } from "./lib/report.js";
 import type { PerkwiseServerInfo } from "./servers/perkwise-server.js";
 
@@ -67,7 +67,7 @@ export async function benchHttpBatch(server?: ChildServer<PerkwiseServerInfo>): 
     if (results.length !== BATCH_SIZE) throw new Error(`batch answered ${results.length} results`);
     const allowedShare = results.filter((r) => r.allowed).length / results.length;
 
-    const load = await measureLoad({ url, headers, body });
+    const load = await measureLoad({ url, headers, body, serverPid: perkwise.pid });
     const problem = loadProblem(load);
     const decisionsPerSec = load.requestsPerSec * BATCH_SIZE;
     const row = budgetRow({
@@ -79,7 +79,7 @@ export async function benchHttpBatch(server?: ChildServer<PerkwiseServerInfo>): 
       budget: BATCH_DECISIONS_BUDGET,
       note: problem
         ? `load run invalid: ${problem}`
-        : `${fmtNumber(load.requestsPerSec)} req/s, p99 ${load.latencyP99Ms} ms, ${(allowedShare * 100).toFixed(0)}% allowed, ${fmtNumber(Buffer.byteLength(text))} B/response; ${LOAD.connections} conns × pipelining ${LOAD.pipelining}`,
+        : `${fmtNumber(load.requestsPerSec)} req/s, p99 ${load.latencyP99Ms} ms, ${(allowedShare * 100).toFixed(0)}% allowed, ${fmtNumber(Buffer.byteLength(text))} B/response; ${LOAD.connections} conns × pipelining ${LOAD.pipelining}; ${cpuNote(load)}`,
     });
     return { load, decisionsPerSec, allowedShare, responseBytes: Buffer.byteLength(text), rows: [row] };
   } finally {

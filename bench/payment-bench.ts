@@ -11,9 +11,16 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { BENCH_PLAN, BENCH_PLAN_AMOUNT, IMMEDIATE_BENEFITS } from "./lib/bench-catalog.js";
-import { spawnServer } from "./lib/child.js";
+import { processCpuMs, spawnServer } from "./lib/child.js";
 import { JsonClient, pool } from "./lib/http-client.js";
-import { type BudgetRow, budgetRow, fmtNumber, formatRow } from "./lib/report.js";
+import {
+  type BudgetRow,
+  budgetRow,
+  fmtNumber,
+  formatRow,
+  machineBusy,
+  machineCpuTicks,
+} from "./lib/report.js";
 import type { PerkwiseServerInfo } from "./servers/perkwise-server.js";
 
 export type Engine = "pglite" | "postgres";
@@ -45,6 +52,11 @@ export interface PaymentBenchResult {
   failed: number;
   elapsedMs: number;
   precreateMs: number;
+  /** Perkwise server CPU per applied event (µs) and its share of one core; null without /proc. */
+  serverCpuUsPerEvent: number | null;
+  serverBusy: number | null;
+  /** Share of all cores busy during the timed part (server, database, this process, anything else). */
+  machineBusy: number | null;
   concurrency: number;
   readYourWrites: { sample: number; violations: number; preCheckDenied: number; payFailures: number };
   rows: BudgetRow[];
@@ -96,7 +108,7 @@ export async function benchPayments(engine: Engine, url = benchDatabaseUrl()): P
   if (engine === "postgres") {
     if (!url) throw new Error("no BENCH_DATABASE_URL or TEST_DATABASE_URL");
     return withSchema(url, (schema) =>
-      runPayments(engine, { BENCH_DATABASE_URL: url, BENCH_DATABASE_SCHEMA: schema }),
+      runPayments(engine, { BENCH_SERVER_DATABASE_URL: url, BENCH_SERVER_DATABASE_SCHEMA: schema }),
     );
   }
   return runPayments(engine, {});
@@ -107,8 +119,8 @@ async function runPayments(engine: Engine, dbEnv: Record<string, string>): Promi
   const secret = `whsec_${randomBytes(32).toString("base64")}`;
   const server = await spawnServer<PerkwiseServerInfo>("servers/perkwise-server.ts", {
     ...dbEnv,
-    BENCH_CATALOG: "bench",
-    BENCH_PAYMENT_SECRET: secret,
+    BENCH_SERVER_CATALOG: "bench",
+    BENCH_SERVER_PAYMENT_SECRET: secret,
   });
   const client = new JsonClient(server.info.url, Math.max(setup.concurrency, 16));
   try {
@@ -150,13 +162,28 @@ async function runPayments(engine: Engine, dbEnv: Record<string, string>): Promi
 
     // Timed: signed beforehand (well inside the 5-minute tolerance), so signing costs the server only.
     const timedEvents = timedOrders.map((o, i) => signPayment(webhook, o, `msg_${run}_t${i}`));
+    const serverCpu0 = processCpuMs(server.pid);
+    const machine0 = machineCpuTicks();
     const t1 = performance.now();
     await pool(timedEvents, setup.concurrency, async (e) => {
       if (!(await pay(e))) failed++;
     });
     const elapsedMs = performance.now() - t1;
+    const serverCpu1 = processCpuMs(server.pid);
+    const machineBusyShare = machineBusy(machine0, machineCpuTicks());
     const applied = timedEvents.length - failed;
     const eventsPerSec = applied / (elapsedMs / 1000);
+    const serverCpuUsPerEvent =
+      serverCpu0 !== null && serverCpu1 !== null && applied > 0
+        ? ((serverCpu1 - serverCpu0) * 1000) / applied
+        : null;
+    const serverBusy =
+      serverCpu0 !== null && serverCpu1 !== null ? (serverCpu1 - serverCpu0) / elapsedMs : null;
+    const cpuText =
+      (serverBusy === null
+        ? ""
+        : `; server ${(serverBusy * 100).toFixed(0)}% of a core, ${fmtNumber(serverCpuUsPerEvent ?? 0)} µs CPU/event`) +
+      (machineBusyShare === null ? "" : `; machine ${(machineBusyShare * 100).toFixed(0)}% busy`);
 
     // Read-your-writes: a check caches the pending state, the payment races another check, and the
     // check sent after the payment's response must be allowed.
@@ -193,7 +220,7 @@ async function runPayments(engine: Engine, dbEnv: Record<string, string>): Promi
         note:
           failed > 0
             ? `${failed} events not applied, first: ${firstFailure}`
-            : `${fmtNumber(applied)} events in ${fmtNumber(elapsedMs)} ms, ${setup.concurrency} in flight; members+orders pre-created in ${fmtNumber(precreateMs)} ms`,
+            : `${fmtNumber(applied)} events in ${fmtNumber(elapsedMs)} ms, ${setup.concurrency} in flight${cpuText}; members+orders pre-created in ${fmtNumber(precreateMs)} ms`,
       }),
       budgetRow({
         id: engine === "pglite" ? "4b" : "4d",
@@ -215,6 +242,9 @@ async function runPayments(engine: Engine, dbEnv: Record<string, string>): Promi
       failed,
       elapsedMs,
       precreateMs,
+      serverCpuUsPerEvent,
+      serverBusy,
+      machineBusy: machineBusyShare,
       concurrency: setup.concurrency,
       readYourWrites: { sample: sampleOrders.length, violations, preCheckDenied, payFailures },
       rows,

@@ -9,7 +9,17 @@ import { benchDecide } from "./decide-bench.js";
 import { benchHttpBatch } from "./http-batch-bench.js";
 import { benchHttpCheck, startDemoServer } from "./http-check-bench.js";
 import { LOAD } from "./lib/load.js";
-import { type BudgetRow, budgetRow, formatRow, machineInfo, ratioOf, summaryTable } from "./lib/report.js";
+import {
+  type BudgetRow,
+  budgetRow,
+  formatRow,
+  machineBusy,
+  machineCpuTicks,
+  machineInfo,
+  machineLoad,
+  ratioOf,
+  summaryTable,
+} from "./lib/report.js";
 import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
@@ -27,8 +37,19 @@ console.log("Perkwise benchmarks — budgets from DESIGN.md “Performance budge
 console.log(`machine: ${machine.cpu} × ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}`);
 console.log(`node:    ${machine.node}   started ${startedAt.toISOString()}`);
 console.log(
-  `http:    autocannon, ${LOAD.connections} connections × pipelining ${LOAD.pipelining}, ${LOAD.warmupSeconds} s warm-up + ${LOAD.durationSeconds} s per server; servers in child processes, LOG_LEVEL=silent`,
+  `http:    autocannon, ${LOAD.connections} connections × pipelining ${LOAD.pipelining}, ${LOAD.warmupSeconds} s warm-up + ${LOAD.durationSeconds} s per server (A-B-B-A); servers in child processes, LOG_LEVEL=silent`,
 );
+const loadAtStart = machineLoad();
+// What the machine does right now (1 s of /proc/stat), before we add any load of our own.
+const ticks0 = machineCpuTicks();
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const idleBusy = machineBusy(ticks0, machineCpuTicks());
+console.log(
+  `load:    1-min load average ${loadAtStart.loadAverage1m.toFixed(2)}` +
+    (idleBusy === null ? "" : `, CPU ${(idleBusy * 100).toFixed(0)}% busy before the run`),
+);
+if (idleBusy !== null && idleBusy > 0.2)
+  console.log("WARNING: other work is running on this machine; throughput figures will be low and noisy.");
 console.log("");
 
 const rows: BudgetRow[] = [];
@@ -94,7 +115,7 @@ if (selected.has("decide")) {
 if (selected.has("memory")) {
   await step(
     "5. snapshot cache memory (child process, --expose-gc)",
-    [{ id: "5", name: "snapshot cache heap, 100,000 members", unit: "MB", direction: "max", budget: 300 }],
+    [{ id: "5", name: "snapshot cache heap, 100,000 members", unit: "MiB", direction: "max", budget: 300 }],
     async () => {
       const r = await benchSnapshotMemory();
       details.snapshotMemory = r;
@@ -188,7 +209,9 @@ if (selected.has("payments")) {
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
-console.log(`Summary (${elapsedSeconds.toFixed(0)} s; ratio = measured ÷ budget)`);
+console.log(
+  `Summary — ${machine.cpu} × ${machine.cores} cores, node ${machine.node}, ${elapsedSeconds.toFixed(0)} s; ratio = measured ÷ budget`,
+);
 console.log(summaryTable(rows));
 
 const resultsDir = new URL("./results/", import.meta.url);
@@ -200,6 +223,8 @@ writeFileSync(
       startedAt: startedAt.toISOString(),
       elapsedSeconds,
       machine,
+      loadAverage1m: { start: loadAtStart.loadAverage1m, end: machineLoad().loadAverage1m },
+      cpuBusyBeforeRun: idleBusy,
       load: LOAD,
       paymentSetup: PAYMENT_SETUP,
       budgets: rows.map((r) => ({ ...r, ratio: ratioOf(r) })),

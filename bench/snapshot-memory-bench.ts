@@ -1,7 +1,7 @@
 /**
  * Heap cost of the snapshot cache: 100,000 members, each with 1 membership and 7 active grants, built
  * by the real buildSnapshot() from rows parsed the way the database driver hands them over (JSON),
- * filled into a real SnapshotCache through its load path. Budget (DESIGN.md): ≤ 300 MB of heap.
+ * filled into a real SnapshotCache through its load path. Budget (DESIGN.md): ≤ 300 MB of heap, read as MiB (how Node reports heap); the note gives SI MB too.
  * Measured in a child process started with --expose-gc (heapUsed after full GCs, before vs after).
  * Run alone: `node --import tsx bench/snapshot-memory-bench.ts`.
  */
@@ -15,8 +15,8 @@ import { type BudgetRow, budgetRow, fmtNumber, formatRow } from "./lib/report.js
 
 export const MEMBERS = 100_000;
 export const GRANTS_PER_MEMBER = 7;
-export const HEAP_BUDGET_MB = 300;
-const MB = 1024 * 1024;
+export const HEAP_BUDGET_MIB = 300;
+const MiB = 1024 * 1024;
 
 const BENEFITS = [
   "ad_free",
@@ -30,9 +30,9 @@ const BENEFITS = [
 
 export interface SnapshotMemoryResult {
   members: number;
-  heapBeforeMB: number;
-  heapAfterMB: number;
-  heapDeltaMB: number;
+  heapBeforeMiB: number;
+  heapAfterMiB: number;
+  heapDeltaMiB: number;
   bytesPerMember: number;
   cacheSize: number;
   rows: BudgetRow[];
@@ -144,21 +144,21 @@ export async function benchSnapshotMemory(): Promise<SnapshotMemoryResult> {
     ["--child"],
     { nodeArgs: ["--expose-gc"] },
   );
-  const deltaMB = (m.after - m.before) / MB;
+  const deltaMiB = (m.after - m.before) / MiB;
   const row = budgetRow({
     id: "5",
     name: `snapshot cache heap, ${fmtNumber(MEMBERS)} members (1 membership, ${GRANTS_PER_MEMBER} grants)`,
-    measured: deltaMB,
-    unit: "MB",
+    measured: deltaMiB,
+    unit: "MiB",
     direction: "max",
-    budget: HEAP_BUDGET_MB,
-    note: `${fmtNumber((m.after - m.before) / MEMBERS)} B/member; heapUsed ${fmtNumber(m.before / MB)} → ${fmtNumber(m.after / MB)} MB`,
+    budget: HEAP_BUDGET_MIB,
+    note: `${fmtNumber((m.after - m.before) / MEMBERS)} B/member = ${((m.after - m.before) / 1e6).toFixed(1)} MB (10^6 B); heapUsed ${fmtNumber(m.before / MiB)} → ${fmtNumber(m.after / MiB)} MiB after full GCs`,
   });
   return {
     members: MEMBERS,
-    heapBeforeMB: m.before / MB,
-    heapAfterMB: m.after / MB,
-    heapDeltaMB: deltaMB,
+    heapBeforeMiB: m.before / MiB,
+    heapAfterMiB: m.after / MiB,
+    heapDeltaMiB: deltaMiB,
     bytesPerMember: (m.after - m.before) / MEMBERS,
     cacheSize: m.size,
     rows: [row],

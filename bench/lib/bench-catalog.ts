@@ -18,7 +18,7 @@ const features: BenefitDoc[] = IMMEDIATE_BENEFITS.map((code, i) => ({
   name: { en: `Bench feature ${i + 1}`, "zh-CN": `基准功能 ${i + 1}` },
 }));
 
-export const BENCH_CATALOG: CatalogDocument = {
+export const BENCH_SERVER_CATALOG: CatalogDocument = {
   tiers: [
     {
       code: "bench",

@@ -1,5 +1,6 @@
 /** Child processes: servers under test (so the load generator never shares their event loop) and one-shot runs. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -17,8 +18,12 @@ export interface ChildServer<T> {
 }
 
 function startChild(file: string, env: Record<string, string>, nodeArgs: string[], args: string[]) {
+  // A server's database comes only from the benchmark that starts it, never from the caller's shell.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("BENCH_SERVER_") && k !== "DATABASE_URL"),
+  );
   return spawn(process.execPath, [...nodeArgs, "--import", "tsx", benchFile(file), ...args], {
-    env: { ...process.env, LOG_LEVEL: "silent", NODE_ENV: "production", ...env },
+    env: { ...inherited, LOG_LEVEL: "silent", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
@@ -29,7 +34,9 @@ function collect(child: ChildProcess) {
     out.stdout += d;
   });
   child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-    out.stderr += d; if (process.env.BENCH_CHILD_STDERR) process.stderr.write(d);
+    out.stderr += d;
+    // BENCH_CHILD_STDERR=1: show what the children print on stderr (deprecations, crashes).
+    if (process.env.BENCH_CHILD_STDERR) process.stderr.write(d);
     if (out.stderr.length > 20_000) out.stderr = out.stderr.slice(-10_000);
   });
   return out;
@@ -52,7 +59,10 @@ export async function spawnServer<T>(
   env: Record<string, string> = {},
   options: { nodeArgs?: string[]; timeoutMs?: number; killAfterMs?: number } = {},
 ): Promise<ChildServer<T>> {
-  const child = startChild(file, env, options.nodeArgs ?? [], []);
+  // BENCH_CPU_PROF_DIR=dir: every server under test writes a V8 CPU profile there when stopped.
+  const profDir = process.env.BENCH_CPU_PROF_DIR;
+  const profile = profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
+  const child = startChild(file, env, [...profile, ...(options.nodeArgs ?? [])], []);
   const out = collect(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const info = await new Promise<T>((resolve, reject) => {
@@ -84,7 +94,10 @@ export async function spawnServer<T>(
     pid: child.pid!,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const killer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 5_000);
+      const killer = setTimeout(
+        () => child.kill("SIGKILL"),
+        options.killAfterMs ?? (profDir ? 30_000 : 5_000),
+      );
       child.kill("SIGTERM");
       await exited;
       clearTimeout(killer);
@@ -108,3 +121,18 @@ export async function runChildJson<T>(
   if (code !== 0 || !json) throw new Error(`${file} exited with ${code}:\n${out.stderr}${out.stdout}`);
   return JSON.parse(json) as T;
 }
+
+/** CPU time (user + system) a process has used so far, in ms; null where /proc is not available. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ: 100 on every mainstream kernel configuration. */
+const CLOCK_TICKS = 100;

@@ -1,5 +1,6 @@
 /** Budget rows, the machine header and the summary table shared by every benchmark. */
-import { cpus, platform, release, totalmem } from "node:os";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
 
 export type Verdict = "PASS" | "FAIL" | "SKIP" | "ERROR";
 
@@ -102,4 +103,31 @@ export function summaryTable(rows: BudgetRow[]): string {
     .map((v) => `${rows.filter((r) => r.verdict === v).length} ${v}`)
     .join(", ");
   return [line(header), rule, ...cells.map(line), rule, counts].join("\n");
+}
+
+/** Busy and total CPU time of the whole machine so far (from /proc/stat), or null off Linux. */
+export function machineCpuTicks(): { busy: number; total: number } | null {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = v[3] + (v[4] ?? 0);
+    const total = v.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/** Share of all cores busy between two machineCpuTicks() readings. */
+export function machineBusy(
+  from: { busy: number; total: number } | null,
+  to: { busy: number; total: number } | null,
+): number | null {
+  if (!from || !to || to.total === from.total) return null;
+  return (to.busy - from.busy) / (to.total - from.total);
+}
+
+/** The 1-minute load average (it lags: a benchmark that just ended still shows). */
+export function machineLoad(): { loadAverage1m: number } {
+  return { loadAverage1m: loadavg()[0] };
 }

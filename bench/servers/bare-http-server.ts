@@ -1,11 +1,11 @@
 /**
  * The baseline: a bare node:http server that reads the request body and answers a fixed JSON body
- * (BENCH_BODY, the bytes Perkwise answers to the same request). Prints {"port": n} once listening.
+ * (BENCH_SERVER_BODY, the bytes Perkwise answers to the same request). Prints {"port": n} once listening.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-const body = Buffer.from(process.env.BENCH_BODY ?? '{"ok":true}');
+const body = Buffer.from(process.env.BENCH_SERVER_BODY ?? '{"ok":true}');
 const headers = { "content-type": "application/json; charset=utf-8", "content-length": String(body.length) };
 
 const server = createServer((request, response) => {

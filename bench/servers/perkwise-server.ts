@@ -1,8 +1,9 @@
 /**
  * A Perkwise server for the HTTP benchmarks, in its own process. Environment:
- * - BENCH_CATALOG: `demo` (the demo catalog and members, seeded with seedDemo) or `bench` (bench/lib/bench-catalog.ts).
- * - BENCH_DATABASE_URL (+ BENCH_DATABASE_SCHEMA, BENCH_POOL_SIZE): PostgreSQL; else PGlite in memory.
- * - BENCH_ADMIN_KEY, BENCH_PAYMENT_SECRET: the secrets the load generator signs and authenticates with.
+ * - BENCH_SERVER_CATALOG: `demo` (the demo catalog and members, seeded with seedDemo) or `bench` (bench/lib/bench-catalog.ts).
+ * - BENCH_SERVER_DATABASE_URL + BENCH_SERVER_DATABASE_SCHEMA (+ BENCH_SERVER_POOL_SIZE): PostgreSQL, in that
+ *   (fresh) schema, never `public`; else PGlite in memory. Set only by the benchmark that spawns this.
+ * - BENCH_SERVER_ADMIN_KEY, BENCH_SERVER_PAYMENT_SECRET: the secrets the load generator signs and authenticates with.
  * Prints one JSON line {port, apiKey, database} once listening; SIGTERM closes it.
  */
 import { randomBytes } from "node:crypto";
@@ -12,7 +13,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { seedDemo } from "../../src/demo/seed-demo.js";
 import { buildServer } from "../../src/http/server.js";
-import { BENCH_CATALOG } from "../lib/bench-catalog.js";
+import { BENCH_SERVER_CATALOG } from "../lib/bench-catalog.js";
 
 export interface PerkwiseServerInfo {
   port: number;
@@ -23,16 +24,20 @@ export interface PerkwiseServerInfo {
 }
 
 const env = process.env;
-const adminKey = env.BENCH_ADMIN_KEY ?? `pwadmin_${randomBytes(24).toString("base64url")}`;
-const paymentSecret = env.BENCH_PAYMENT_SECRET ?? `whsec_${randomBytes(32).toString("base64")}`;
-const catalogKind = env.BENCH_CATALOG ?? "demo";
+const adminKey = env.BENCH_SERVER_ADMIN_KEY ?? `pwadmin_${randomBytes(24).toString("base64url")}`;
+const paymentSecret = env.BENCH_SERVER_PAYMENT_SECRET ?? `whsec_${randomBytes(32).toString("base64")}`;
+const catalogKind = env.BENCH_SERVER_CATALOG ?? "demo";
 
+if (env.BENCH_SERVER_DATABASE_URL && !env.BENCH_SERVER_DATABASE_SCHEMA)
+  throw new Error(
+    "BENCH_SERVER_DATABASE_URL needs BENCH_SERVER_DATABASE_SCHEMA: a benchmark never writes to public",
+  );
 const database = await openDatabase(
-  env.BENCH_DATABASE_URL
+  env.BENCH_SERVER_DATABASE_URL
     ? {
-        url: env.BENCH_DATABASE_URL,
-        schema: env.BENCH_DATABASE_SCHEMA || undefined,
-        poolSize: Number(env.BENCH_POOL_SIZE ?? 10),
+        url: env.BENCH_SERVER_DATABASE_URL,
+        schema: env.BENCH_SERVER_DATABASE_SCHEMA,
+        poolSize: env.BENCH_SERVER_POOL_SIZE ? Number(env.BENCH_SERVER_POOL_SIZE) : undefined,
       }
     : { memory: true },
 );
@@ -41,7 +46,7 @@ if (catalogKind === "demo") {
   await seedDemo({ database, adminKey, paymentSecret, now: Date.now() });
 }
 const app = await createApp({ database, clock: systemClock, adminKey, paymentSecret });
-if (catalogKind === "bench") await app.catalog.put(BENCH_CATALOG);
+if (catalogKind === "bench") await app.catalog.put(BENCH_SERVER_CATALOG);
 const { key: apiKey } = await app.auth.createApiKey("bench", "service");
 const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
 const url = await server.listen({ port: 0, host: "127.0.0.1" });
