@@ -21,7 +21,7 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest();
 export class AuthService {
   private readonly adminKeyHash: Buffer;
   private tokenSecret: Uint8Array | null = null;
-  /** Verified credentials by their hash, so the hot path does not hit the database or re-verify a JWT. */
+  /** Verified credentials, so the hot path neither hits the database nor re-verifies a JWT. */
   private readonly verified = new LRUCache<string, { principal: Principal; expiresAt: number }>({
     max: 50_000,
     ttl: 60_000,
@@ -52,13 +52,13 @@ export class AuthService {
         "Send Authorization: Bearer <admin key, API key or member token>.",
       );
     const secret = match[1];
-    const digest = sha256(secret);
-    const cacheKey = digest.toString("base64");
-    const cached = this.verified.get(cacheKey);
+    // Keyed by the credential itself: the hot path does no hashing. Only verified credentials are
+    // cached, and each is checked in constant time before it ever gets here.
+    const cached = this.verified.get(secret);
     // A cached member token still expires on time (by our clock, which tests move).
     if (cached && this.clock.now() < cached.expiresAt) return cached.principal;
-    const verified = await this.verify(secret, digest);
-    this.verified.set(cacheKey, verified);
+    const verified = await this.verify(secret, sha256(secret));
+    this.verified.set(secret, verified);
     return verified.principal;
   }
 

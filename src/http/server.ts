@@ -1,7 +1,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { App } from "../app.js";
 import { registerApiKeyRoutes } from "../auth/auth-routes.js";
 import type { Principal } from "../auth/auth-service.js";
@@ -48,7 +48,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     logger: { level: options.logLevel ?? "info" },
     // Request lines are logged by our onResponse hook at debug level: info-level logging of every
     // check would cost more than the check.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Room for the longest external id (128 characters) even when every character is percent-encoded.
     routerOptions: { maxParamLength: 512 },
@@ -58,6 +58,10 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Response schemas document the API; they are not used to serialize. fast-json-stringify escapes
+  // Chinese text character by character and was 40 % of a batch response's cost; JSON.stringify is
+  // faster here and never drops a field the schema forgot.
+  server.setSerializerCompiler(() => (data) => JSON.stringify(data));
   server.decorateRequest("principal", null);
   server.addHook("onRoute", coerceParamsOnRoute);
   server.setErrorHandler(handleError);
@@ -67,9 +71,13 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       .send(errorBody("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}.`)),
   );
   registerBodyParsers(server);
-  server.addHook("onResponse", async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, "request");
-  });
+  // Request lines are logged at debug level only; the hook is not even installed otherwise, since
+  // it would cost every check more than the check itself.
+  if (server.log.level === "debug" || server.log.level === "trace") {
+    server.addHook("onResponse", async (request, reply) => {
+      request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, "request");
+    });
+  }
   server.addSchema(ErrorResponse);
 
   await server.register(swagger, {

@@ -14,15 +14,30 @@ export function isValidIsoDuration(s: unknown): s is string {
   return typeof s === "string" && ISO_DURATION.test(s) && s !== "P" && !s.endsWith("T");
 }
 
+/** Zones already checked, as luxon zone objects: building one costs an Intl.DateTimeFormat. */
+const zones = new Map<string, IANAZone>();
+
+function zoneOf(tz: string): IANAZone | null {
+  let zone = zones.get(tz);
+  if (zone === undefined) {
+    if (tz.length === 0 || tz.length > 64 || !IANAZone.isValidZone(tz)) return null;
+    zone = IANAZone.create(tz);
+    // Zone names are a small closed set in practice; the bound only guards against abuse.
+    if (zones.size < 1000) zones.set(tz, zone);
+  }
+  return zone;
+}
+
 /** True for an IANA zone name luxon can use (e.g. "Asia/Shanghai", "UTC"). */
 export function isValidTimeZone(tz: unknown): tz is string {
-  return typeof tz === "string" && tz.length > 0 && tz.length <= 64 && IANAZone.isValidZone(tz);
+  return typeof tz === "string" && zoneOf(tz) !== null;
 }
 
 function inZone(epochMs: number, timeZone: string): DateTime {
   if (!Number.isFinite(epochMs)) throw new RangeError(`invalid epoch milliseconds: ${epochMs}`);
-  if (!isValidTimeZone(timeZone)) throw new RangeError(`invalid time zone: ${JSON.stringify(timeZone)}`);
-  return DateTime.fromMillis(epochMs, { zone: timeZone });
+  const zone = zoneOf(timeZone);
+  if (!zone) throw new RangeError(`invalid time zone: ${JSON.stringify(timeZone)}`);
+  return DateTime.fromMillis(epochMs, { zone });
 }
 
 function toMillis(dt: DateTime): number {
