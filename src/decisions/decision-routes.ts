@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import type { FastifyReply } from "fastify";
 import type { App } from "../app.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
@@ -11,6 +12,7 @@ import {
   MemberParams,
 } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
+import { batchJson, decisionJson } from "./decision-json.js";
 
 const CheckBody = Type.Object(
   { memberId: MemberId, benefit: Code, context: Type.Optional(DecisionContextSchema) },
@@ -40,7 +42,13 @@ export function registerDecisionRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("Decision"), ...errors(400, 404) },
       },
     },
-    async (request) => app.decisions.check(request.body, preferredLocale(request.headers["accept-language"])),
+    async (request, reply) =>
+      sendJson(
+        reply,
+        decisionJson(
+          await app.decisions.check(request.body, preferredLocale(request.headers["accept-language"])),
+        ),
+      ),
   );
   server.post(
     "/v1/check/batch",
@@ -53,12 +61,13 @@ export function registerDecisionRoutes(server: Server, app: App): void {
         response: { 200: Type.Object({ results: Type.Array(Type.Ref("Decision")) }), ...errors(400, 404) },
       },
     },
-    async (request) => ({
-      results: await app.decisions.batch(
+    async (request, reply) => {
+      const decisions = await app.decisions.batch(
         request.body.checks,
         preferredLocale(request.headers["accept-language"]),
-      ),
-    }),
+      );
+      return sendJson(reply, batchJson(decisions));
+    },
   );
   server.get(
     "/v1/members/:memberId/entitlements",
@@ -100,18 +109,25 @@ export function registerDecisionRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("Decision") },
       },
     },
-    async (request) =>
-      app.decisions.check(
+    async (request, reply) => {
+      const decision = await app.decisions.check(
         { ...request.body, memberId: memberOf(request.principal) },
         preferredLocale(request.headers["accept-language"]),
-      ),
+      );
+      return sendJson(reply, decisionJson(decision));
+    },
   );
+}
+
+/** Sends JSON text that is already serialized. */
+function sendJson(reply: FastifyReply, json: string) {
+  return reply.type("application/json; charset=utf-8").send(json);
 }
 
 function sendWithEtag(
   ifNoneMatch: string | undefined,
   snapshot: { entitlementsVersion: number },
-  reply: import("fastify").FastifyReply,
+  reply: FastifyReply,
 ) {
   const etag = `"${snapshot.entitlementsVersion}"`;
   reply.header("etag", etag).header("cache-control", "private, no-cache");
