@@ -86,7 +86,38 @@ function decisionGrant(grant: GrantView): DecisionGrant {
   return value;
 }
 
+/** Reasons of shared frozen failures (no details that vary), per benefit and locale, built once. */
+const staticReasons = new WeakMap<RuleFailure, WeakMap<CompiledBenefit, Partial<Record<Locale, Reason>>>>();
+
 function toReason(
+  failure: RuleFailure,
+  snapshot: MemberSnapshot,
+  catalog: CompiledCatalog,
+  benefit: CompiledBenefit,
+  locale: Locale,
+): Reason {
+  if (Object.isFrozen(failure)) {
+    let byBenefit = staticReasons.get(failure);
+    if (byBenefit === undefined) {
+      byBenefit = new WeakMap();
+      staticReasons.set(failure, byBenefit);
+    }
+    let byLocale = byBenefit.get(benefit);
+    if (byLocale === undefined) {
+      byLocale = {};
+      byBenefit.set(benefit, byLocale);
+    }
+    let reason = byLocale[locale];
+    if (reason === undefined) {
+      reason = Object.freeze(buildReason(failure, snapshot, catalog, benefit, locale));
+      byLocale[locale] = reason;
+    }
+    return reason;
+  }
+  return buildReason(failure, snapshot, catalog, benefit, locale);
+}
+
+function buildReason(
   failure: RuleFailure,
   snapshot: MemberSnapshot,
   catalog: CompiledCatalog,
