@@ -26,8 +26,13 @@ export interface MemberStore {
   get(id: string): Promise<MemberRecord | null>;
   /** Locks the member row until the transaction ends: every write to one member is serialized on it. */
   lock(id: string): Promise<MemberRecord | null>;
-  /** Adds one to the entitlements version and returns the new value. */
-  bumpEntitlementsVersion(id: string): Promise<number>;
+  /** Locks the member who placed an order (one statement); null for an unknown order. */
+  lockByOrder(orderId: string): Promise<MemberRecord | null>;
+  /**
+   * Bumps the version and appends an outbox event carrying it, in one statement: every write
+   * that can change a decision ends with this.
+   */
+  bumpWithEvent(id: string, type: string, payload: Record<string, unknown>): Promise<number>;
   /** Adds one to every member's entitlements version (a catalog change may alter anyone's decisions). */
   bumpAllEntitlementsVersions(): Promise<void>;
 }
@@ -88,14 +93,28 @@ export function createMemberStore(db: Executor): MemberStore {
         .executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async bumpEntitlementsVersion(id) {
+    async lockByOrder(orderId) {
       const row = await db
-        .updateTable("members")
-        .set({ entitlements_version: sql`entitlements_version + 1`, updated_at: new Date() })
-        .where("id", "=", id)
-        .returning("entitlements_version")
-        .executeTakeFirstOrThrow();
-      return row.entitlements_version;
+        .selectFrom("members")
+        .selectAll()
+        .where("id", "=", (eb) =>
+          eb.selectFrom("orders").select("member_id").where("orders.id", "=", orderId),
+        )
+        .forUpdate()
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async bumpWithEvent(id, type, payload) {
+      const { rows } = await sql<{ version: number }>`
+        with bumped as (
+          update members set entitlements_version = entitlements_version + 1, updated_at = now()
+          where id = ${id} returning entitlements_version)
+        insert into outbox (member_id, type, payload)
+        select ${id}, ${type}, ${JSON.stringify(payload)}::jsonb || jsonb_build_object('entitlementsVersion', entitlements_version)
+        from bumped
+        returning (payload->>'entitlementsVersion')::int as version`.execute(db);
+      if (!rows[0]) throw new Error(`member ${id} does not exist`);
+      return rows[0].version;
     },
     async bumpAllEntitlementsVersions() {
       await db.updateTable("members").set({ entitlements_version: sql`entitlements_version + 1` }).execute();

@@ -26,13 +26,11 @@ export class MemberWrites {
           touch: (memberId) => touched.add(memberId),
           async entitlementsChanged(memberId, cause, extra = {}) {
             touched.add(memberId);
-            const entitlementsVersion = await stores.members.bumpEntitlementsVersion(memberId);
-            await stores.outbox.append({
+            return stores.members.bumpWithEvent(memberId, "entitlements.changed", {
               memberId,
-              type: "entitlements.changed",
-              payload: { memberId, entitlementsVersion, cause, ...extra },
+              cause,
+              ...extra,
             });
-            return entitlementsVersion;
           },
         }),
       );

@@ -134,12 +134,10 @@ export class PaymentService {
     now: number,
   ): Promise<{ outcome: PaymentOutcome; version?: number }> {
     const { stores } = scope;
-    const unlocked = await stores.orders.get(event.data.orderId);
-    if (!unlocked) return { outcome: "unknown_order" };
     // Lock order: member first, then the order — the same order every writer to a member uses.
-    const member = await stores.members.lock(unlocked.memberId);
-    const order = (await stores.orders.lock(event.data.orderId)) as OrderRecord;
+    const member = await stores.members.lockByOrder(event.data.orderId);
     if (!member) return { outcome: "unknown_order" };
+    const order = (await stores.orders.lock(event.data.orderId)) as OrderRecord;
     if (event.type === "payment.refunded") {
       if (order.status === "refunded") return { outcome: "already_applied" };
       const refund = await refundMembership(stores, order, now);
