@@ -49,7 +49,9 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     if (stopping) return;
     stopping = true;
     server.log.info({ signal }, "shutting down");
-    // Stop accepting, finish in-flight requests, then close the database cleanly.
+    // Stop accepting, finish in-flight requests, then close the database cleanly. Keep-alive
+    // connections that stay busy get 10 s before they are cut.
+    setTimeout(() => server.server.closeAllConnections(), 10_000).unref();
     await server.close();
     await database.close();
     process.exit(0);
