@@ -7,8 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { SnapshotCache } from "../src/decisions/snapshot-cache.js";
-import { buildSnapshot } from "../src/decisions/snapshot-store.js";
-import type { GrantView, MembershipView } from "../src/engine/engine-types.js";
+import { type SnapshotRow, snapshotFromRow } from "../src/decisions/snapshot-store.js";
 import { newId } from "../src/ids.js";
 import { runChildJson } from "./lib/child.js";
 import { type BudgetRow, budgetRow, fmtNumber, formatRow } from "./lib/report.js";
@@ -37,8 +36,6 @@ export interface SnapshotMemoryResult {
   cacheSize: number;
   rows: BudgetRow[];
 }
-
-type JsonRow = Record<string, unknown>;
 
 /** The member's rows as the snapshot query returns them (json_agg of table rows), as JSON text. */
 function rowsJson(memberId: string, i: number): string {
@@ -76,32 +73,6 @@ function rowsJson(memberId: string, i: number): string {
   return JSON.stringify({ memberships: [membership], grants, pending: [] });
 }
 
-// The same field mapping as snapshot-store.ts's row readers.
-const time = (v: unknown): number => Date.parse(String(v));
-const timeOrNull = (v: unknown): number | null => (v == null ? null : Date.parse(String(v)));
-const toMembership = (r: JsonRow): MembershipView => ({
-  id: r.id as string,
-  tier: r.tier_code as string,
-  startsAt: time(r.starts_at),
-  expiresAt: time(r.expires_at),
-  status: r.status as MembershipView["status"],
-  sourceOrderId: r.source_order_id as string,
-  revokedAt: timeOrNull(r.revoked_at),
-});
-const toGrant = (r: JsonRow): GrantView => ({
-  id: r.id as string,
-  benefit: r.benefit_code as string,
-  tier: r.tier_code as string,
-  membershipId: r.membership_id as string,
-  status: r.status as GrantView["status"],
-  effectiveFrom: time(r.effective_from),
-  expiresAt: time(r.expires_at),
-  catalogVersion: r.catalog_version as number,
-  claimedAt: timeOrNull(r.claimed_at),
-  toggledOn: r.toggled_on as boolean,
-  quotaUsed: r.quota_used as number,
-});
-
 function heapUsed(gc: () => void): number {
   for (let i = 0; i < 4; i++) gc();
   return process.memoryUsage().heapUsed;
@@ -114,14 +85,17 @@ export async function measureInThisProcess(members = MEMBERS) {
   const memberIdOf = (i: number) => `member-${String(i).padStart(8, "0")}`;
   const load = async (memberId: string) => {
     const i = Number(memberId.slice(7));
-    const parsed = JSON.parse(rowsJson(memberId, i)) as { memberships: JsonRow[]; grants: JsonRow[] };
-    return buildSnapshot(
-      { id: memberId, locale: i % 2 ? "en" : "zh-CN", timezone: "Asia/Shanghai", entitlementsVersion: 4 },
-      memberId,
-      parsed.memberships.map(toMembership),
-      parsed.grants.map(toGrant),
-      [],
-    );
+    const related = JSON.parse(rowsJson(memberId, i)) as Pick<
+      SnapshotRow,
+      "memberships" | "grants" | "pending"
+    >;
+    return snapshotFromRow(memberId, {
+      id: memberId,
+      locale: i % 2 ? "en" : "zh-CN",
+      timezone: "Asia/Shanghai",
+      entitlements_version: 4,
+      ...related,
+    });
   };
   // Warm the code paths first so compiled code and interned strings are not counted as cache.
   const warm = new SnapshotCache(load, 1000);

@@ -12,28 +12,55 @@ export interface SnapshotStore {
 
 type JsonRow = Record<string, unknown>;
 
+/** One member's row as the snapshot query returns it: the member, with related rows as JSON. */
+export interface SnapshotRow {
+  id: string;
+  locale: string | null;
+  timezone: string;
+  entitlements_version: number;
+  memberships: JsonRow[];
+  grants: JsonRow[];
+  pending: JsonRow[];
+}
+
 const time = (v: unknown): number => Date.parse(String(v));
 const timeOrNull = (v: unknown): number | null => (v == null ? null : Date.parse(String(v)));
+
+/**
+ * Codes, statuses and time zones repeat across every cached member; parsing JSON makes a new copy
+ * of each. One shared copy keeps 100,000 cached members well inside the heap budget.
+ */
+const interned = new Map<string, string>();
+function intern(value: unknown): string {
+  const s = value as string;
+  const shared = interned.get(s);
+  if (shared !== undefined) return shared;
+  // Codes are a small set; the bound only stops unbounded growth from unexpected values.
+  if (interned.size < 10_000) interned.set(s, s);
+  return s;
+}
 
 function toMembership(r: JsonRow): MembershipView {
   return {
     id: r.id as string,
-    tier: r.tier_code as string,
+    tier: intern(r.tier_code),
     startsAt: time(r.starts_at),
     expiresAt: time(r.expires_at),
-    status: r.status as MembershipView["status"],
+    status: intern(r.status) as MembershipView["status"],
     sourceOrderId: r.source_order_id as string,
     revokedAt: timeOrNull(r.revoked_at),
   };
 }
 
-function toGrant(r: JsonRow): GrantView {
+function toGrant(r: JsonRow, membershipIds: ReadonlyMap<string, string>): GrantView {
+  const membershipId = r.membership_id as string;
   return {
     id: r.id as string,
-    benefit: r.benefit_code as string,
-    tier: r.tier_code as string,
-    membershipId: r.membership_id as string,
-    status: r.status as GrantView["status"],
+    benefit: intern(r.benefit_code),
+    tier: intern(r.tier_code),
+    // Share the membership's own id string rather than a parsed copy per grant.
+    membershipId: membershipIds.get(membershipId) ?? membershipId,
+    status: intern(r.status) as GrantView["status"],
     effectiveFrom: time(r.effective_from),
     expiresAt: time(r.expires_at),
     catalogVersion: r.catalog_version as number,
@@ -46,10 +73,29 @@ function toGrant(r: JsonRow): GrantView {
 function toPendingOrder(r: JsonRow): PendingOrderView {
   return {
     orderId: r.id as string,
-    plan: r.plan_code as string,
-    tier: r.tier_code as string,
+    plan: intern(r.plan_code),
+    tier: intern(r.tier_code),
     createdAt: time(r.created_at),
   };
+}
+
+/** The snapshot of a loaded row; `undefined` for a member who does not exist. */
+export function snapshotFromRow(memberId: string, row: SnapshotRow | undefined): MemberSnapshot {
+  if (!row) return buildSnapshot(null, memberId, [], [], []);
+  const memberships = row.memberships.map(toMembership);
+  const membershipIds = new Map(memberships.map((m) => [m.id, m.id]));
+  return buildSnapshot(
+    {
+      id: row.id,
+      locale: row.locale,
+      timezone: intern(row.timezone),
+      entitlementsVersion: row.entitlements_version,
+    },
+    memberId,
+    memberships,
+    row.grants.map((g) => toGrant(g, membershipIds)),
+    row.pending.map(toPendingOrder),
+  );
 }
 
 /** Builds the snapshot, indexing grants by benefit so a decision touches only its own. */
@@ -86,15 +132,7 @@ export function createSnapshotStore(db: Executor): SnapshotStore {
   return {
     async load(memberId) {
       // One statement: the member row with its memberships, active grants and pending orders as JSON.
-      const { rows } = await sql<{
-        id: string;
-        locale: string | null;
-        timezone: string;
-        entitlements_version: number;
-        memberships: JsonRow[];
-        grants: JsonRow[];
-        pending: JsonRow[];
-      }>`
+      const { rows } = await sql<SnapshotRow>`
         select m.id, m.locale, m.timezone, m.entitlements_version,
           coalesce((select json_agg(ms order by ms.starts_at) from memberships ms where ms.member_id = m.id), '[]') as memberships,
           coalesce((select json_agg(g order by g.effective_from) from grants g
@@ -102,20 +140,7 @@ export function createSnapshotStore(db: Executor): SnapshotStore {
           coalesce((select json_agg(o order by o.created_at) from orders o
                     where o.member_id = m.id and o.status = 'pending_payment'), '[]') as pending
         from members m where m.id = ${memberId}`.execute(db);
-      const row = rows[0];
-      if (!row) return buildSnapshot(null, memberId, [], [], []);
-      return buildSnapshot(
-        {
-          id: row.id,
-          locale: row.locale,
-          timezone: row.timezone,
-          entitlementsVersion: row.entitlements_version,
-        },
-        memberId,
-        row.memberships.map(toMembership),
-        row.grants.map(toGrant),
-        row.pending.map(toPendingOrder),
-      );
+      return snapshotFromRow(memberId, rows[0]);
     },
   };
 }
