@@ -119,8 +119,8 @@ export function registerDecisionRoutes(server: Server, app: App): void {
   );
 }
 
-/** Sends JSON text that is already serialized. */
-function sendJson(reply: FastifyReply, json: string) {
+/** Sends JSON that is already serialized and encoded. */
+function sendJson(reply: FastifyReply, json: Buffer) {
   return reply.type("application/json; charset=utf-8").send(json);
 }
 
