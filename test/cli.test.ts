@@ -14,8 +14,12 @@ describe("perkwise CLI", () => {
   const env = () => ({ ...process.env, PERKWISE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" });
   const perkwise = (...args: string[]) =>
     run("node", [BIN, ...args], { env: env() }).then(
-      (r) => ({ code: 0, stdout: r.stdout }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
     );
 
   beforeAll(() => {
@@ -68,6 +72,10 @@ describe("perkwise CLI", () => {
     expect(output).toMatch(/demo-vip .*\n +eyJ/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
+    // The embedded database serves one process: a second one is refused, not let in to corrupt it.
+    const second = await perkwise("check", "demo-vip", "ad_free");
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain("is in use by process");
     const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);

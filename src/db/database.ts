@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { lockDataDir } from "./data-dir-lock.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -53,13 +54,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
   }
   let client: PGlite;
+  let unlock = () => {};
   if (options.memory || !options.dataDir) {
     client = new PGlite();
   } else {
     mkdirSync(options.dataDir, { recursive: true });
+    unlock = lockDataDir(options.dataDir);
     client = new PGlite(options.dataDir);
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-  return { db, kind: "pglite", url: null, schema: "public", close: () => db.destroy() };
+  return {
+    db,
+    kind: "pglite",
+    url: null,
+    schema: "public",
+    async close() {
+      await db.destroy();
+      unlock();
+    },
+  };
 }
