@@ -86,16 +86,16 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
  */
 export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === "ECONNRESET" || socket.destroyed) return;
-  const code: ErrorCode = error.code === "HPE_HEADER_OVERFLOW" ? "PAYLOAD_TOO_LARGE" : "MALFORMED_BODY";
+  const code: ErrorCode = error.code === "HPE_HEADER_OVERFLOW" ? "HEADERS_TOO_LARGE" : "MALFORMED_BODY";
   const message =
-    code === "PAYLOAD_TOO_LARGE"
+    code === "HEADERS_TOO_LARGE"
       ? "The request line or headers are larger than the server accepts."
       : "The request is not valid HTTP.";
   const body = JSON.stringify(errorBody(code, message));
   const status = ERROR_STATUS[code];
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${code === "PAYLOAD_TOO_LARGE" ? "Payload Too Large" : "Bad Request"}\r\n` +
+      `HTTP/1.1 ${status} ${code === "HEADERS_TOO_LARGE" ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
@@ -38,6 +39,23 @@ describe("OpenAPI", () => {
     const res = await fetch(`${s.baseUrl}/docs/`, { redirect: "follow" });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("swagger");
+  });
+
+  it("answers oversized headers with 431 and the error shape", async () => {
+    const { port } = new URL(s.baseUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(40_000)}\r\n\r\n`);
+      });
+      let data = "";
+      socket.on("data", (chunk) => {
+        data += chunk;
+      });
+      socket.on("close", () => resolve(data));
+      socket.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(raw.slice(raw.indexOf("{"))).error.code).toBe("HEADERS_TOO_LARGE");
   });
 
   it("answers /healthz and unknown routes with the error shape", async () => {
