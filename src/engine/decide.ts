@@ -16,37 +16,20 @@ import {
 import { membershipFailures } from "./membership-reasons.js";
 import { reasonMessage } from "./messages.js";
 import { RULES } from "./rules/rule-registry.js";
-import type { GrantRuleInput, MemberRule, RuleFailure, RuleInput } from "./rules/rule-types.js";
+import {
+  type GrantRuleInput,
+  type MemberRule,
+  type RuleFailure,
+  type RuleInput,
+  staticFailure,
+} from "./rules/rule-types.js";
 import { isoTime } from "./time-format.js";
 
 /** Rules that still apply when no grant covers the benefit (advisories such as a stale client cache). */
 const NO_GRANT_RULES: readonly MemberRule[] = RULES.filter((rule): rule is MemberRule => !rule.needsGrant);
 
-const NO_DETAILS: Readonly<Record<string, unknown>> = Object.freeze({});
-const NO_ACTION = Object.freeze({ actor: "member", action: "none" } as const);
-
-const grantedReasons = new WeakMap<CompiledBenefit, Partial<Record<Locale, Reason>>>();
-
-/** The frozen GRANTED reason of a benefit in a locale, built once. */
-function grantedReason(benefit: CompiledBenefit, locale: Locale): Reason {
-  let byLocale = grantedReasons.get(benefit);
-  if (byLocale === undefined) {
-    byLocale = {};
-    grantedReasons.set(benefit, byLocale);
-  }
-  let reason = byLocale[locale];
-  if (reason === undefined) {
-    reason = Object.freeze({
-      code: "GRANTED",
-      cause: null,
-      message: reasonMessage("GRANTED", NO_DETAILS, locale, benefit, "UTC", null),
-      details: NO_DETAILS,
-      remedy: NO_ACTION,
-    });
-    byLocale[locale] = reason;
-  }
-  return reason;
-}
+/** GRANTED is built like any static failure, so it is one frozen reason per benefit and locale. */
+const GRANTED = staticFailure("GRANTED", { actor: "member", action: "none" });
 
 interface GrantMemo {
   tier: string;
@@ -204,7 +187,7 @@ function evaluate(
 
   let reasons: Reason[];
   if (blocking === null) {
-    reasons = [grantedReason(benefit, locale)];
+    reasons = [toReason(GRANTED, snapshot, catalog, benefit, locale)];
     if (advisory !== null) for (const reason of advisory) reasons.push(reason);
   } else {
     reasons = blocking;
