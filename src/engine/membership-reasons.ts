@@ -41,8 +41,44 @@ function endOf(membership: MembershipView): number {
     : membership.expiresAt;
 }
 
+const memo = new WeakMap<object, WeakMap<CompiledBenefit, Map<string, RuleFailure>>>();
+
+/**
+ * A failure whose content depends only on `owner` (a row of the cached snapshot, or the benefit
+ * itself) and the benefit: built once, frozen and shared, so its localized reason and JSON are
+ * built once too (see toReason in decide.ts). A new snapshot brings new owners.
+ */
+function memoized(
+  owner: object,
+  benefit: CompiledBenefit,
+  code: string,
+  build: () => RuleFailure,
+): RuleFailure {
+  let byBenefit = memo.get(owner);
+  if (byBenefit === undefined) {
+    byBenefit = new WeakMap();
+    memo.set(owner, byBenefit);
+  }
+  let byCode = byBenefit.get(benefit);
+  if (byCode === undefined) {
+    byCode = new Map();
+    byBenefit.set(benefit, byCode);
+  }
+  let failure = byCode.get(code);
+  if (failure === undefined) {
+    const built = build();
+    failure = Object.freeze({ ...built, details: Object.freeze(built.details) });
+    byCode.set(code, failure);
+  }
+  return failure;
+}
+
 function noMembership(benefit: CompiledBenefit): RuleFailure {
-  return { code: "NO_MEMBERSHIP", details: { tiers: benefit.tiers }, remedy: PAY };
+  return memoized(benefit, benefit, "NO_MEMBERSHIP", () => ({
+    code: "NO_MEMBERSHIP",
+    details: { tiers: benefit.tiers },
+    remedy: PAY,
+  }));
 }
 
 function latestPendingOrder(snapshot: MemberSnapshot, catalog: CompiledCatalog, benefit: string) {
@@ -80,21 +116,27 @@ export function membershipFailures(
 
   const pending = latestPendingOrder(snapshot, catalog, code);
   if (pending !== null) {
-    failures.push({
-      code: "PAYMENT_PENDING",
-      details: { orderId: pending.orderId, since: isoTime(pending.createdAt), plan: pending.plan },
-      remedy: PLATFORM_WAIT,
-    });
+    failures.push(
+      memoized(pending, benefit, "PAYMENT_PENDING", () => ({
+        code: "PAYMENT_PENDING",
+        details: { orderId: pending.orderId, since: isoTime(pending.createdAt), plan: pending.plan },
+        remedy: PLATFORM_WAIT,
+      })),
+    );
   }
 
   const scheduled = scheduledGrant(snapshot, code, at);
   if (scheduled !== null) {
-    const effectiveFrom = isoTime(scheduled.from);
-    failures.push({
-      code: "NOT_YET_EFFECTIVE",
-      details: { effectiveFrom },
-      remedy: { actor: "member", action: "wait", until: effectiveFrom },
-    });
+    failures.push(
+      memoized(scheduled.grant, benefit, "NOT_YET_EFFECTIVE", () => {
+        const effectiveFrom = isoTime(scheduled.from);
+        return {
+          code: "NOT_YET_EFFECTIVE",
+          details: { effectiveFrom },
+          remedy: { actor: "member", action: "wait", until: effectiveFrom },
+        };
+      }),
+    );
   }
 
   let activeIncluding: MembershipView | null = null;
@@ -119,31 +161,42 @@ export function membershipFailures(
 
   if (activeIncluding !== null) {
     // Paid and active, yet nothing granted: drift between tables, for reconciliation to repair.
-    failures.push({
-      code: "STATE_INCONSISTENT",
-      details: { problem: "grant_missing", membershipId: activeIncluding.id, tier: activeIncluding.tier },
-      remedy: CONTACT_SUPPORT,
-    });
+    const membership = activeIncluding;
+    failures.push(
+      memoized(membership, benefit, "STATE_INCONSISTENT", () => ({
+        code: "STATE_INCONSISTENT",
+        details: { problem: "grant_missing", membershipId: membership.id, tier: membership.tier },
+        remedy: CONTACT_SUPPORT,
+      })),
+    );
   } else {
-    if (activeOther !== null) {
-      failures.push({
-        code: "TIER_NOT_ELIGIBLE",
-        details: { tier: activeOther.tier, tiers: benefit.tiers },
-        remedy: UPGRADE,
-      });
+    const other = activeOther;
+    if (other !== null) {
+      failures.push(
+        memoized(other, benefit, "TIER_NOT_ELIGIBLE", () => ({
+          code: "TIER_NOT_ELIGIBLE",
+          details: { tier: other.tier, tiers: benefit.tiers },
+          remedy: UPGRADE,
+        })),
+      );
     }
-    if (ended?.status === "revoked") {
-      failures.push({
-        code: "MEMBERSHIP_REVOKED",
-        details: { revokedAt: isoTime(endOf(ended)), orderId: ended.sourceOrderId, tier: ended.tier },
-        remedy: PAY,
-      });
-    } else if (ended !== null) {
-      failures.push({
-        code: "MEMBERSHIP_EXPIRED",
-        details: { expiredAt: isoTime(ended.expiresAt), tier: ended.tier },
-        remedy: PAY,
-      });
+    const last = ended;
+    if (last?.status === "revoked") {
+      failures.push(
+        memoized(last, benefit, "MEMBERSHIP_REVOKED", () => ({
+          code: "MEMBERSHIP_REVOKED",
+          details: { revokedAt: isoTime(endOf(last)), orderId: last.sourceOrderId, tier: last.tier },
+          remedy: PAY,
+        })),
+      );
+    } else if (last !== null) {
+      failures.push(
+        memoized(last, benefit, "MEMBERSHIP_EXPIRED", () => ({
+          code: "MEMBERSHIP_EXPIRED",
+          details: { expiredAt: isoTime(last.expiresAt), tier: last.tier },
+          remedy: PAY,
+        })),
+      );
     }
   }
 
