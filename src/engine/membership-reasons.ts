@@ -7,7 +7,7 @@
 import type { CompiledBenefit, CompiledCatalog } from "../catalog/catalog-types.js";
 import { isGrantLive, isMembershipActive, membershipById } from "./covering-grant.js";
 import type { GrantView, MemberSnapshot, MembershipView, PendingOrderView } from "./engine-types.js";
-import type { RuleFailure } from "./rules/rule-types.js";
+import { type RuleFailure, sharedFailure } from "./rules/rule-types.js";
 import { isoTime } from "./time-format.js";
 
 export interface MembershipFindings {
@@ -41,40 +41,8 @@ function endOf(membership: MembershipView): number {
     : membership.expiresAt;
 }
 
-const memo = new WeakMap<object, WeakMap<CompiledBenefit, Map<string, RuleFailure>>>();
-
-/**
- * A failure whose content depends only on `owner` (a row of the cached snapshot, or the benefit
- * itself) and the benefit: built once, frozen and shared, so its localized reason and JSON are
- * built once too (see toReason in decide.ts). A new snapshot brings new owners.
- */
-function memoized(
-  owner: object,
-  benefit: CompiledBenefit,
-  code: string,
-  build: () => RuleFailure,
-): RuleFailure {
-  let byBenefit = memo.get(owner);
-  if (byBenefit === undefined) {
-    byBenefit = new WeakMap();
-    memo.set(owner, byBenefit);
-  }
-  let byCode = byBenefit.get(benefit);
-  if (byCode === undefined) {
-    byCode = new Map();
-    byBenefit.set(benefit, byCode);
-  }
-  let failure = byCode.get(code);
-  if (failure === undefined) {
-    const built = build();
-    failure = Object.freeze({ ...built, details: Object.freeze(built.details) });
-    byCode.set(code, failure);
-  }
-  return failure;
-}
-
 function noMembership(benefit: CompiledBenefit): RuleFailure {
-  return memoized(benefit, benefit, "NO_MEMBERSHIP", () => ({
+  return sharedFailure(benefit, benefit, "NO_MEMBERSHIP", () => ({
     code: "NO_MEMBERSHIP",
     details: { tiers: benefit.tiers },
     remedy: PAY,
@@ -117,7 +85,7 @@ export function membershipFailures(
   const pending = latestPendingOrder(snapshot, catalog, code);
   if (pending !== null) {
     failures.push(
-      memoized(pending, benefit, "PAYMENT_PENDING", () => ({
+      sharedFailure(pending, benefit, "PAYMENT_PENDING", () => ({
         code: "PAYMENT_PENDING",
         details: { orderId: pending.orderId, since: isoTime(pending.createdAt), plan: pending.plan },
         remedy: PLATFORM_WAIT,
@@ -128,7 +96,7 @@ export function membershipFailures(
   const scheduled = scheduledGrant(snapshot, code, at);
   if (scheduled !== null) {
     failures.push(
-      memoized(scheduled.grant, benefit, "NOT_YET_EFFECTIVE", () => {
+      sharedFailure(scheduled.grant, benefit, "NOT_YET_EFFECTIVE", () => {
         const effectiveFrom = isoTime(scheduled.from);
         return {
           code: "NOT_YET_EFFECTIVE",
@@ -163,7 +131,7 @@ export function membershipFailures(
     // Paid and active, yet nothing granted: drift between tables, for reconciliation to repair.
     const membership = activeIncluding;
     failures.push(
-      memoized(membership, benefit, "STATE_INCONSISTENT", () => ({
+      sharedFailure(membership, benefit, "STATE_INCONSISTENT", () => ({
         code: "STATE_INCONSISTENT",
         details: { problem: "grant_missing", membershipId: membership.id, tier: membership.tier },
         remedy: CONTACT_SUPPORT,
@@ -173,7 +141,7 @@ export function membershipFailures(
     const other = activeOther;
     if (other !== null) {
       failures.push(
-        memoized(other, benefit, "TIER_NOT_ELIGIBLE", () => ({
+        sharedFailure(other, benefit, "TIER_NOT_ELIGIBLE", () => ({
           code: "TIER_NOT_ELIGIBLE",
           details: { tier: other.tier, tiers: benefit.tiers },
           remedy: UPGRADE,
@@ -183,7 +151,7 @@ export function membershipFailures(
     const last = ended;
     if (last?.status === "revoked") {
       failures.push(
-        memoized(last, benefit, "MEMBERSHIP_REVOKED", () => ({
+        sharedFailure(last, benefit, "MEMBERSHIP_REVOKED", () => ({
           code: "MEMBERSHIP_REVOKED",
           details: { revokedAt: isoTime(endOf(last)), orderId: last.sourceOrderId, tier: last.tier },
           remedy: PAY,
@@ -191,7 +159,7 @@ export function membershipFailures(
       );
     } else if (last !== null) {
       failures.push(
-        memoized(last, benefit, "MEMBERSHIP_EXPIRED", () => ({
+        sharedFailure(last, benefit, "MEMBERSHIP_EXPIRED", () => ({
           code: "MEMBERSHIP_EXPIRED",
           details: { expiredAt: isoTime(last.expiresAt), tier: last.tier },
           remedy: PAY,

@@ -4,7 +4,7 @@
  */
 import { coerce, parse, type SemVer } from "semver";
 import type { CompiledBenefit } from "../../catalog/catalog-types.js";
-import type { GrantRule } from "./rule-types.js";
+import { type GrantRule, sharedFailure } from "./rule-types.js";
 
 interface Minimum {
   raw: string;
@@ -63,10 +63,15 @@ export const minClientVersionRule: GrantRule = {
     if (min === undefined) return null;
     const parsed = parseClientVersion(version);
     if (parsed !== null && parsed.compare(min.parsed) >= 0) return null;
-    return {
-      code: "CLIENT_OUTDATED",
-      details: { platform: platform ?? null, version, minVersion: min.raw },
-      remedy: { actor: "member", action: "update_client" },
-    };
+    return sharedFailure(
+      benefit,
+      benefit,
+      platform === undefined ? `\u0000${version}` : `${platform}\u0000${version}`,
+      () => ({
+        code: "CLIENT_OUTDATED",
+        details: { platform: platform ?? null, version, minVersion: min.raw },
+        remedy: { actor: "member", action: "update_client" },
+      }),
+    );
   },
 };

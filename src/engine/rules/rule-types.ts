@@ -73,3 +73,45 @@ export type Rule = GrantRule | MemberRule;
 export function staticFailure(code: ReasonCode, remedy: Remedy): RuleFailure {
   return Object.freeze({ code, details: Object.freeze({}), remedy: Object.freeze(remedy) });
 }
+
+/** Keys come from callers' contexts (categories, app versions): bound what one owner may hold. */
+const FAILURES_PER_OWNER = 256;
+const sharedFailures = new WeakMap<object, WeakMap<CompiledBenefit, Map<string, RuleFailure>>>();
+
+/**
+ * The failure for (owner, benefit, key), built once, frozen and shared. `owner` is an object the
+ * failure's content depends on (a snapshot row, a compiled scope list, the benefit itself) and
+ * `key` names whatever else it depends on. Shared failures let the engine build their localized
+ * reason and its JSON once (see toReason in decide.ts); their content must not depend on anything
+ * outside (owner, benefit, key) — in particular not on the member's time zone unless the owner is
+ * that member's own snapshot row.
+ */
+export function sharedFailure(
+  owner: object,
+  benefit: CompiledBenefit,
+  key: string,
+  build: () => RuleFailure,
+): RuleFailure {
+  let byBenefit = sharedFailures.get(owner);
+  if (byBenefit === undefined) {
+    byBenefit = new WeakMap();
+    sharedFailures.set(owner, byBenefit);
+  }
+  let byKey = byBenefit.get(benefit);
+  if (byKey === undefined) {
+    byKey = new Map();
+    byBenefit.set(benefit, byKey);
+  }
+  let failure = byKey.get(key);
+  if (failure === undefined) {
+    const built = build();
+    failure = Object.freeze({
+      ...built,
+      details: Object.freeze(built.details),
+      remedy: Object.freeze(built.remedy),
+    });
+    if (byKey.size >= FAILURES_PER_OWNER) byKey.clear();
+    byKey.set(key, failure);
+  }
+  return failure;
+}

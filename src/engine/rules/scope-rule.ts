@@ -3,7 +3,8 @@
  * allow-lists and exclusions. A dimension the context does not mention passes: "no product given" is
  * not "wrong product". The first failing dimension is reported, most specific first.
  */
-import type { GrantRule, RuleFailure } from "./rule-types.js";
+import type { CompiledBenefit } from "../../catalog/catalog-types.js";
+import { type GrantRule, type RuleFailure, sharedFailure } from "./rule-types.js";
 
 export type ScopeDimension = "category" | "product" | "channel" | "sale_item";
 
@@ -21,13 +22,19 @@ function listOf(set: ReadonlySet<string>): readonly string[] {
 
 const NO_ACTION = Object.freeze({ actor: "member", action: "none" } as const);
 
+/** The failure for a value outside (or excluded by) one of the benefit's scope lists. */
 function outside(
+  benefit: CompiledBenefit,
   dimension: ScopeDimension,
   rule: "allow" | "exclude",
-  expected: readonly string[] | boolean,
-  actual: string | boolean,
+  set: ReadonlySet<string>,
+  actual: string,
 ): RuleFailure {
-  return { code: "OUT_OF_SCOPE", details: { dimension, rule, expected, actual }, remedy: NO_ACTION };
+  return sharedFailure(set, benefit, actual, () => ({
+    code: "OUT_OF_SCOPE",
+    details: { dimension, rule, expected: listOf(set), actual },
+    remedy: NO_ACTION,
+  }));
 }
 
 const SALE_ITEM = Object.freeze({
@@ -48,10 +55,10 @@ export const scopeRule: GrantRule = {
     const channel = ctx.channel;
     if (channel !== undefined) {
       if (scope.channels !== null && !scope.channels.has(channel)) {
-        return outside("channel", "allow", listOf(scope.channels), channel);
+        return outside(benefit, "channel", "allow", scope.channels, channel);
       }
       if (scope.excludeChannels?.has(channel)) {
-        return outside("channel", "exclude", listOf(scope.excludeChannels), channel);
+        return outside(benefit, "channel", "exclude", scope.excludeChannels, channel);
       }
     }
     const product = ctx.product;
@@ -59,19 +66,19 @@ export const scopeRule: GrantRule = {
     const id = product.id;
     if (id !== undefined) {
       if (scope.products !== null && !scope.products.has(id)) {
-        return outside("product", "allow", listOf(scope.products), id);
+        return outside(benefit, "product", "allow", scope.products, id);
       }
       if (scope.excludeProducts?.has(id)) {
-        return outside("product", "exclude", listOf(scope.excludeProducts), id);
+        return outside(benefit, "product", "exclude", scope.excludeProducts, id);
       }
     }
     const category = product.category;
     if (category !== undefined) {
       if (scope.categories !== null && !scope.categories.has(category)) {
-        return outside("category", "allow", listOf(scope.categories), category);
+        return outside(benefit, "category", "allow", scope.categories, category);
       }
       if (scope.excludeCategories?.has(category)) {
-        return outside("category", "exclude", listOf(scope.excludeCategories), category);
+        return outside(benefit, "category", "exclude", scope.excludeCategories, category);
       }
     }
     if (scope.excludeSaleItems && product.onSale === true) return SALE_ITEM;
