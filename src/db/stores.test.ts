@@ -74,14 +74,26 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       createdAt: at(0),
     });
     expect(order).toMatchObject({ status: "pending_payment", membershipId: null, paidAt: null });
-    await data.memberships.insert({
+    const membership = {
       id: "s-ms1",
       memberId: "s-m2",
       tier: "vip",
       startsAt: at(0),
       expiresAt: at(30),
       sourceOrderId: "s-o1",
+    };
+    const grant = (benefit: string, id: string) => ({
+      id,
+      memberId: "s-m2",
+      membershipId: "s-ms1",
+      benefit,
+      tier: "vip",
+      effectiveFrom: at(0),
+      expiresAt: at(60),
+      catalogVersion: 1,
     });
+    // The membership and its first grant in one statement: the grant's foreign key sees it.
+    await data.memberships.insertWithGrants(membership, [grant("ad_free", "s-g1")]);
     await data.orders.markPaid("s-o1", {
       membershipId: "s-ms1",
       periodStart: at(0),
@@ -89,8 +101,10 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       paidAt: at(0),
       providerRef: "p1",
     });
-    expect((await data.transaction((stores) => stores.members.lockByOrder("s-o1")))?.id).toBe("s-m2");
-    expect(await data.members.lockByOrder("no-such-order")).toBeNull();
+    const lockedOrder = await data.transaction((stores) => stores.orders.lockWithMember("s-o1"));
+    expect(lockedOrder?.order).toMatchObject({ id: "s-o1", memberId: "s-m2", status: "paid" });
+    expect(lockedOrder?.member).toMatchObject({ id: "s-m2", timezone: "UTC", entitlementsVersion: 1 });
+    expect(await data.orders.lockWithMember("no-such-order")).toBeNull();
     const paid = await data.orders.get("s-o1");
     expect(paid).toMatchObject({ status: "paid", membershipId: "s-ms1", providerRef: "p1" });
     expect(paid?.periodEnd?.getTime()).toBe(at(30).getTime());
@@ -102,17 +116,7 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
     await data.memberships.setExpiry("s-ms1", at(60));
     expect((await data.memberships.get("s-ms1"))?.expiresAt.getTime()).toBe(at(60).getTime());
 
-    const grant = (benefit: string, id: string) => ({
-      id,
-      memberId: "s-m2",
-      membershipId: "s-ms1",
-      benefit,
-      tier: "vip",
-      effectiveFrom: at(0),
-      expiresAt: at(60),
-      catalogVersion: 1,
-    });
-    expect(await data.grants.insertMissing([grant("ad_free", "s-g1"), grant("vip_zone", "s-g2")])).toBe(2);
+    expect(await data.grants.insertMissing([grant("ad_free", "s-g1b"), grant("vip_zone", "s-g2")])).toBe(1);
     expect(await data.grants.insertMissing([grant("ad_free", "s-g3"), grant("monthly_gift", "s-g4")])).toBe(
       1,
     );

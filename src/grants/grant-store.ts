@@ -58,6 +58,22 @@ function toRecord(row: Row): GrantRecord {
   };
 }
 
+/** A new grant as a row: active, not claimed, toggled off, nothing used. */
+export function grantRow(g: NewGrant, now: Date) {
+  return {
+    id: g.id,
+    member_id: g.memberId,
+    membership_id: g.membershipId,
+    benefit_code: g.benefit,
+    tier_code: g.tier,
+    status: "active",
+    effective_from: g.effectiveFrom,
+    expires_at: g.expiresAt,
+    catalog_version: g.catalogVersion,
+    updated_at: now,
+  };
+}
+
 export function createGrantStore(db: Executor): GrantStore {
   return {
     async insertMissing(grants) {
@@ -65,20 +81,7 @@ export function createGrantStore(db: Executor): GrantStore {
       const now = new Date();
       const inserted = await db
         .insertInto("grants")
-        .values(
-          grants.map((g) => ({
-            id: g.id,
-            member_id: g.memberId,
-            membership_id: g.membershipId,
-            benefit_code: g.benefit,
-            tier_code: g.tier,
-            status: "active",
-            effective_from: g.effectiveFrom,
-            expires_at: g.expiresAt,
-            catalog_version: g.catalogVersion,
-            updated_at: now,
-          })),
-        )
+        .values(grants.map((g) => grantRow(g, now)))
         .onConflict((oc) => oc.columns(["membership_id", "benefit_code"]).doNothing())
         .returning("id")
         .execute();

@@ -26,8 +26,6 @@ export interface MemberStore {
   get(id: string): Promise<MemberRecord | null>;
   /** Locks the member row until the transaction ends: every write to one member is serialized on it. */
   lock(id: string): Promise<MemberRecord | null>;
-  /** Locks the member who placed an order (one statement); null for an unknown order. */
-  lockByOrder(orderId: string): Promise<MemberRecord | null>;
   /**
    * Bumps the version and appends an outbox event carrying it, in one statement: every write
    * that can change a decision ends with this.
@@ -89,17 +87,6 @@ export function createMemberStore(db: Executor): MemberStore {
         .selectFrom("members")
         .selectAll()
         .where("id", "=", id)
-        .forUpdate()
-        .executeTakeFirst();
-      return row ? toRecord(row) : null;
-    },
-    async lockByOrder(orderId) {
-      const row = await db
-        .selectFrom("members")
-        .selectAll()
-        .where("id", "=", (eb) =>
-          eb.selectFrom("orders").select("member_id").where("orders.id", "=", orderId),
-        )
         .forUpdate()
         .executeTakeFirst();
       return row ? toRecord(row) : null;

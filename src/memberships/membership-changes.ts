@@ -30,41 +30,37 @@ export async function activateMembership(
   const current = await stores.memberships.findActive(member.id, plan.tier, new Date(now));
   const periodStart = current ? current.expiresAt.getTime() : now;
   const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
-  let membershipId: string;
-  let startsAt: number;
+  const membershipId = current ? current.id : newId("msh");
+  const startsAt = current ? current.startsAt.getTime() : now;
+  // Every benefit of the tier; an extension also fills in those the tier gained since it began.
+  const tier = catalog.tiers.get(plan.tier);
+  const grants = [...(tier?.benefits ?? [])].map((code) => ({
+    id: newId("grt"),
+    memberId: member.id,
+    membershipId,
+    benefit: code,
+    tier: plan.tier,
+    effectiveFrom: new Date(grantEffectiveFrom(catalog.benefits.get(code)!, startsAt, member.timezone)),
+    expiresAt: new Date(periodEnd),
+    catalogVersion: catalog.version,
+  }));
+  let grantsCreated: number;
   if (current) {
-    membershipId = current.id;
-    startsAt = current.startsAt.getTime();
     await stores.memberships.setExpiry(current.id, new Date(periodEnd));
     await stores.grants.setMembershipExpiry(current.id, new Date(periodEnd));
+    grantsCreated = await stores.grants.insertMissing(grants);
   } else {
-    membershipId = newId("msh");
-    startsAt = now;
-    await stores.memberships.insert({
+    const membership = {
       id: membershipId,
       memberId: member.id,
       tier: plan.tier,
       startsAt: new Date(now),
       expiresAt: new Date(periodEnd),
       sourceOrderId: order.id,
-    });
-  }
-  // An extension also fills in benefits the tier gained since the membership began.
-  const tier = catalog.tiers.get(plan.tier);
-  const grants = [...(tier?.benefits ?? [])].map((code) => {
-    const benefit = catalog.benefits.get(code)!;
-    return {
-      id: newId("grt"),
-      memberId: member.id,
-      membershipId,
-      benefit: code,
-      tier: plan.tier,
-      effectiveFrom: new Date(grantEffectiveFrom(benefit, startsAt, member.timezone)),
-      expiresAt: new Date(periodEnd),
-      catalogVersion: catalog.version,
     };
-  });
-  const grantsCreated = await stores.grants.insertMissing(grants);
+    await stores.memberships.insertWithGrants(membership, grants);
+    grantsCreated = grants.length;
+  }
   return {
     membershipId,
     periodStart: new Date(periodStart),

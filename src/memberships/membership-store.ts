@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { MembershipsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
+import { grantRow, type NewGrant } from "../grants/grant-store.js";
 
 export interface MembershipRecord {
   id: string;
@@ -16,7 +17,11 @@ export interface MembershipRecord {
 
 /** Memberships: a member's paid period in a tier. Paying again for the same tier extends one. */
 export interface MembershipStore {
-  insert(m: Omit<MembershipRecord, "status" | "revokedAt" | "createdAt">): Promise<void>;
+  /** A new membership and its grants, in one statement. */
+  insertWithGrants(
+    m: Omit<MembershipRecord, "status" | "revokedAt" | "createdAt">,
+    grants: NewGrant[],
+  ): Promise<void>;
   get(id: string): Promise<MembershipRecord | null>;
   /** The member's active membership of a tier that has not ended at `at`, if any. */
   findActive(memberId: string, tier: string, at: Date): Promise<MembershipRecord | null>;
@@ -41,21 +46,31 @@ function toRecord(row: Row): MembershipRecord {
   };
 }
 
+function membershipRow(m: Omit<MembershipRecord, "status" | "revokedAt" | "createdAt">, now: Date) {
+  return {
+    id: m.id,
+    member_id: m.memberId,
+    tier_code: m.tier,
+    starts_at: m.startsAt,
+    expires_at: m.expiresAt,
+    status: "active",
+    source_order_id: m.sourceOrderId,
+    updated_at: now,
+  };
+}
+
 export function createMembershipStore(db: Executor): MembershipStore {
   return {
-    async insert(m) {
+    async insertWithGrants(m, grants) {
+      const now = new Date();
+      if (grants.length === 0) {
+        await db.insertInto("memberships").values(membershipRow(m, now)).execute();
+        return;
+      }
       await db
-        .insertInto("memberships")
-        .values({
-          id: m.id,
-          member_id: m.memberId,
-          tier_code: m.tier,
-          starts_at: m.startsAt,
-          expires_at: m.expiresAt,
-          status: "active",
-          source_order_id: m.sourceOrderId,
-          updated_at: new Date(),
-        })
+        .with("membership", (qc) => qc.insertInto("memberships").values(membershipRow(m, now)))
+        .insertInto("grants")
+        .values(grants.map((g) => grantRow(g, now)))
         .execute();
     },
     async get(id) {

@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { OrdersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
+import type { MemberRecord } from "../members/member-store.js";
 
 export type OrderStatus = "pending_payment" | "paid" | "refunded";
 
@@ -40,8 +41,8 @@ export interface OrderPaid {
 export interface OrderStore {
   insert(order: NewOrder): Promise<OrderRecord>;
   get(id: string): Promise<OrderRecord | null>;
-  /** Locks the order row until the transaction ends. */
-  lock(id: string): Promise<OrderRecord | null>;
+  /** Locks an order and the member who placed it, in one statement; null for an unknown order. */
+  lockWithMember(id: string): Promise<{ order: OrderRecord; member: MemberRecord } | null>;
   listForMember(memberId: string): Promise<OrderRecord[]>;
   markPaid(id: string, paid: OrderPaid): Promise<void>;
   markRefunded(id: string, at: Date): Promise<void>;
@@ -97,14 +98,33 @@ export function createOrderStore(db: Executor): OrderStore {
       const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async lock(id) {
+    async lockWithMember(id) {
       const row = await db
         .selectFrom("orders")
-        .selectAll()
-        .where("id", "=", id)
-        .forUpdate()
+        .innerJoin("members", "members.id", "orders.member_id")
+        .selectAll("orders")
+        .select([
+          "members.display_name as member_display_name",
+          "members.locale as member_locale",
+          "members.timezone as member_timezone",
+          "members.entitlements_version as member_entitlements_version",
+          "members.created_at as member_created_at",
+          "members.updated_at as member_updated_at",
+        ])
+        .where("orders.id", "=", id)
+        .forUpdate(["orders", "members"])
         .executeTakeFirst();
-      return row ? toRecord(row) : null;
+      if (!row) return null;
+      const member: MemberRecord = {
+        id: row.member_id,
+        displayName: row.member_display_name,
+        locale: row.member_locale,
+        timezone: row.member_timezone,
+        entitlementsVersion: row.member_entitlements_version,
+        createdAt: row.member_created_at,
+        updatedAt: row.member_updated_at,
+      };
+      return { order: toRecord(row), member };
     },
     async listForMember(memberId) {
       const rows = await db

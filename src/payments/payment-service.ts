@@ -6,7 +6,6 @@ import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import { activateMembership, refundMembership } from "../memberships/membership-changes.js";
-import type { OrderRecord } from "../orders/order-store.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
@@ -134,10 +133,10 @@ export class PaymentService {
     now: number,
   ): Promise<{ outcome: PaymentOutcome; version?: number }> {
     const { stores } = scope;
-    // Lock order: member first, then the order — the same order every writer to a member uses.
-    const member = await stores.members.lockByOrder(event.data.orderId);
-    if (!member) return { outcome: "unknown_order" };
-    const order = (await stores.orders.lock(event.data.orderId)) as OrderRecord;
+    // Every writer to a member holds the member's row; a payment also holds the order's.
+    const locked = await stores.orders.lockWithMember(event.data.orderId);
+    if (!locked) return { outcome: "unknown_order" };
+    const { member, order } = locked;
     if (event.type === "payment.refunded") {
       if (order.status === "refunded") return { outcome: "already_applied" };
       const refund = await refundMembership(stores, order, now);
