@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL prepared statements; PERKWISE_PG_PREPARED_STATEMENTS=off behind PgBouncer in transaction mode. */
+  preparedStatements: boolean;
   dataDir: string;
   memory: boolean;
   adminKey: string;
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     port,
     host: env.HOST ?? "127.0.0.1",
     databaseUrl: env.DATABASE_URL || undefined,
+    preparedStatements: env.PERKWISE_PG_PREPARED_STATEMENTS !== "off",
     dataDir,
     memory,
     adminKey: admin.value,

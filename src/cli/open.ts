@@ -10,6 +10,7 @@ export async function openConfigured(flags: { memory?: boolean; port?: number } 
     url: config.databaseUrl,
     dataDir: path.join(config.dataDir, "data"),
     memory: config.memory,
+    preparedStatements: config.preparedStatements,
   });
   const applied = await migrateToLatest(database);
   return { config, database, applied };
