@@ -101,19 +101,18 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       paidAt: at(0),
       providerRef: "p1",
     });
-    const target = await data.transaction((stores) => stores.orders.lockForPayment("s-o1", at(1)));
-    expect(target?.order).toMatchObject({ id: "s-o1", memberId: "s-m2", status: "paid" });
-    expect(target?.member).toMatchObject({ id: "s-m2", timezone: "UTC", entitlementsVersion: 1 });
-    expect(target?.activeMembership).toMatchObject({ id: "s-ms1", tier: "vip", sourceOrderId: "s-o1" });
-    expect(target?.activeMembership?.expiresAt.getTime()).toBe(at(30).getTime());
-    // Past its expiry the membership is not the one a renewal extends.
-    expect((await data.orders.lockForPayment("s-o1", at(31)))?.activeMembership).toBeNull();
-    expect(await data.orders.lockForPayment("no-such-order", at(1))).toBeNull();
+    const lockedOrder = await data.transaction((stores) => stores.orders.lockWithMember("s-o1"));
+    expect(lockedOrder?.order).toMatchObject({ id: "s-o1", memberId: "s-m2", status: "paid" });
+    expect(lockedOrder?.member).toMatchObject({ id: "s-m2", timezone: "UTC", entitlementsVersion: 1 });
+    expect(await data.orders.lockWithMember("no-such-order")).toBeNull();
     const paid = await data.orders.get("s-o1");
     expect(paid).toMatchObject({ status: "paid", membershipId: "s-ms1", providerRef: "p1" });
     expect(paid?.periodEnd?.getTime()).toBe(at(30).getTime());
     expect((await data.orders.paidForMembership("s-ms1")).map((o) => o.id)).toEqual(["s-o1"]);
 
+    expect((await data.memberships.findActive("s-m2", "vip", at(1)))?.id).toBe("s-ms1");
+    expect(await data.memberships.findActive("s-m2", "vip", at(31))).toBeNull();
+    expect(await data.memberships.findActive("s-m2", "svip", at(1))).toBeNull();
     await data.memberships.setExpiry("s-ms1", at(60));
     expect((await data.memberships.get("s-ms1"))?.expiresAt.getTime()).toBe(at(60).getTime());
 

@@ -2,7 +2,8 @@ import type { CompiledCatalog, CompiledPlan } from "../catalog/catalog-types.js"
 import type { Stores } from "../db/stores.js";
 import { grantEffectiveFrom } from "../grants/grant-times.js";
 import { newId } from "../ids.js";
-import type { OrderRecord, PaymentTarget } from "../orders/order-store.js";
+import type { MemberRecord } from "../members/member-store.js";
+import type { OrderRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
 
 export interface ActivationResult {
@@ -16,15 +17,20 @@ export interface ActivationResult {
 /**
  * Activates or extends the member's membership of the plan's tier and materializes its grants.
  * Paying again for the same tier extends from the current expiry; another tier gets its own
- * membership. Runs inside the payment transaction, with the member and order rows locked.
+ * membership. Runs inside the payment transaction, with the member row locked.
  */
 export async function activateMembership(
   stores: Stores,
   catalog: CompiledCatalog,
-  { member, order, activeMembership: current }: PaymentTarget,
+  member: MemberRecord,
+  order: OrderRecord,
   plan: CompiledPlan,
   now: number,
 ): Promise<ActivationResult> {
+  // A statement of its own, after the member's row is locked: under READ COMMITTED it then sees a
+  // membership that a concurrent payment just committed. Read in the locking statement itself, it
+  // would come from that statement's older snapshot and a second membership would be created.
+  const current = await stores.memberships.findActive(member.id, plan.tier, new Date(now));
   const periodStart = current ? current.expiresAt.getTime() : now;
   const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
   const membershipId = current ? current.id : newId("msh");

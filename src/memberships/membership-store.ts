@@ -23,6 +23,8 @@ export interface MembershipStore {
     grants: NewGrant[],
   ): Promise<void>;
   get(id: string): Promise<MembershipRecord | null>;
+  /** The member's active membership of a tier that has not ended at `at`, if any. */
+  findActive(memberId: string, tier: string, at: Date): Promise<MembershipRecord | null>;
   listForMember(memberId: string): Promise<MembershipRecord[]>;
   setExpiry(id: string, expiresAt: Date): Promise<void>;
   revoke(id: string, at: Date): Promise<void>;
@@ -73,6 +75,19 @@ export function createMembershipStore(db: Executor): MembershipStore {
     },
     async get(id) {
       const row = await db.selectFrom("memberships").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+    async findActive(memberId, tier, at) {
+      const row = await db
+        .selectFrom("memberships")
+        .selectAll()
+        .where("member_id", "=", memberId)
+        .where("tier_code", "=", tier)
+        .where("status", "=", "active")
+        .where("expires_at", ">", at)
+        .orderBy("expires_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
       return row ? toRecord(row) : null;
     },
     async listForMember(memberId) {

@@ -2,7 +2,6 @@ import type { Selectable } from "kysely";
 import type { OrdersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 import type { MemberRecord } from "../members/member-store.js";
-import type { MembershipRecord } from "../memberships/membership-store.js";
 
 export type OrderStatus = "pending_payment" | "paid" | "refunded";
 
@@ -25,12 +24,6 @@ export interface OrderRecord {
   refundedAt: Date | null;
 }
 
-export interface PaymentTarget {
-  order: OrderRecord;
-  member: MemberRecord;
-  activeMembership: MembershipRecord | null;
-}
-
 export type NewOrder = Pick<
   OrderRecord,
   "id" | "memberId" | "plan" | "tier" | "amount" | "currency" | "channel" | "catalogVersion" | "createdAt"
@@ -48,12 +41,8 @@ export interface OrderPaid {
 export interface OrderStore {
   insert(order: NewOrder): Promise<OrderRecord>;
   get(id: string): Promise<OrderRecord | null>;
-  /**
-   * What a payment needs, in one statement: the order and its member, both locked until the
-   * transaction ends, and the member's membership of the order's tier still running at `at` (the one
-   * a renewal extends). Null for an unknown order.
-   */
-  lockForPayment(id: string, at: Date): Promise<PaymentTarget | null>;
+  /** Locks an order and the member who placed it, in one statement; null for an unknown order. */
+  lockWithMember(id: string): Promise<{ order: OrderRecord; member: MemberRecord } | null>;
   listForMember(memberId: string): Promise<OrderRecord[]>;
   markPaid(id: string, paid: OrderPaid): Promise<void>;
   markRefunded(id: string, at: Date): Promise<void>;
@@ -109,24 +98,10 @@ export function createOrderStore(db: Executor): OrderStore {
       const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async lockForPayment(id, at) {
+    async lockWithMember(id) {
       const row = await db
         .selectFrom("orders")
         .innerJoin("members", "members.id", "orders.member_id")
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom("memberships")
-              .selectAll()
-              .whereRef("memberships.member_id", "=", "orders.member_id")
-              .whereRef("memberships.tier_code", "=", "orders.tier_code")
-              .where("memberships.status", "=", "active")
-              .where("memberships.expires_at", ">", at)
-              .orderBy("memberships.expires_at", "desc")
-              .limit(1)
-              .as("active"),
-          (join) => join.onTrue(),
-        )
         .selectAll("orders")
         .select([
           "members.display_name as member_display_name",
@@ -135,11 +110,6 @@ export function createOrderStore(db: Executor): OrderStore {
           "members.entitlements_version as member_entitlements_version",
           "members.created_at as member_created_at",
           "members.updated_at as member_updated_at",
-          "active.id as active_id",
-          "active.starts_at as active_starts_at",
-          "active.expires_at as active_expires_at",
-          "active.source_order_id as active_source_order_id",
-          "active.created_at as active_created_at",
         ])
         .where("orders.id", "=", id)
         .forUpdate(["orders", "members"])
@@ -154,21 +124,7 @@ export function createOrderStore(db: Executor): OrderStore {
         createdAt: row.member_created_at,
         updatedAt: row.member_updated_at,
       };
-      const activeMembership: MembershipRecord | null =
-        row.active_id === null
-          ? null
-          : {
-              id: row.active_id,
-              memberId: row.member_id,
-              tier: row.tier_code,
-              startsAt: row.active_starts_at!,
-              expiresAt: row.active_expires_at!,
-              status: "active",
-              sourceOrderId: row.active_source_order_id!,
-              revokedAt: null,
-              createdAt: row.active_created_at!,
-            };
-      return { order: toRecord(row), member, activeMembership };
+      return { order: toRecord(row), member };
     },
     async listForMember(memberId) {
       const rows = await db

@@ -134,9 +134,9 @@ export class PaymentService {
   ): Promise<{ outcome: PaymentOutcome; version?: number }> {
     const { stores } = scope;
     // Every writer to a member holds the member's row; a payment also holds the order's.
-    const target = await stores.orders.lockForPayment(event.data.orderId, new Date(now));
-    if (!target) return { outcome: "unknown_order" };
-    const { member, order } = target;
+    const locked = await stores.orders.lockWithMember(event.data.orderId);
+    if (!locked) return { outcome: "unknown_order" };
+    const { member, order } = locked;
     if (event.type === "payment.refunded") {
       if (order.status === "refunded") return { outcome: "already_applied" };
       const refund = await refundMembership(stores, order, now);
@@ -158,7 +158,7 @@ export class PaymentService {
       ? current
       : await this.catalog.compiled(order.catalogVersion, stores.catalog);
     const plan = catalog.plans.get(order.plan)!;
-    const activation = await activateMembership(stores, catalog, target, plan, now);
+    const activation = await activateMembership(stores, catalog, member, order, plan, now);
     await stores.orders.markPaid(order.id, {
       membershipId: activation.membershipId,
       periodStart: activation.periodStart,

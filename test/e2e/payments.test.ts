@@ -92,6 +92,22 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     expect(member.memberships[0].expiresAt).toBe("2026-12-24T02:00:00.000Z");
   });
 
+  it("concurrent payments of two orders for the same tier extend one membership", async () => {
+    const { memberId, orderId, amount } = await memberWithOrder();
+    const second = await s.createOrder(memberId, "vip_month");
+    const third = await s.createOrder(memberId, "vip_month");
+    const results = await Promise.all([
+      s.pay(orderId, amount),
+      s.pay(second.orderId, second.amount.amount),
+      s.pay(third.orderId, third.amount.amount),
+    ]);
+    expect(results.map((r) => r.body.outcome)).toEqual(["applied", "applied", "applied"]);
+    const member = (await s.request("GET", `/v1/members/${memberId}`)).body;
+    expect(member.memberships).toHaveLength(1);
+    expect(member.memberships[0].expiresAt).toBe("2027-02-24T02:00:00.000Z");
+    expect(member.grants).toHaveLength(DEMO_CATALOG.tiers[0].benefits.length);
+  });
+
   it("a refund before the success leaves nothing granted", async () => {
     const { memberId, orderId, amount } = await memberWithOrder();
     expect((await s.refund(orderId, amount)).body.outcome).toBe("applied");
