@@ -1,6 +1,6 @@
 /** `effective-time`: a grant is usable only from its effectiveFrom (e.g. `next_day`, `PT24H` delays). */
 import { isoTime } from "../time-format.js";
-import type { GrantRule } from "./rule-types.js";
+import { type GrantRule, sharedFailure } from "./rule-types.js";
 
 export const effectiveTimeRule: GrantRule = {
   code: "effective-time",
@@ -8,13 +8,15 @@ export const effectiveTimeRule: GrantRule = {
   needsGrant: true,
   reasons: ["NOT_YET_EFFECTIVE"],
   step: "benefit_rules",
-  check({ grant, ctx }) {
+  check({ grant, benefit, ctx }) {
     if (grant.effectiveFrom <= ctx.at) return null;
-    const effectiveFrom = isoTime(grant.effectiveFrom);
-    return {
-      code: "NOT_YET_EFFECTIVE",
-      details: { effectiveFrom },
-      remedy: { actor: "member", action: "wait", until: effectiveFrom },
-    };
+    return sharedFailure(grant, benefit, "", () => {
+      const effectiveFrom = isoTime(grant.effectiveFrom);
+      return {
+        code: "NOT_YET_EFFECTIVE",
+        details: { effectiveFrom },
+        remedy: { actor: "member", action: "wait", until: effectiveFrom },
+      };
+    });
   },
 };
