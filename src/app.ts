@@ -10,6 +10,7 @@ import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { TimelineService } from "./timeline/timeline-service.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -32,6 +33,7 @@ export interface App {
   payments: PaymentService;
   benefits: BenefitActionService;
   decisions: DecisionService;
+  timeline: TimelineService;
 }
 
 /** Wires the services over a migrated database and loads the current catalog. */
@@ -39,13 +41,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { database, clock } = options;
   const data = createDataAccess(database.db);
   const cache = new SnapshotCache((id) => data.snapshots.load(id), options.snapshotCacheSize);
-  const writes = new MemberWrites(data, cache);
+  const writes = new MemberWrites(data, cache, clock);
   const catalog = new CatalogService(data, clock);
   // A catalog change bumps every member's entitlements version: no cached snapshot survives it.
   catalog.onChange(() => cache.invalidateAll());
   const auth = new AuthService(options.adminKey, data, clock);
   await auth.init();
   await catalog.refresh();
+  const members = new MemberService(data, writes, clock);
   return {
     database,
     data,
@@ -53,10 +56,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache,
     auth,
     catalog,
-    members: new MemberService(data, writes, clock),
+    members,
     orders: new OrderService(catalog, writes, clock),
     payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
     benefits: new BenefitActionService(catalog, writes, clock),
     decisions: new DecisionService(catalog, cache, clock),
+    timeline: new TimelineService(data, members, catalog),
   };
 }

@@ -50,6 +50,12 @@ describe("perkwise CLI", () => {
     );
     expect(outdated.stdout).toContain("CLIENT_OUTDATED");
     expect((await perkwise("check", "demo-vip")).code).toBe(2);
+
+    const history = await perkwise("timeline", "demo-refunded");
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/order\.created .*\n.*payment\.succeeded[\s\S]*membership\.revoked/);
+    const asJson = JSON.parse((await perkwise("timeline", "demo-refunded", "--json")).stdout);
+    expect(asJson.entries.map((e: { kind: string }) => e.kind)).toContain("payment.refunded");
   }, 60_000);
 
   it("serves with the demo, answers /healthz, and shuts down cleanly on SIGTERM", async () => {

@@ -4,6 +4,7 @@ import { AppError } from "../errors.js";
 import { check } from "./check.js";
 import { openConfigured } from "./open.js";
 import { serve } from "./serve.js";
+import { timeline } from "./timeline.js";
 
 const USAGE = `Usage: perkwise <command>
 
@@ -12,6 +13,7 @@ const USAGE = `Usage: perkwise <command>
   seed demo                              seed the demo catalog and members
   check <member> <benefit> [--context JSON] [--locale en|zh-CN]
                                          print a decision in words and as JSON (exit 1 when denied)
+  timeline <member> [--json]             every event that touched the member, in order
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
 PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, LOG_LEVEL.`;
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: "string" },
       context: { type: "string" },
       locale: { type: "string" },
+      json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -62,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
     case "check":
       if (rest.length !== 2) break;
       return check(rest[0], rest[1], values.context, values.locale);
+    case "timeline":
+      if (rest.length !== 1) break;
+      return timeline(rest[0], values.json ?? false);
   }
   console.error(USAGE);
   return 2;

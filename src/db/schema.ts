@@ -111,6 +111,17 @@ export interface OutboxTable {
   delivered_at: Date | null;
 }
 
+export interface TimelineTable {
+  /** bigserial: drivers return it as a string. */
+  id: Generated<string>;
+  member_id: string;
+  at: Date;
+  kind: string;
+  source: string;
+  data: Json<unknown>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -121,4 +132,5 @@ export interface Database {
   memberships: MembershipsTable;
   grants: GrantsTable;
   outbox: OutboxTable;
+  timeline: TimelineTable;
 }

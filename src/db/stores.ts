@@ -7,6 +7,7 @@ import { createMembershipStore, type MembershipStore } from "../memberships/memb
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
+import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
 import type { Db } from "./database.js";
 import { type Executor, inTransaction } from "./transaction.js";
 
@@ -21,6 +22,7 @@ export interface Stores {
   grants: GrantStore;
   outbox: OutboxStore;
   snapshots: SnapshotStore;
+  timeline: TimelineStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -34,6 +36,7 @@ export function createStores(executor: Executor): Stores {
     grants: createGrantStore(executor),
     outbox: createOutboxStore(executor),
     snapshots: createSnapshotStore(executor),
+    timeline: createTimelineStore(executor),
   };
 }
 

@@ -61,8 +61,8 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   await pay(app, options.paymentSecret, vip.orderId, vip.amount.amount);
   const svip = await order("demo-svip", "svip_month");
   await pay(app, options.paymentSecret, svip.orderId, svip.amount.amount);
-  await app.benefits.toggle("demo-svip", "hd_download_boost", true);
-  await app.benefits.claim("demo-svip", "monthly_gift");
+  await app.benefits.toggle("demo-svip", "hd_download_boost", true, "member");
+  await app.benefits.claim("demo-svip", "monthly_gift", "member");
   const refunded = await order("demo-refunded", "vip_month");
   await pay(app, options.paymentSecret, refunded.orderId, refunded.amount.amount);
 

@@ -2,6 +2,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import type { TimelineSource } from "../timeline/timeline-store.js";
 import type { GrantRecord } from "./grant-store.js";
 
 /** What members do to their own benefits: claim one that needs claiming, switch a toggle on or off. */
@@ -12,7 +13,7 @@ export class BenefitActionService {
     private readonly clock: Clock,
   ) {}
 
-  async claim(memberId: string, benefitCode: string) {
+  async claim(memberId: string, benefitCode: string, source: TimelineSource) {
     this.requireActivation(benefitCode, "claim");
     return this.writes.run(async (scope) => {
       const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
@@ -25,6 +26,7 @@ export class BenefitActionService {
         benefit: benefitCode,
         grantId: grant.id,
       });
+      await scope.record(memberId, "benefit.claimed", source, { benefit: benefitCode, grantId: grant.id });
       return {
         benefit: benefitCode,
         claimedAt: at.toISOString(),
@@ -34,20 +36,16 @@ export class BenefitActionService {
     });
   }
 
-  async toggle(memberId: string, benefitCode: string, on: boolean) {
+  async toggle(memberId: string, benefitCode: string, on: boolean, source: TimelineSource) {
     this.requireActivation(benefitCode, "toggle");
     return this.writes.run(async (scope) => {
       const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
       if (grant.toggledOn === on) return { benefit: benefitCode, on, changed: false };
       await scope.stores.grants.setToggle(grant.id, on);
-      const entitlementsVersion = await scope.entitlementsChanged(
-        memberId,
-        on ? "benefit.toggled_on" : "benefit.toggled_off",
-        {
-          benefit: benefitCode,
-          grantId: grant.id,
-        },
-      );
+      const kind = on ? "benefit.toggled_on" : "benefit.toggled_off";
+      const change = { benefit: benefitCode, grantId: grant.id };
+      const entitlementsVersion = await scope.entitlementsChanged(memberId, kind, change);
+      await scope.record(memberId, kind, source, change);
       return { benefit: benefitCode, on, changed: true, entitlementsVersion };
     });
   }

@@ -20,7 +20,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
         response: actionErrors,
       },
     },
-    async (request) => app.benefits.claim(memberOf(request.principal), request.params.benefit),
+    async (request) => app.benefits.claim(memberOf(request.principal), request.params.benefit, "member"),
   );
   server.put(
     "/v1/me/benefits/:benefit/toggle",
@@ -34,7 +34,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.benefits.toggle(memberOf(request.principal), request.params.benefit, request.body.on),
+      app.benefits.toggle(memberOf(request.principal), request.params.benefit, request.body.on, "member"),
   );
   server.post(
     "/v1/members/:memberId/benefits/:benefit/claim",
@@ -47,7 +47,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
         response: actionErrors,
       },
     },
-    async (request) => app.benefits.claim(request.params.memberId, request.params.benefit),
+    async (request) => app.benefits.claim(request.params.memberId, request.params.benefit, "service"),
   );
   server.put(
     "/v1/members/:memberId/benefits/:benefit/toggle",
@@ -60,6 +60,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
         body: ToggleBody,
       },
     },
-    async (request) => app.benefits.toggle(request.params.memberId, request.params.benefit, request.body.on),
+    async (request) =>
+      app.benefits.toggle(request.params.memberId, request.params.benefit, request.body.on, "service"),
   );
 }

@@ -12,6 +12,7 @@ import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
+import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
 import { registerBodyParsers } from "./body-parsers.js";
 import { coerceParamsOnRoute } from "./coerce-params.js";
@@ -107,5 +108,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await server.register(async (scoped) => registerPaymentRoutes(scoped as Server, app));
   registerDecisionRoutes(server, app);
   registerBenefitRoutes(server, app);
+  registerTimelineRoutes(server, app);
   return server;
 }

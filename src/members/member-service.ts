@@ -22,7 +22,13 @@ export class MemberService {
     }
     const { member, created } = await this.writes.run(async (scope) => {
       scope.touch(input.id);
-      return scope.stores.members.upsert(input, DEFAULT_TIME_ZONE);
+      const result = await scope.stores.members.upsert(input, DEFAULT_TIME_ZONE);
+      const { id: _id, ...fields } = input;
+      await scope.record(input.id, result.created ? "member.registered" : "member.updated", "service", {
+        ...fields,
+        ...(result.created ? { timezone: result.member.timezone } : {}),
+      });
+      return result;
     });
     return { member: memberView(member), created };
   }

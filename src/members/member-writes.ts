@@ -1,5 +1,7 @@
+import type { Clock } from "../clock.js";
 import type { DataAccess, Stores } from "../db/stores.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
+import type { TimelineSource } from "../timeline/timeline-store.js";
 
 /** What a member write tells the rest of the system: whose snapshot changed. */
 export interface MemberWriteScope {
@@ -8,6 +10,13 @@ export interface MemberWriteScope {
   touch(memberId: string): void;
   /** Bumps the member's entitlements version and appends the outbox event, in this transaction. */
   entitlementsChanged(memberId: string, cause: string, extra?: Record<string, unknown>): Promise<number>;
+  /** Appends an entry to the member's timeline, at the current time, in this transaction. */
+  record(
+    memberId: string,
+    kind: string,
+    source: TimelineSource,
+    data: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 /** Runs writes that touch members in one transaction, then invalidates their cached snapshots. */
@@ -15,6 +24,7 @@ export class MemberWrites {
   constructor(
     private readonly data: DataAccess,
     private readonly cache: SnapshotCache,
+    private readonly clock: Clock,
   ) {}
 
   async run<T>(work: (scope: MemberWriteScope) => Promise<T>): Promise<T> {
@@ -32,6 +42,8 @@ export class MemberWrites {
               ...extra,
             });
           },
+          record: (memberId, kind, source, data) =>
+            stores.timeline.append(memberId, { at: new Date(this.clock.now()), kind, source, data }),
         }),
       );
     } finally {

@@ -8,6 +8,9 @@ import { addIsoDuration } from "../time/durations.js";
 
 export interface ActivationResult {
   membershipId: string;
+  tier: string;
+  /** The tier's benefits with their effective times (for an extension, only the missing ones were inserted). */
+  grants: { benefit: string; effectiveFrom: string }[];
   periodStart: Date;
   periodEnd: Date;
   extended: boolean;
@@ -66,10 +69,12 @@ export async function activateMembership(
   }
   return {
     membershipId,
+    tier: plan.tier,
     periodStart: new Date(periodStart),
     periodEnd: new Date(periodEnd),
     extended: current !== null,
     grantsCreated,
+    grants: grants.map((g) => ({ benefit: g.benefit, effectiveFrom: g.effectiveFrom.toISOString() })),
   };
 }
 
@@ -85,12 +90,12 @@ export async function refundMembership(stores: Stores, order: OrderRecord, now: 
   const remaining = (await stores.orders.paidForMembership(membership.id)).filter((o) => o.id !== order.id);
   if (remaining.length === 0) {
     await stores.memberships.revoke(membership.id, new Date(now));
-    await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
-    return { revoked: true, membershipId: membership.id };
+    const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+    return { revoked: true, membershipId: membership.id, grantsEnded };
   }
   const removed = order.periodEnd.getTime() - order.periodStart.getTime();
   const expiresAt = new Date(membership.expiresAt.getTime() - removed);
   await stores.memberships.setExpiry(membership.id, expiresAt);
   await stores.grants.setMembershipExpiry(membership.id, expiresAt);
-  return { revoked: false, membershipId: membership.id };
+  return { revoked: false, membershipId: membership.id, expiresAt: expiresAt.toISOString() };
 }

@@ -38,6 +38,19 @@ export interface PaymentResult {
   };
 }
 
+/** A change a payment made, for the member's timeline. */
+interface Change {
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+interface ApplyResult {
+  outcome: PaymentOutcome;
+  memberId: string | null;
+  changes: Change[];
+  version?: number;
+}
+
 const STATUS_OF: Record<PaymentOutcome, number> = {
   applied: 200,
   already_applied: 200,
@@ -103,6 +116,16 @@ export class PaymentService {
       }
       const outcome = await this.apply(scope, event, now);
       const status = STATUS_OF[outcome.outcome];
+      if (outcome.memberId) {
+        await scope.record(outcome.memberId, event.type, "payment_provider", {
+          webhookId,
+          orderId: event.data.orderId,
+          amount: event.data.amount,
+          outcome: outcome.outcome,
+        });
+        for (const change of outcome.changes)
+          await scope.record(outcome.memberId, change.kind, "payment_provider", change.data);
+      }
       if (outcome.outcome !== "applied")
         await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
       return {
@@ -131,14 +154,19 @@ export class PaymentService {
     scope: MemberWriteScope,
     event: (typeof PaymentEventSchema)["static"],
     now: number,
-  ): Promise<{ outcome: PaymentOutcome; version?: number }> {
+  ): Promise<ApplyResult> {
     const { stores } = scope;
     // Every writer to a member holds the member's row; a payment also holds the order's.
     const locked = await stores.orders.lockWithMember(event.data.orderId);
-    if (!locked) return { outcome: "unknown_order" };
+    if (!locked) return { outcome: "unknown_order", memberId: null, changes: [] };
     const { member, order } = locked;
+    const unchanged = (outcome: PaymentOutcome): ApplyResult => ({
+      outcome,
+      memberId: member.id,
+      changes: [],
+    });
     if (event.type === "payment.refunded") {
-      if (order.status === "refunded") return { outcome: "already_applied" };
+      if (order.status === "refunded") return unchanged("already_applied");
       const refund = await refundMembership(stores, order, now);
       await stores.orders.markRefunded(order.id, new Date(now));
       const version = await scope.entitlementsChanged(member.id, "payment.refunded", {
@@ -146,11 +174,29 @@ export class PaymentService {
         membershipId: refund.membershipId,
         revoked: refund.revoked,
       });
-      return { outcome: "applied", version };
+      const changes: Change[] = [{ kind: "order.refunded", data: { orderId: order.id } }];
+      if (refund.membershipId) {
+        changes.push(
+          refund.revoked
+            ? {
+                kind: "membership.revoked",
+                data: {
+                  membershipId: refund.membershipId,
+                  orderId: order.id,
+                  grantsEnded: refund.grantsEnded,
+                },
+              }
+            : {
+                kind: "membership.shortened",
+                data: { membershipId: refund.membershipId, orderId: order.id, expiresAt: refund.expiresAt },
+              },
+        );
+      }
+      return { outcome: "applied", version, memberId: member.id, changes };
     }
-    if (order.status === "paid") return { outcome: "already_applied" };
-    if (order.status === "refunded") return { outcome: "ignored_after_refund" };
-    if (event.data.amount !== order.amount) return { outcome: "amount_mismatch" };
+    if (order.status === "paid") return unchanged("already_applied");
+    if (order.status === "refunded") return unchanged("ignored_after_refund");
+    if (event.data.amount !== order.amount) return unchanged("amount_mismatch");
     // Grants follow the catalog as it is when the payment is confirmed; a plan withdrawn since the
     // order was placed is still honoured as it was sold.
     const current = this.catalog.require();
@@ -172,6 +218,32 @@ export class PaymentService {
       tier: plan.tier,
       expiresAt: activation.periodEnd.toISOString(),
     });
-    return { outcome: "applied", version };
+    const membership = {
+      membershipId: activation.membershipId,
+      tier: activation.tier,
+      orderId: order.id,
+      expiresAt: activation.periodEnd.toISOString(),
+    };
+    const changes: Change[] = [
+      { kind: "order.paid", data: { orderId: order.id, catalogVersion: catalog.version } },
+      activation.extended
+        ? { kind: "membership.extended", data: { ...membership, from: activation.periodStart.toISOString() } }
+        : {
+            kind: "membership.activated",
+            data: { ...membership, startsAt: activation.periodStart.toISOString() },
+          },
+    ];
+    if (activation.grantsCreated > 0 || !activation.extended) {
+      changes.push({
+        kind: "grants.created",
+        data: {
+          membershipId: activation.membershipId,
+          catalogVersion: catalog.version,
+          count: activation.grantsCreated,
+          grants: activation.extended ? undefined : activation.grants,
+        },
+      });
+    }
+    return { outcome: "applied", version, memberId: member.id, changes };
   }
 }

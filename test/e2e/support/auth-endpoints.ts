@@ -169,6 +169,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: () => ({ on: true }),
     ok: [200, 409],
   },
+  {
+    method: "GET",
+    template: "/v1/members/{memberId}/timeline",
+    who: ["service", "support"],
+    path: (f) => `/v1/members/${A(f)}/timeline`,
+  },
+  { method: "GET", template: "/v1/me/timeline", who: ["member"], path: () => "/v1/me/timeline" },
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */

@@ -1,0 +1,29 @@
+import type { App } from "../app.js";
+import { memberOf } from "../http/auth-hook.js";
+import { errors, MemberParams } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+
+/** The member timeline, for the platform and support, and for the member. */
+export function registerTimelineRoutes(server: Server, app: App): void {
+  server.get(
+    "/v1/members/:memberId/timeline",
+    {
+      config: { roles: ["service", "support"] },
+      schema: {
+        tags: ["members"],
+        summary: "Every event that touched the member, in order, with its time and source",
+        params: MemberParams,
+        response: errors(404),
+      },
+    },
+    async (request) => app.timeline.forMember(request.params.memberId),
+  );
+  server.get(
+    "/v1/me/timeline",
+    {
+      config: { roles: ["member"] },
+      schema: { tags: ["me"], summary: "Everything that happened to my membership" },
+    },
+    async (request) => app.timeline.forMember(memberOf(request.principal)),
+  );
+}
