@@ -26,7 +26,10 @@ export class BenefitActionService {
         benefit: benefitCode,
         grantId: grant.id,
       });
-      await scope.record(memberId, "benefit.claimed", source, { benefit: benefitCode, grantId: grant.id });
+      await scope.record(memberId, source, {
+        kind: "benefit.claimed",
+        data: { benefit: benefitCode, grantId: grant.id },
+      });
       return {
         benefit: benefitCode,
         claimedAt: at.toISOString(),
@@ -45,7 +48,7 @@ export class BenefitActionService {
       const kind = on ? "benefit.toggled_on" : "benefit.toggled_off";
       const change = { benefit: benefitCode, grantId: grant.id };
       const entitlementsVersion = await scope.entitlementsChanged(memberId, kind, change);
-      await scope.record(memberId, kind, source, change);
+      await scope.record(memberId, source, { kind, data: change });
       return { benefit: benefitCode, on, changed: true, entitlementsVersion };
     });
   }

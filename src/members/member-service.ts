@@ -24,9 +24,12 @@ export class MemberService {
       scope.touch(input.id);
       const result = await scope.stores.members.upsert(input, DEFAULT_TIME_ZONE);
       const { id: _id, ...fields } = input;
-      await scope.record(input.id, result.created ? "member.registered" : "member.updated", "service", {
-        ...fields,
-        ...(result.created ? { timezone: result.member.timezone } : {}),
+      await scope.record(input.id, "service", {
+        kind: result.created ? "member.registered" : "member.updated",
+        data: {
+          ...fields,
+          ...(result.created ? { timezone: result.member.timezone } : {}),
+        },
       });
       return result;
     });

@@ -3,6 +3,12 @@ import type { DataAccess, Stores } from "../db/stores.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import type { TimelineSource } from "../timeline/timeline-store.js";
 
+/** One timeline entry of a write: what happened, with its data. */
+export interface TimelineChange {
+  kind: string;
+  data: Record<string, unknown>;
+}
+
 /** What a member write tells the rest of the system: whose snapshot changed. */
 export interface MemberWriteScope {
   stores: Stores;
@@ -10,13 +16,8 @@ export interface MemberWriteScope {
   touch(memberId: string): void;
   /** Bumps the member's entitlements version and appends the outbox event, in this transaction. */
   entitlementsChanged(memberId: string, cause: string, extra?: Record<string, unknown>): Promise<number>;
-  /** Appends an entry to the member's timeline, at the current time, in this transaction. */
-  record(
-    memberId: string,
-    kind: string,
-    source: TimelineSource,
-    data: Record<string, unknown>,
-  ): Promise<void>;
+  /** Appends entries to the member's timeline, at the current time, in this transaction (one statement). */
+  record(memberId: string, source: TimelineSource, ...entries: TimelineChange[]): Promise<void>;
 }
 
 /** Runs writes that touch members in one transaction, then invalidates their cached snapshots. */
@@ -42,8 +43,13 @@ export class MemberWrites {
               ...extra,
             });
           },
-          record: (memberId, kind, source, data) =>
-            stores.timeline.append(memberId, { at: new Date(this.clock.now()), kind, source, data }),
+          record: (memberId, source, ...entries) => {
+            const at = new Date(this.clock.now());
+            return stores.timeline.append(
+              memberId,
+              entries.map((e) => ({ at, kind: e.kind, source, data: e.data })),
+            );
+          },
         }),
       );
     } finally {

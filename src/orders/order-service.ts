@@ -35,13 +35,16 @@ export class OrderService {
       });
       // A pending order changes decisions (PAYMENT_PENDING instead of NO_MEMBERSHIP).
       await scope.entitlementsChanged(input.memberId, "order.created", { orderId: created.id });
-      await scope.record(input.memberId, "order.created", "service", {
-        orderId: created.id,
-        plan: created.plan,
-        tier: created.tier,
-        amount: { amount: created.amount, currency: created.currency },
-        channel: created.channel,
-        catalogVersion: created.catalogVersion,
+      await scope.record(input.memberId, "service", {
+        kind: "order.created",
+        data: {
+          orderId: created.id,
+          plan: created.plan,
+          tier: created.tier,
+          amount: { amount: created.amount, currency: created.currency },
+          channel: created.channel,
+          catalogVersion: created.catalogVersion,
+        },
       });
       return created;
     });

@@ -4,7 +4,7 @@ import { Webhook } from "standardwebhooks";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
-import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
 import { activateMembership, refundMembership } from "../memberships/membership-changes.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
@@ -38,16 +38,10 @@ export interface PaymentResult {
   };
 }
 
-/** A change a payment made, for the member's timeline. */
-interface Change {
-  kind: string;
-  data: Record<string, unknown>;
-}
-
 interface ApplyResult {
   outcome: PaymentOutcome;
   memberId: string | null;
-  changes: Change[];
+  changes: TimelineChange[];
   version?: number;
 }
 
@@ -117,14 +111,16 @@ export class PaymentService {
       const outcome = await this.apply(scope, event, now);
       const status = STATUS_OF[outcome.outcome];
       if (outcome.memberId) {
-        await scope.record(outcome.memberId, event.type, "payment_provider", {
-          webhookId,
-          orderId: event.data.orderId,
-          amount: event.data.amount,
-          outcome: outcome.outcome,
-        });
-        for (const change of outcome.changes)
-          await scope.record(outcome.memberId, change.kind, "payment_provider", change.data);
+        const received = {
+          kind: event.type,
+          data: {
+            webhookId,
+            orderId: event.data.orderId,
+            amount: event.data.amount,
+            outcome: outcome.outcome,
+          },
+        };
+        await scope.record(outcome.memberId, "payment_provider", received, ...outcome.changes);
       }
       if (outcome.outcome !== "applied")
         await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
@@ -174,7 +170,7 @@ export class PaymentService {
         membershipId: refund.membershipId,
         revoked: refund.revoked,
       });
-      const changes: Change[] = [{ kind: "order.refunded", data: { orderId: order.id } }];
+      const changes: TimelineChange[] = [{ kind: "order.refunded", data: { orderId: order.id } }];
       if (refund.membershipId) {
         changes.push(
           refund.revoked
@@ -224,7 +220,7 @@ export class PaymentService {
       orderId: order.id,
       expiresAt: activation.periodEnd.toISOString(),
     };
-    const changes: Change[] = [
+    const changes: TimelineChange[] = [
       { kind: "order.paid", data: { orderId: order.id, catalogVersion: catalog.version } },
       activation.extended
         ? { kind: "membership.extended", data: { ...membership, from: activation.periodStart.toISOString() } }

@@ -13,23 +13,27 @@ export interface TimelineEntry {
 
 /** The member timeline: written in the same transaction as each change it records. */
 export interface TimelineStore {
-  append(memberId: string, entry: TimelineEntry): Promise<void>;
+  /** Appends entries in the order given, in one statement. */
+  append(memberId: string, entries: TimelineEntry[]): Promise<void>;
   /** Everything that touched the member, oldest first: its entries and every catalog version after its first one. */
   listForMember(memberId: string): Promise<TimelineEntry[]>;
 }
 
 export function createTimelineStore(db: Executor): TimelineStore {
   return {
-    async append(memberId, entry) {
+    async append(memberId, entries) {
+      if (entries.length === 0) return;
       await db
         .insertInto("timeline")
-        .values({
-          member_id: memberId,
-          at: entry.at,
-          kind: entry.kind,
-          source: entry.source,
-          data: JSON.stringify(entry.data),
-        })
+        .values(
+          entries.map((entry) => ({
+            member_id: memberId,
+            at: entry.at,
+            kind: entry.kind,
+            source: entry.source,
+            data: JSON.stringify(entry.data),
+          })),
+        )
         .execute();
     },
     async listForMember(memberId) {
