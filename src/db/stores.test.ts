@@ -45,8 +45,15 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       payload: { cause: "test", entitlementsVersion: 3 },
     });
     await expect(data.members.bumpWithEvent("nobody", "x", {})).rejects.toThrow("does not exist");
+    // The change's timeline entries go in the same statement, in the order given.
+    const entry = (kind: string) => ({ at: at(0), kind, source: "service" as const, data: { kind } });
+    expect(
+      await data.members.bumpWithEvent("s-m1", "entitlements.changed", {}, [entry("a"), entry("b")]),
+    ).toBe(4);
+    await data.timeline.append("s-m1", [entry("c")]);
+    expect((await data.timeline.listForMember("s-m1")).map((e) => e.kind)).toEqual(["a", "b", "c"]);
     await data.members.bumpAllEntitlementsVersions();
-    expect((await data.members.get("s-m1"))?.entitlementsVersion).toBe(4);
+    expect((await data.members.get("s-m1"))?.entitlementsVersion).toBe(5);
     expect(await data.members.get("nobody")).toBeNull();
   });
 
@@ -229,7 +236,7 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
   it("outbox keeps events in order per member; settings keep the first value", async () => {
     await data.outbox.append({ memberId: "s-m1", type: "a", payload: { n: 1 } });
     await data.outbox.append({ memberId: "s-m1", type: "b", payload: { n: 2 } });
-    const events = (await data.outbox.listForMember("s-m1")).slice(1);
+    const events = (await data.outbox.listForMember("s-m1")).slice(2);
     expect(events.map((e) => [e.type, e.payload])).toEqual([
       ["a", { n: 1 }],
       ["b", { n: 2 }],

@@ -22,13 +22,10 @@ export class BenefitActionService {
       }
       const at = new Date(this.clock.now());
       await scope.stores.grants.setClaimed(grant.id, at);
-      const entitlementsVersion = await scope.entitlementsChanged(memberId, "benefit.claimed", {
-        benefit: benefitCode,
-        grantId: grant.id,
-      });
-      await scope.record(memberId, source, {
-        kind: "benefit.claimed",
-        data: { benefit: benefitCode, grantId: grant.id },
+      const change = { benefit: benefitCode, grantId: grant.id };
+      const entitlementsVersion = await scope.entitlementsChanged(memberId, "benefit.claimed", change, {
+        source,
+        entries: [{ kind: "benefit.claimed", data: change }],
       });
       return {
         benefit: benefitCode,
@@ -47,8 +44,10 @@ export class BenefitActionService {
       await scope.stores.grants.setToggle(grant.id, on);
       const kind = on ? "benefit.toggled_on" : "benefit.toggled_off";
       const change = { benefit: benefitCode, grantId: grant.id };
-      const entitlementsVersion = await scope.entitlementsChanged(memberId, kind, change);
-      await scope.record(memberId, source, { kind, data: change });
+      const entitlementsVersion = await scope.entitlementsChanged(memberId, kind, change, {
+        source,
+        entries: [{ kind, data: change }],
+      });
       return { benefit: benefitCode, on, changed: true, entitlementsVersion };
     });
   }

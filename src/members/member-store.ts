@@ -1,6 +1,7 @@
 import { type Selectable, sql } from "kysely";
 import type { MembersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
+import type { TimelineEntry } from "../timeline/timeline-store.js";
 
 export interface MemberRecord {
   id: string;
@@ -27,10 +28,15 @@ export interface MemberStore {
   /** Locks the member row until the transaction ends: every write to one member is serialized on it. */
   lock(id: string): Promise<MemberRecord | null>;
   /**
-   * Bumps the version and appends an outbox event carrying it, in one statement: every write
-   * that can change a decision ends with this.
+   * Bumps the version and appends an outbox event carrying it and the write's timeline entries,
+   * in one statement: every write that can change a decision ends with this.
    */
-  bumpWithEvent(id: string, type: string, payload: Record<string, unknown>): Promise<number>;
+  bumpWithEvent(
+    id: string,
+    type: string,
+    payload: Record<string, unknown>,
+    timeline?: TimelineEntry[],
+  ): Promise<number>;
   /** Adds one to every member's entitlements version (a catalog change may alter anyone's decisions). */
   bumpAllEntitlementsVersions(): Promise<void>;
 }
@@ -91,11 +97,22 @@ export function createMemberStore(db: Executor): MemberStore {
         .executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async bumpWithEvent(id, type, payload) {
+    async bumpWithEvent(id, type, payload, timeline = []) {
+      // Timeline rows ride along as a JSON array, so the whole record of a change is one statement.
+      const entries = JSON.stringify(
+        timeline.map((e) => ({ at: e.at.toISOString(), kind: e.kind, source: e.source, data: e.data })),
+      );
       const { rows } = await sql<{ version: number }>`
         with bumped as (
           update members set entitlements_version = entitlements_version + 1, updated_at = now()
-          where id = ${id} returning entitlements_version)
+          where id = ${id} returning entitlements_version),
+        entries as (
+          insert into timeline (member_id, at, kind, source, data)
+          select ${id}, e.at, e.kind, e.source, e.data
+          from rows from (jsonb_to_recordset(${entries}::jsonb) as (at timestamptz, kind text, source text, data jsonb))
+            with ordinality as e(at, kind, source, data, n)
+          where exists (select 1 from bumped)
+          order by n)
         insert into outbox (member_id, type, payload)
         select ${id}, ${type}, ${JSON.stringify(payload)}::jsonb || jsonb_build_object('entitlementsVersion', entitlements_version)
         from bumped

@@ -14,8 +14,16 @@ export interface MemberWriteScope {
   stores: Stores;
   /** Marks a member as changed: their cached snapshot is dropped once the transaction ends. */
   touch(memberId: string): void;
-  /** Bumps the member's entitlements version and appends the outbox event, in this transaction. */
-  entitlementsChanged(memberId: string, cause: string, extra?: Record<string, unknown>): Promise<number>;
+  /**
+   * Bumps the member's entitlements version and appends the outbox event and the timeline entries
+   * of the change, in this transaction and one statement.
+   */
+  entitlementsChanged(
+    memberId: string,
+    cause: string,
+    extra: Record<string, unknown>,
+    timeline: { source: TimelineSource; entries: TimelineChange[] },
+  ): Promise<number>;
   /** Appends entries to the member's timeline, at the current time, in this transaction (one statement). */
   record(memberId: string, source: TimelineSource, ...entries: TimelineChange[]): Promise<void>;
 }
@@ -35,13 +43,21 @@ export class MemberWrites {
         work({
           stores,
           touch: (memberId) => touched.add(memberId),
-          async entitlementsChanged(memberId, cause, extra = {}) {
+          entitlementsChanged: (memberId, cause, extra, timeline) => {
             touched.add(memberId);
-            return stores.members.bumpWithEvent(memberId, "entitlements.changed", {
+            const at = new Date(this.clock.now());
+            const entries = timeline.entries.map((e) => ({
+              at,
+              kind: e.kind,
+              source: timeline.source,
+              data: e.data,
+            }));
+            return stores.members.bumpWithEvent(
               memberId,
-              cause,
-              ...extra,
-            });
+              "entitlements.changed",
+              { memberId, cause, ...extra },
+              entries,
+            );
           },
           record: (memberId, source, ...entries) => {
             const at = new Date(this.clock.now());

@@ -34,18 +34,20 @@ export class OrderService {
         createdAt: new Date(this.clock.now()),
       });
       // A pending order changes decisions (PAYMENT_PENDING instead of NO_MEMBERSHIP).
-      await scope.entitlementsChanged(input.memberId, "order.created", { orderId: created.id });
-      await scope.record(input.memberId, "service", {
-        kind: "order.created",
-        data: {
-          orderId: created.id,
-          plan: created.plan,
-          tier: created.tier,
-          amount: { amount: created.amount, currency: created.currency },
-          channel: created.channel,
-          catalogVersion: created.catalogVersion,
-        },
-      });
+      const orderCreated = {
+        orderId: created.id,
+        plan: created.plan,
+        tier: created.tier,
+        amount: { amount: created.amount, currency: created.currency },
+        channel: created.channel,
+        catalogVersion: created.catalogVersion,
+      };
+      await scope.entitlementsChanged(
+        input.memberId,
+        "order.created",
+        { orderId: created.id },
+        { source: "service", entries: [{ kind: "order.created", data: orderCreated }] },
+      );
       return created;
     });
     return orderView(order);

@@ -41,7 +41,6 @@ export interface PaymentResult {
 interface ApplyResult {
   outcome: PaymentOutcome;
   memberId: string | null;
-  changes: TimelineChange[];
   version?: number;
 }
 
@@ -108,19 +107,15 @@ export class PaymentService {
           body: { webhookId, outcome: "duplicate" as const, orderId: first?.orderId ?? null },
         };
       }
-      const outcome = await this.apply(scope, event, now);
+      const received = (outcome: PaymentOutcome): TimelineChange => ({
+        kind: event.type,
+        data: { webhookId, orderId: event.data.orderId, amount: event.data.amount, outcome },
+      });
+      const outcome = await this.apply(scope, event, now, received);
       const status = STATUS_OF[outcome.outcome];
-      if (outcome.memberId) {
-        const received = {
-          kind: event.type,
-          data: {
-            webhookId,
-            orderId: event.data.orderId,
-            amount: event.data.amount,
-            outcome: outcome.outcome,
-          },
-        };
-        await scope.record(outcome.memberId, "payment_provider", received, ...outcome.changes);
+      // An applied event is on the timeline with what it changed; any other outcome on its own.
+      if (outcome.memberId && outcome.outcome !== "applied") {
+        await scope.record(outcome.memberId, "payment_provider", received(outcome.outcome));
       }
       if (outcome.outcome !== "applied")
         await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
@@ -150,26 +145,18 @@ export class PaymentService {
     scope: MemberWriteScope,
     event: (typeof PaymentEventSchema)["static"],
     now: number,
+    received: (outcome: PaymentOutcome) => TimelineChange,
   ): Promise<ApplyResult> {
     const { stores } = scope;
     // Every writer to a member holds the member's row; a payment also holds the order's.
     const locked = await stores.orders.lockWithMember(event.data.orderId);
-    if (!locked) return { outcome: "unknown_order", memberId: null, changes: [] };
+    if (!locked) return { outcome: "unknown_order", memberId: null };
     const { member, order } = locked;
-    const unchanged = (outcome: PaymentOutcome): ApplyResult => ({
-      outcome,
-      memberId: member.id,
-      changes: [],
-    });
+    const unchanged = (outcome: PaymentOutcome): ApplyResult => ({ outcome, memberId: member.id });
     if (event.type === "payment.refunded") {
       if (order.status === "refunded") return unchanged("already_applied");
       const refund = await refundMembership(stores, order, now);
       await stores.orders.markRefunded(order.id, new Date(now));
-      const version = await scope.entitlementsChanged(member.id, "payment.refunded", {
-        orderId: order.id,
-        membershipId: refund.membershipId,
-        revoked: refund.revoked,
-      });
       const changes: TimelineChange[] = [{ kind: "order.refunded", data: { orderId: order.id } }];
       if (refund.membershipId) {
         changes.push(
@@ -188,7 +175,13 @@ export class PaymentService {
               },
         );
       }
-      return { outcome: "applied", version, memberId: member.id, changes };
+      const version = await scope.entitlementsChanged(
+        member.id,
+        "payment.refunded",
+        { orderId: order.id, membershipId: refund.membershipId, revoked: refund.revoked },
+        { source: "payment_provider", entries: [received("applied"), ...changes] },
+      );
+      return { outcome: "applied", version, memberId: member.id };
     }
     if (order.status === "paid") return unchanged("already_applied");
     if (order.status === "refunded") return unchanged("ignored_after_refund");
@@ -207,12 +200,6 @@ export class PaymentService {
       periodEnd: activation.periodEnd,
       paidAt: event.data.paidAt ? new Date(event.data.paidAt) : new Date(now),
       providerRef: event.data.providerRef ?? null,
-    });
-    const version = await scope.entitlementsChanged(member.id, "payment.succeeded", {
-      orderId: order.id,
-      membershipId: activation.membershipId,
-      tier: plan.tier,
-      expiresAt: activation.periodEnd.toISOString(),
     });
     const membership = {
       membershipId: activation.membershipId,
@@ -240,6 +227,12 @@ export class PaymentService {
         },
       });
     }
-    return { outcome: "applied", version, memberId: member.id, changes };
+    const version = await scope.entitlementsChanged(
+      member.id,
+      "payment.succeeded",
+      { ...membership, tier: plan.tier },
+      { source: "payment_provider", entries: [received("applied"), ...changes] },
+    );
+    return { outcome: "applied", version, memberId: member.id };
   }
 }
