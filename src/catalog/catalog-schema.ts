@@ -4,11 +4,11 @@
  * durations, semver, kind/field agreement) live in validate-catalog.ts.
  */
 import { type Static, Type } from "@sinclair/typebox";
+import { DATE_TIME_PATTERN } from "../time/iso-time.js";
 
 export const CODE_PATTERN = "^[a-z0-9][a-z0-9_.-]{0,63}$";
 export const CURRENCY_PATTERN = "^[A-Z]{3}$";
-export const DATE_TIME_PATTERN =
-  "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$";
+export { DATE_TIME_PATTERN };
 
 export const LIMITS = {
   tiers: 500,
@@ -136,16 +136,17 @@ const documentProperties = {
 
 export const CatalogDocumentSchema = Type.Object(documentProperties, strict);
 
+const putMetaProperties = {
+  notice: Type.Optional(LocalizedTextSchema),
+  effectiveFrom: Type.Optional(Type.String({ pattern: DATE_TIME_PATTERN, maxLength: 64 })),
+  policy: Type.Optional(Type.Union([Type.Literal("apply_now"), Type.Literal("grandfather")])),
+};
+
+/** The fields of `PUT /v1/catalog` beside the document: how the change is announced and applied. */
+export const CatalogPutMetaSchema = Type.Object(putMetaProperties, strict);
+
 /** Body of `PUT /v1/catalog`: the document plus how the change is announced and applied. */
-export const CatalogPutBodySchema = Type.Object(
-  {
-    ...documentProperties,
-    notice: Type.Optional(LocalizedTextSchema),
-    effectiveFrom: Type.Optional(Type.String({ pattern: DATE_TIME_PATTERN, maxLength: 64 })),
-    policy: Type.Optional(Type.Union([Type.Literal("apply_now"), Type.Literal("grandfather")])),
-  },
-  strict,
-);
+export const CatalogPutBodySchema = Type.Object({ ...documentProperties, ...putMetaProperties }, strict);
 
 export type CatalogDocumentStatic = Static<typeof CatalogDocumentSchema>;
 export type CatalogPutBody = Static<typeof CatalogPutBodySchema>;

@@ -1,63 +1,25 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
-import { AppError, type ErrorDetail } from "../errors.js";
-import { parseIsoDateTime } from "../time/iso-time.js";
-import type {
-  CatalogPolicy,
-  CatalogStore,
-  CatalogVersionRecord,
-  CatalogVersionSummary,
-} from "./catalog-store.js";
-import type { CompiledCatalog, LocalizedText } from "./catalog-types.js";
+import { AppError } from "../errors.js";
+import type { CatalogStore, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
+import type { CompiledCatalog } from "./catalog-types.js";
 import { compileCatalog } from "./compile-catalog.js";
 import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
-import { validateCatalog } from "./validate-catalog.js";
+import { validateCatalogPut } from "./validate-catalog.js";
 
-const POLICIES: readonly string[] = ["apply_now", "grandfather"];
-
-function isLocalizedText(v: unknown): v is LocalizedText {
-  if (typeof v === "string") return v.length > 0 && v.length <= 2000;
-  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
-  const entries = Object.entries(v);
-  return (
-    entries.length > 0 &&
-    entries.every(
-      ([k, t]) => (k === "en" || k === "zh-CN") && typeof t === "string" && t.length > 0 && t.length <= 2000,
-    )
-  );
-}
-
-/** Splits the PUT body into the document and its version metadata, listing every problem. */
+/** The PUT body as the document and its version metadata; every problem of either listed at once. */
 function readPutBody(body: unknown) {
-  const problems: ErrorDetail[] = [];
-  if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw new AppError("VALIDATION_FAILED", "The catalog must be an object with tiers and benefits.", [
-      { path: "", message: "must be an object" },
-    ]);
-  }
-  const { notice, effectiveFrom, policy, ...document } = body as Record<string, unknown>;
-  if (notice !== undefined && !isLocalizedText(notice)) {
-    problems.push({ path: "/notice", message: 'must be a string or {"en", "zh-CN"} text' });
-  }
-  let effectiveAt: Date | null = null;
-  if (effectiveFrom !== undefined) {
-    const ms = parseIsoDateTime(effectiveFrom);
-    if (ms === null) problems.push({ path: "/effectiveFrom", message: "must be an ISO-8601 date-time" });
-    else effectiveAt = new Date(ms);
-  }
-  if (policy !== undefined && !POLICIES.includes(policy as string)) {
-    problems.push({ path: "/policy", message: `must be one of ${POLICIES.join(", ")}` });
-  }
-  const validation = validateCatalog(document);
-  if (!validation.ok) problems.push(...validation.problems);
-  if (problems.length > 0 || !validation.ok) {
+  const validation = validateCatalogPut(body);
+  if (!validation.ok) {
+    const { problems } = validation;
     throw new AppError("VALIDATION_FAILED", `The catalog has ${problems.length} problem(s).`, problems);
   }
+  const { notice, effectiveFrom, policy } = validation.meta;
   return {
     document: validation.document,
-    notice: (notice as LocalizedText | undefined) ?? null,
-    effectiveFrom: effectiveAt,
-    policy: (policy as CatalogPolicy | undefined) ?? "apply_now",
+    notice: notice ?? null,
+    effectiveFrom: effectiveFrom === undefined ? null : new Date(effectiveFrom),
+    policy: policy ?? "apply_now",
   };
 }
 

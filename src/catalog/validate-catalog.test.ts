@@ -2,7 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../demo/demo-catalog.js";
 import { LIMITS } from "./catalog-schema.js";
-import { type CatalogProblem, MAX_PROBLEMS, validateCatalog } from "./validate-catalog.js";
+import {
+  type CatalogProblem,
+  MAX_PROBLEMS,
+  validateCatalog,
+  validateCatalogPut,
+} from "./validate-catalog.js";
 
 /** The catalog document of DESIGN.md ("Concepts"), verbatim. */
 const DESIGN_EXAMPLE = {
@@ -263,5 +268,28 @@ describe("validateCatalog", () => {
       ),
     });
     fc.assert(fc.property(shapes, (input) => void validateCatalog(input)));
+  });
+});
+
+describe("validateCatalogPut", () => {
+  it("splits a valid body into the document and its metadata", () => {
+    const body = { ...copy(), notice: { en: "Prices change", "zh-CN": "价格调整" }, policy: "grandfather" };
+    const result = validateCatalogPut({ ...body, effectiveFrom: "2027-01-01T00:00:00+08:00" });
+    expect(result).toEqual({
+      ok: true,
+      document: DESIGN_EXAMPLE,
+      meta: { notice: body.notice, policy: "grandfather", effectiveFrom: "2027-01-01T00:00:00+08:00" },
+    });
+  });
+
+  it("lists problems of the metadata and of the document together", () => {
+    const document = structuredClone(DESIGN_EXAMPLE);
+    document.tiers[0].benefits.push("ghost");
+    const body = { ...document, notice: 5, policy: "later", effectiveFrom: "1", extra: true };
+    const result = validateCatalogPut(body);
+    expect(result.ok).toBe(false);
+    const paths = result.ok ? [] : result.problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(["/notice", "/policy", "/effectiveFrom", "/extra"]));
+    expect(paths.some((p) => p.startsWith("/tiers/0/benefits/"))).toBe(true);
   });
 });

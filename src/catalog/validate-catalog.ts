@@ -1,5 +1,5 @@
 /** Validates a catalog document, listing every structural and semantic problem at once. */
-import type { TSchema } from "@sinclair/typebox";
+import type { Static, TSchema } from "@sinclair/typebox";
 import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
 import semver from "semver";
@@ -8,6 +8,8 @@ import { durationToMillisApprox, isValidIsoDuration } from "../time/durations.js
 import {
   CatalogDocumentSchema,
   type CatalogDocumentStatic,
+  CatalogPutBodySchema,
+  type CatalogPutMetaSchema,
   CODE_PATTERN,
   LIMITS,
   PATTERN_HINTS,
@@ -38,6 +40,25 @@ const q = (v: unknown) => JSON.stringify(v);
 
 /** Validates a catalog document: `{ok: true, document}` or every problem found. */
 export function validateCatalog(input: unknown): ValidateCatalogResult {
+  return validate(input, CatalogDocumentSchema);
+}
+
+export type CatalogPutMeta = Static<typeof CatalogPutMetaSchema>;
+
+/**
+ * Validates the body of `PUT /v1/catalog`, the document and its metadata (`notice`, `effectiveFrom`,
+ * `policy`) together, so every problem of either is listed in one answer.
+ */
+export function validateCatalogPut(
+  input: unknown,
+): { ok: true; document: CatalogDocument; meta: CatalogPutMeta } | { ok: false; problems: CatalogProblem[] } {
+  const result = validate(input, CatalogPutBodySchema);
+  if (!result.ok) return result;
+  const { notice, effectiveFrom, policy, ...document } = result.document as CatalogDocument & CatalogPutMeta;
+  return { ok: true, document, meta: { notice, effectiveFrom, policy } };
+}
+
+function validate(input: unknown, schema: TSchema): ValidateCatalogResult {
   const problems: CatalogProblem[] = [];
   let overflow = false;
   const add: Add = (path, message, code) => {
@@ -46,7 +67,7 @@ export function validateCatalog(input: unknown): ValidateCatalogResult {
   };
   const required = new Set<string>();
   const tooLong: string[] = [];
-  for (const error of Value.Errors(CatalogDocumentSchema, input)) {
+  for (const error of Value.Errors(schema, input)) {
     for (const p of translate(error)) {
       // TypeBox reports a missing property twice: once as missing, once as the wrong type.
       if (p.code === "missing_field") required.add(p.path);

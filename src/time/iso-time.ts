@@ -1,5 +1,7 @@
 /** An ISO-8601 date-time with an explicit offset: `2026-11-24T10:00:00Z`, `2026-11-24T10:00+08:00`. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const DATE_TIME_PATTERN =
+  "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$";
+const ISO_DATE_TIME = new RegExp(DATE_TIME_PATTERN);
 
 /**
  * Epoch ms of a strict ISO-8601 date-time, or null. `Date.parse` alone accepts "1" or "%00" and
