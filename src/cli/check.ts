@@ -1,8 +1,6 @@
-import { createApp } from "../app.js";
-import { systemClock } from "../clock.js";
 import type { ContextInput } from "../decisions/decision-service.js";
 import type { Decision } from "../engine/engine-types.js";
-import { openConfigured } from "./open.js";
+import { withApp } from "./open.js";
 
 /** The decision in words, one reason a line, with the remedy. */
 export function describeDecision(decision: Decision): string {
@@ -29,23 +27,14 @@ export async function check(
       throw new Error('--context must be JSON, e.g. \'{"channel":"official_app"}\'');
     }
   }
-  const { config, database } = await openConfigured();
-  try {
-    const app = await createApp({
-      database,
-      clock: systemClock,
-      adminKey: config.adminKey,
-      paymentSecret: config.paymentSecret,
-    });
-    const decision = await app.decisions.check(
+  const decision = await withApp((app) =>
+    app.decisions.check(
       { memberId, benefit, context },
       locale === "en" || locale === "zh-CN" ? locale : null,
       true,
-    );
-    console.log(describeDecision(decision));
-    console.log(JSON.stringify(decision, null, 2));
-    return decision.allowed ? 0 : 1;
-  } finally {
-    await database.close();
-  }
+    ),
+  );
+  console.log(describeDecision(decision));
+  console.log(JSON.stringify(decision, null, 2));
+  return decision.allowed ? 0 : 1;
 }

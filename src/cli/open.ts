@@ -1,4 +1,6 @@
 import path from "node:path";
+import { type App, createApp } from "../app.js";
+import { systemClock } from "../clock.js";
 import { type Config, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
@@ -14,4 +16,20 @@ export async function openConfigured(flags: { memory?: boolean; port?: number } 
   });
   const applied = await migrateToLatest(database);
   return { config, database, applied };
+}
+
+/** Runs a one-off command against the configured database with the app wired, then closes it. */
+export async function withApp<T>(work: (app: App) => Promise<T>): Promise<T> {
+  const { config, database } = await openConfigured();
+  try {
+    const app = await createApp({
+      database,
+      clock: systemClock,
+      adminKey: config.adminKey,
+      paymentSecret: config.paymentSecret,
+    });
+    return await work(app);
+  } finally {
+    await database.close();
+  }
 }

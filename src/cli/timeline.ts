@@ -1,7 +1,5 @@
-import { createApp } from "../app.js";
-import { systemClock } from "../clock.js";
 import type { TimelineView } from "../timeline/timeline-service.js";
-import { openConfigured } from "./open.js";
+import { withApp } from "./open.js";
 
 /** One line per entry: time, what happened, who caused it, and its data. */
 export function describeTimeline(view: TimelineView): string {
@@ -16,18 +14,7 @@ export function describeTimeline(view: TimelineView): string {
 
 /** `perkwise timeline <member> [--json]`. */
 export async function timeline(memberId: string, json: boolean) {
-  const { config, database } = await openConfigured();
-  try {
-    const app = await createApp({
-      database,
-      clock: systemClock,
-      adminKey: config.adminKey,
-      paymentSecret: config.paymentSecret,
-    });
-    const view = await app.timeline.forMember(memberId);
-    console.log(json ? JSON.stringify(view, null, 2) : describeTimeline(view));
-    return 0;
-  } finally {
-    await database.close();
-  }
+  const view = await withApp((app) => app.timeline.forMember(memberId));
+  console.log(json ? JSON.stringify(view, null, 2) : describeTimeline(view));
+  return 0;
 }

@@ -54,16 +54,9 @@ export class DecisionService {
   async batch(checks: CheckInput[], requestLocale: Locale | null): Promise<Decision[]> {
     const catalog = this.catalog.require();
     for (const [i, c] of checks.entries()) this.requireBenefit(catalog, c.benefit, `/checks/${i}/benefit`);
-    const snapshots = new Map<string, MemberSnapshot>();
-    const missing: string[] = [];
-    for (const { memberId } of checks) {
-      if (snapshots.has(memberId)) continue;
-      const hit = this.cache.peek(memberId);
-      if (hit) snapshots.set(memberId, hit);
-      else if (!missing.includes(memberId)) missing.push(memberId);
-    }
-    const loaded = await Promise.all(missing.map((id) => this.cache.get(id)));
-    for (const [i, id] of missing.entries()) snapshots.set(id, loaded[i]);
+    const members = [...new Set(checks.map((c) => c.memberId))];
+    const loaded = await Promise.all(members.map((id) => this.cache.peek(id) ?? this.cache.get(id)));
+    const snapshots = new Map(members.map((id, i) => [id, loaded[i]]));
     return checks.map((c, i) => {
       const snapshot = snapshots.get(c.memberId)!;
       return decide(

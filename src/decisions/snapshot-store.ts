@@ -2,7 +2,13 @@ import { sql } from "kysely";
 import type { Locale } from "../catalog/catalog-types.js";
 import { LOCALES } from "../catalog/catalog-types.js";
 import type { Executor } from "../db/transaction.js";
-import type { GrantView, MemberSnapshot, MembershipView, PendingOrderView } from "../engine/engine-types.js";
+import {
+  type GrantView,
+  indexGrantsByBenefit,
+  type MemberSnapshot,
+  type MembershipView,
+  type PendingOrderView,
+} from "../engine/engine-types.js";
 import { DEFAULT_TIME_ZONE } from "../time/durations.js";
 
 /** Loads the engine's view of one member in a single round trip. */
@@ -106,12 +112,7 @@ export function buildSnapshot(
   grants: GrantView[],
   pendingOrders: PendingOrderView[],
 ): MemberSnapshot {
-  const grantsByBenefit = new Map<string, GrantView[]>();
-  for (const grant of grants) {
-    const list = grantsByBenefit.get(grant.benefit);
-    if (list) list.push(grant);
-    else grantsByBenefit.set(grant.benefit, [grant]);
-  }
+  const grantsByBenefit = indexGrantsByBenefit(grants);
   const locale = (LOCALES as readonly string[]).includes(member?.locale ?? "")
     ? (member?.locale as Locale)
     : null;

@@ -11,12 +11,13 @@ import type {
   CompiledTier,
   EffectiveDelay,
 } from "../catalog/catalog-types.js";
-import type {
-  DecisionContext,
-  GrantView,
-  MemberSnapshot,
-  MembershipView,
-  PendingOrderView,
+import {
+  type DecisionContext,
+  type GrantView,
+  indexGrantsByBenefit,
+  type MemberSnapshot,
+  type MembershipView,
+  type PendingOrderView,
 } from "./engine-types.js";
 
 const HOUR = 3_600_000;
@@ -230,12 +231,7 @@ export function snapshot(
   over: Partial<Omit<MemberSnapshot, "grantsByBenefit">> & { memberId?: string } = {},
 ): MemberSnapshot {
   const grants = over.grants ?? [];
-  const grantsByBenefit = new Map<string, GrantView[]>();
-  for (const g of grants) {
-    const list = grantsByBenefit.get(g.benefit);
-    if (list) list.push(g);
-    else grantsByBenefit.set(g.benefit, [g]);
-  }
+  const grantsByBenefit = indexGrantsByBenefit(grants);
   return {
     memberId: "m1",
     exists: true,

@@ -53,6 +53,17 @@ export interface MemberSnapshot {
   pendingOrders: readonly PendingOrderView[];
 }
 
+/** Grants indexed by benefit code, as MemberSnapshot.grantsByBenefit holds them. */
+export function indexGrantsByBenefit(grants: readonly GrantView[]): Map<string, GrantView[]> {
+  const byBenefit = new Map<string, GrantView[]>();
+  for (const grant of grants) {
+    const list = byBenefit.get(grant.benefit);
+    if (list) list.push(grant);
+    else byBenefit.set(grant.benefit, [grant]);
+  }
+  return byBenefit;
+}
+
 export interface ProductContext {
   id?: string;
   category?: string;

@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess, Stores } from "../db/stores.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
-import type { TimelineSource } from "../timeline/timeline-store.js";
+import type { TimelineEntry, TimelineSource } from "../timeline/timeline-store.js";
 
 /** One timeline entry of a write: what happened, with its data. */
 export interface TimelineChange {
@@ -36,6 +36,12 @@ export class MemberWrites {
     private readonly clock: Clock,
   ) {}
 
+  /** Timeline entries of a change, all at the current time. */
+  private stamp(source: TimelineSource, entries: TimelineChange[]): TimelineEntry[] {
+    const at = new Date(this.clock.now());
+    return entries.map((e) => ({ at, kind: e.kind, source, data: e.data }));
+  }
+
   async run<T>(work: (scope: MemberWriteScope) => Promise<T>): Promise<T> {
     const touched = new Set<string>();
     try {
@@ -45,13 +51,7 @@ export class MemberWrites {
           touch: (memberId) => touched.add(memberId),
           entitlementsChanged: (memberId, cause, extra, timeline) => {
             touched.add(memberId);
-            const at = new Date(this.clock.now());
-            const entries = timeline.entries.map((e) => ({
-              at,
-              kind: e.kind,
-              source: timeline.source,
-              data: e.data,
-            }));
+            const entries = this.stamp(timeline.source, timeline.entries);
             return stores.members.bumpWithEvent(
               memberId,
               "entitlements.changed",
@@ -59,13 +59,8 @@ export class MemberWrites {
               entries,
             );
           },
-          record: (memberId, source, ...entries) => {
-            const at = new Date(this.clock.now());
-            return stores.timeline.append(
-              memberId,
-              entries.map((e) => ({ at, kind: e.kind, source, data: e.data })),
-            );
-          },
+          record: (memberId, source, ...entries) =>
+            stores.timeline.append(memberId, this.stamp(source, entries)),
         }),
       );
     } finally {

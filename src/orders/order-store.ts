@@ -46,7 +46,7 @@ export interface OrderStore {
   listForMember(memberId: string): Promise<OrderRecord[]>;
   markPaid(id: string, paid: OrderPaid): Promise<void>;
   markRefunded(id: string, at: Date): Promise<void>;
-  /** Paid orders that extended a membership, excluding one; used to shorten it on refund. */
+  /** The paid orders that bought periods of a membership, oldest first (a refund takes back one). */
   paidForMembership(membershipId: string): Promise<OrderRecord[]>;
 }
 

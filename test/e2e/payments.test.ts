@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import { PAYMENT_SECRET, TestServer } from "../e2e-harness.js";
+import { TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 const DAY = 24 * 3600 * 1000;
@@ -202,7 +202,6 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     // Within tolerance (4 minutes late) it is accepted.
     const late = await s.postPaymentEvent(event, { timestampMs: s.clock.now() - 4 * 60 * 1000 });
     expect(late.status).toBe(200);
-    expect(PAYMENT_SECRET.startsWith("whsec_")).toBe(true);
   });
 
   it("an unknown order is 404 and a malformed signed event is 400", async () => {
