@@ -14,6 +14,7 @@ import {
   type Reason,
 } from "./engine-types.js";
 import { membershipFailures } from "./membership-reasons.js";
+import { getOrAdd } from "./memo.js";
 import { reasonMessage } from "./messages.js";
 import { RULES } from "./rules/rule-registry.js";
 import {
@@ -69,6 +70,9 @@ function decisionGrant(grant: GrantView): DecisionGrant {
   return value;
 }
 
+const newWeakMap = () => new WeakMap<CompiledBenefit, Partial<Record<Locale, Reason>>>();
+const newLocaleRecord = (): Partial<Record<Locale, Reason>> => ({});
+
 /** Reasons of shared frozen failures (no details that vary), per benefit and locale, built once. */
 const staticReasons = new WeakMap<RuleFailure, WeakMap<CompiledBenefit, Partial<Record<Locale, Reason>>>>();
 
@@ -80,16 +84,7 @@ function toReason(
   locale: Locale,
 ): Reason {
   if (Object.isFrozen(failure)) {
-    let byBenefit = staticReasons.get(failure);
-    if (byBenefit === undefined) {
-      byBenefit = new WeakMap();
-      staticReasons.set(failure, byBenefit);
-    }
-    let byLocale = byBenefit.get(benefit);
-    if (byLocale === undefined) {
-      byLocale = {};
-      byBenefit.set(benefit, byLocale);
-    }
+    const byLocale = getOrAdd(getOrAdd(staticReasons, failure, newWeakMap), benefit, newLocaleRecord);
     let reason = byLocale[locale];
     if (reason === undefined) {
       reason = Object.freeze(buildReason(failure, snapshot, catalog, benefit, locale));

@@ -8,6 +8,7 @@ import type {
   ReasonCode,
   Remedy,
 } from "../engine-types.js";
+import { getOrAdd } from "../memo.js";
 
 /** The member self-check step a rule belongs to (the diagnosis report's `steps`). */
 export type DiagnosisStep =
@@ -77,6 +78,8 @@ export function staticFailure(code: ReasonCode, remedy: Remedy): RuleFailure {
 /** Keys come from callers' contexts (categories, app versions): bound what one owner may hold. */
 const FAILURES_PER_OWNER = 256;
 const sharedFailures = new WeakMap<object, WeakMap<CompiledBenefit, Map<string, RuleFailure>>>();
+const newByBenefit = () => new WeakMap<CompiledBenefit, Map<string, RuleFailure>>();
+const newByKey = () => new Map<string, RuleFailure>();
 
 /**
  * The failure for (owner, benefit, key), built once, frozen and shared. `owner` is an object the
@@ -92,16 +95,7 @@ export function sharedFailure(
   key: string,
   build: () => RuleFailure,
 ): RuleFailure {
-  let byBenefit = sharedFailures.get(owner);
-  if (byBenefit === undefined) {
-    byBenefit = new WeakMap();
-    sharedFailures.set(owner, byBenefit);
-  }
-  let byKey = byBenefit.get(benefit);
-  if (byKey === undefined) {
-    byKey = new Map();
-    byBenefit.set(benefit, byKey);
-  }
+  const byKey = getOrAdd(getOrAdd(sharedFailures, owner, newByBenefit), benefit, newByKey);
   let failure = byKey.get(key);
   if (failure === undefined) {
     const built = build();
