@@ -30,7 +30,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     "",
     `Perkwise is running at ${url}   (API docs: ${url}/docs)`,
     `  database:        ${database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.memory ? "PGlite in memory" : `PGlite in ${config.dataDir}/data`}`,
-    `  admin key:       ${config.adminKey}`,
+    `  admin key:       ${config.adminKey}${config.generated.adminKey ? "  (generated)" : ""}`,
     `  payment secret:  ${config.paymentSecret}${config.generated.paymentSecret ? "  (generated)" : ""}`,
   ];
   if (flags.demo) {
