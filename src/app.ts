@@ -6,6 +6,7 @@ import { createDataAccess, type DataAccess } from "./db/stores.js";
 import { DecisionService } from "./decisions/decision-service.js";
 import { SnapshotCache } from "./decisions/snapshot-cache.js";
 import { BenefitActionService } from "./grants/benefit-action-service.js";
+import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
 import { OrderService } from "./orders/order-service.js";
@@ -18,6 +19,7 @@ export interface AppOptions {
   adminKey: string;
   paymentSecret: string;
   snapshotCacheSize?: number;
+  scheduler?: SchedulerOptions;
 }
 
 /** Every service, wired once; HTTP and CLI sit on top of this. */
@@ -34,6 +36,8 @@ export interface App {
   benefits: BenefitActionService;
   decisions: DecisionService;
   timeline: TimelineService;
+  /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
+  scheduler: Scheduler;
 }
 
 /** Wires the services over a migrated database and loads the current catalog. */
@@ -49,6 +53,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
+  const jobHandlers: JobHandler[] = [];
   return {
     database,
     data,
@@ -62,5 +67,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     benefits: new BenefitActionService(catalog, writes, clock),
     decisions: new DecisionService(catalog, cache, clock),
     timeline: new TimelineService(data, members, catalog),
+    scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };
 }

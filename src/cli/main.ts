@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { seedDemo } from "../demo/seed-demo.js";
 import { AppError } from "../errors.js";
 import { check } from "./check.js";
+import { jobs } from "./jobs.js";
 import { openConfigured } from "./open.js";
 import { serve } from "./serve.js";
 import { timeline } from "./timeline.js";
@@ -14,6 +15,7 @@ const USAGE = `Usage: perkwise <command>
   check <member> <benefit> [--context JSON] [--locale en|zh-CN]
                                          print a decision in words and as JSON (exit 1 when denied)
   timeline <member> [--json]             every event that touched the member, in order
+  jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
 PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, LOG_LEVEL.`;
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       context: { type: "string" },
       locale: { type: "string" },
       json: { type: "boolean" },
+      all: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -68,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
     case "timeline":
       if (rest.length !== 1) break;
       return timeline(rest[0], values.json ?? false);
+    case "jobs":
+      if (rest.length !== 0) break;
+      return jobs({ all: values.all ?? false, json: values.json ?? false });
   }
   console.error(USAGE);
   return 2;

@@ -24,6 +24,8 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
   });
   const server = await buildServer(app, { logLevel: config.logLevel });
   const address = await server.listen({ port: config.port, host: config.host });
+  // Jobs that fell due while the server was down run now; then every second.
+  app.scheduler.start();
   const url = address.replace("[::1]", "localhost");
 
   const lines = [
@@ -53,6 +55,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     // connections that stay busy get 10 s before they are cut.
     setTimeout(() => server.server.closeAllConnections(), 10_000).unref();
     await server.close();
+    await app.scheduler.stop();
     await database.close();
     process.exit(0);
   };

@@ -56,6 +56,8 @@ export interface OrdersTable {
   created_at: CreatedAt;
   paid_at: Date | null;
   refunded_at: Date | null;
+  /** For an upgrade: the membership it replaced and the credit carried over. */
+  upgrade: Json<unknown> | null;
 }
 
 export interface PaymentEventsTable {
@@ -78,6 +80,10 @@ export interface MembershipsTable {
   status: string;
   source_order_id: string;
   revoked_at: Date | null;
+  /** Benefits stay on until then after expires_at; null without a grace period. */
+  grace_ends_at: Date | null;
+  /** When it stopped being active (expired, upgraded or revoked). */
+  ended_at: Date | null;
   created_at: CreatedAt;
   updated_at: Date;
 }
@@ -122,6 +128,24 @@ export interface TimelineTable {
   created_at: CreatedAt;
 }
 
+export interface JobsTable {
+  /** bigserial: drivers return it as a string. */
+  id: Generated<string>;
+  kind: string;
+  key: string;
+  member_id: string | null;
+  run_at: Date;
+  payload: Json<unknown>;
+  status: string;
+  attempts: Generated<number>;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -133,4 +157,5 @@ export interface Database {
   grants: GrantsTable;
   outbox: OutboxTable;
   timeline: TimelineTable;
+  jobs: JobsTable;
 }

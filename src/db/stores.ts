@@ -2,6 +2,7 @@ import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
 import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
+import { createJobStore, type JobStore } from "../jobs/job-store.js";
 import { createMemberStore, type MemberStore } from "../members/member-store.js";
 import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
@@ -23,6 +24,7 @@ export interface Stores {
   outbox: OutboxStore;
   snapshots: SnapshotStore;
   timeline: TimelineStore;
+  jobs: JobStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -37,6 +39,7 @@ export function createStores(executor: Executor): Stores {
     outbox: createOutboxStore(executor),
     snapshots: createSnapshotStore(executor),
     timeline: createTimelineStore(executor),
+    jobs: createJobStore(executor),
   };
 }
 

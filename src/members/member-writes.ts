@@ -31,7 +31,7 @@ export interface MemberWriteScope {
 /** Runs writes that touch members in one transaction, then invalidates their cached snapshots. */
 export class MemberWrites {
   constructor(
-    private readonly data: DataAccess,
+    readonly data: DataAccess,
     private readonly cache: SnapshotCache,
     private readonly clock: Clock,
   ) {}
