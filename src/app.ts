@@ -9,6 +9,7 @@ import { BenefitActionService } from "./grants/benefit-action-service.js";
 import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
+import { MEMBERSHIP_JOB_HANDLERS } from "./memberships/membership-jobs.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { TimelineService } from "./timeline/timeline-service.js";
@@ -53,7 +54,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
-  const jobHandlers: JobHandler[] = [];
+  const jobHandlers: JobHandler[] = [...MEMBERSHIP_JOB_HANDLERS];
   return {
     database,
     data,

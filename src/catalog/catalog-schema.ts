@@ -43,7 +43,10 @@ export const MoneySchema = Type.Object(
   strict,
 );
 
-export const PlanSchema = Type.Object({ code: Code, period: ShortText, price: MoneySchema }, strict);
+export const PlanSchema = Type.Object(
+  { code: Code, period: ShortText, price: MoneySchema, gracePeriod: Type.Optional(ShortText) },
+  strict,
+);
 
 export const TierSchema = Type.Object(
   {

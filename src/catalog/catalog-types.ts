@@ -17,6 +17,8 @@ export interface PlanDoc {
   /** ISO-8601 duration, e.g. P1M, P1Y. */
   period: string;
   price: Money;
+  /** ISO-8601 duration after expiry during which benefits stay on (the member is told to renew). */
+  gracePeriod?: string;
 }
 
 export interface TierDoc {
@@ -122,6 +124,8 @@ export interface CompiledPlan {
   period: string;
   price: Money;
   tier: string;
+  /** ISO-8601 duration, or null for none. */
+  gracePeriod: string | null;
 }
 
 export interface CompiledTier {

@@ -121,6 +121,7 @@ describe("compileCatalog", () => {
       period: "P1Y",
       price: { amount: 15800, currency: "CNY" },
       tier: "vip",
+      gracePeriod: null,
     });
     expect(c.plans.get("svip_month")!.tier).toBe("svip");
     expect(c.plans.get("vip_month")).toBe(vip.plans[0]);

@@ -35,7 +35,13 @@ export function compileCatalog(
       list.push(t.code);
     }
     const tierPlans = t.plans.map((p) =>
-      Object.freeze({ code: p.code, period: p.period, price: p.price, tier: t.code }),
+      Object.freeze({
+        code: p.code,
+        period: p.period,
+        price: p.price,
+        tier: t.code,
+        gracePeriod: p.gracePeriod ?? null,
+      }),
     );
     for (const p of tierPlans) plans.set(p.code, p);
     tiers.set(

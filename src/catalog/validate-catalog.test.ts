@@ -73,7 +73,9 @@ describe("validateCatalog", () => {
   it("lists every problem of a document at once, each at its path", () => {
     const doc = copy();
     doc.tiers.push({ ...doc.tiers[0], name: "VIP again", benefits: ["ad_free", "ad_free", "ghost"] });
-    doc.tiers[1].plans = [{ code: "vip_month", period: "1M", price: { amount: 100, currency: "CNY" } }];
+    doc.tiers[1].plans = [
+      { code: "vip_month", period: "1M", price: { amount: 100, currency: "CNY" }, gracePeriod: "PT0S" },
+    ];
     doc.benefits[2].quota = { limit: 2048, unit: "GB", period: "P" };
     doc.benefits[3].rules = {
       effective: { delay: "tomorrow" },
@@ -99,6 +101,7 @@ describe("validateCatalog", () => {
         "unknown_benefit /tiers/1/benefits/2",
         "duplicate_code /tiers/1/plans/0/code",
         "invalid_duration /tiers/1/plans/0/period",
+        "invalid_duration /tiers/1/plans/0/gracePeriod",
       ].sort(),
     );
     const byPath = new Map(problemsOf(doc).map((p) => [p.path, p.message]));

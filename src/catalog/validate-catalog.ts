@@ -254,6 +254,13 @@ function checkSemantics(doc: Obj, add: Add): void {
           "invalid_duration",
         );
       }
+      if (isStr(p.gracePeriod) && !isPositiveDuration(p.gracePeriod)) {
+        add(
+          `${pat}/gracePeriod`,
+          "must be an ISO-8601 duration longer than zero, e.g. P3D",
+          "invalid_duration",
+        );
+      }
     });
   });
 }

@@ -87,6 +87,7 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       tier: "vip",
       startsAt: at(0),
       expiresAt: at(30),
+      graceEndsAt: at(33),
       sourceOrderId: "s-o1",
     };
     const grant = (benefit: string, id: string) => ({
@@ -117,11 +118,22 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
     expect(paid?.periodEnd?.getTime()).toBe(at(30).getTime());
     expect((await data.orders.paidForMembership("s-ms1")).map((o) => o.id)).toEqual(["s-o1"]);
 
-    expect((await data.memberships.findActive("s-m2", "vip", at(1)))?.id).toBe("s-ms1");
-    expect(await data.memberships.findActive("s-m2", "vip", at(31))).toBeNull();
-    expect(await data.memberships.findActive("s-m2", "svip", at(1))).toBeNull();
-    await data.memberships.setExpiry("s-ms1", at(60));
-    expect((await data.memberships.get("s-ms1"))?.expiresAt.getTime()).toBe(at(60).getTime());
+    const activeIds = async (day: number) =>
+      (await data.memberships.listActive("s-m2", at(day))).map((m) => m.id);
+    expect(await activeIds(1)).toEqual(["s-ms1"]);
+    // Expired on day 30, but within its grace period until day 33.
+    expect(await activeIds(31)).toEqual(["s-ms1"]);
+    expect(await activeIds(33)).toEqual([]);
+    await data.memberships.setExpiry("s-ms1", at(60), null);
+    expect(await data.memberships.get("s-ms1")).toMatchObject({ expiresAt: at(60), graceEndsAt: null });
+    await data.memberships.shift("s-ms1", 24 * 3600 * 1000);
+    expect(await data.memberships.get("s-ms1")).toMatchObject({ startsAt: at(1), expiresAt: at(61) });
+    await data.memberships.shift("s-ms1", -24 * 3600 * 1000);
+    await data.memberships.end("s-ms1", "upgraded", at(2));
+    expect(await data.memberships.get("s-ms1")).toMatchObject({ status: "upgraded", endedAt: at(2) });
+    expect(await activeIds(3)).toEqual([]);
+    await data.memberships.reinstate("s-ms1");
+    expect(await data.memberships.get("s-ms1")).toMatchObject({ status: "active", endedAt: null });
 
     expect(await data.grants.insertMissing([grant("ad_free", "s-g1b"), grant("vip_zone", "s-g2")])).toBe(1);
     expect(await data.grants.insertMissing([grant("ad_free", "s-g3"), grant("monthly_gift", "s-g4")])).toBe(

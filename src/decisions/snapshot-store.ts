@@ -55,6 +55,7 @@ function toMembership(r: JsonRow): MembershipView {
     status: intern(r.status) as MembershipView["status"],
     sourceOrderId: r.source_order_id as string,
     revokedAt: timeOrNull(r.revoked_at),
+    graceEndsAt: timeOrNull(r.grace_ends_at),
   };
 }
 

@@ -10,14 +10,34 @@ export function membershipById(snapshot: MemberSnapshot, id: string): Membership
   return null;
 }
 
-/** Stored `active`, started, and not yet past its expiry. */
-export function isMembershipActive(membership: MembershipView, at: number): boolean {
-  return membership.status === "active" && membership.startsAt <= at && at < membership.expiresAt;
+/** When benefits stop: the end of the grace period if the plan has one, else the expiry. */
+export function membershipEnd(membership: MembershipView): number {
+  return membership.graceEndsAt ?? membership.expiresAt;
 }
 
-/** A grant that may cover the benefit at `at` (its own status and expiry; the membership is checked apart). */
-export function isGrantLive(grant: GrantView, at: number): boolean {
-  return grant.status === "active" && at < grant.expiresAt;
+/** Stored `active`, started, and not yet past its expiry (or the grace period after it). */
+export function isMembershipActive(membership: MembershipView, at: number): boolean {
+  return membership.status === "active" && membership.startsAt <= at && at < membershipEnd(membership);
+}
+
+/** Expired but still within its grace period: benefits are on, and the member is told to renew. */
+export function isInGrace(membership: MembershipView, at: number): boolean {
+  return membership.graceEndsAt !== null && membership.expiresAt <= at && at < membership.graceEndsAt;
+}
+
+/**
+ * A grant that may cover the benefit at `at` (its own status and expiry; the membership is checked
+ * apart). A grant that runs to the membership's expiry also runs through its grace period.
+ */
+export function isGrantLive(grant: GrantView, at: number, membership: MembershipView | null = null): boolean {
+  if (grant.status !== "active") return false;
+  if (at < grant.expiresAt) return true;
+  return (
+    membership !== null &&
+    membership.graceEndsAt !== null &&
+    grant.expiresAt >= membership.expiresAt &&
+    at < membership.graceEndsAt
+  );
 }
 
 function rankOf(catalog: CompiledCatalog, tier: string): number {
@@ -48,9 +68,10 @@ export function findCoveringGrant(
   let best: GrantView | null = null;
   for (let i = 0; i < grants.length; i++) {
     const grant = grants[i];
-    if (!isGrantLive(grant, at)) continue;
+    if (grant.status !== "active") continue;
     const membership = membershipById(snapshot, grant.membershipId);
-    if (membership === null || !isMembershipActive(membership, at)) continue;
+    if (membership === null || !isMembershipActive(membership, at) || !isGrantLive(grant, at, membership))
+      continue;
     if (best === null || prefer(grant, best, catalog, at)) best = grant;
   }
   return best;

@@ -177,7 +177,13 @@ export function fixtureCatalog(document: CatalogDocument = FIXTURE_DOCUMENT, ver
   const tiers = new Map<string, CompiledTier>();
   const plans = new Map<string, CompiledPlan>();
   for (const t of byRank) {
-    const tierPlans = t.plans.map((p) => ({ code: p.code, period: p.period, price: p.price, tier: t.code }));
+    const tierPlans = t.plans.map((p) => ({
+      code: p.code,
+      period: p.period,
+      price: p.price,
+      tier: t.code,
+      gracePeriod: p.gracePeriod ?? null,
+    }));
     for (const p of tierPlans) plans.set(p.code, p);
     tiers.set(t.code, {
       code: t.code,
@@ -203,6 +209,7 @@ export function membership(over: Partial<MembershipView> & { id: string; tier: s
     status: "active",
     sourceOrderId: `order-${over.id}`,
     revokedAt: null,
+    graceEndsAt: null,
     ...over,
   };
 }

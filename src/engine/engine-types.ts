@@ -1,18 +1,23 @@
 /** Plain-data inputs and outputs of the pure decision engine. Times are epoch milliseconds. */
 import type { Locale } from "../catalog/catalog-types.js";
 
-export type MembershipStatus = "active" | "revoked";
+/**
+ * Stored status. `expired` and `upgraded` are written by the lifecycle jobs and the upgrade; an
+ * `active` membership whose end has passed is expired as well, whether or not its job has run yet.
+ */
+export type MembershipStatus = "active" | "revoked" | "expired" | "upgraded";
 
 export interface MembershipView {
   id: string;
   tier: string;
   startsAt: number;
   expiresAt: number;
-  /** Stored status; an `active` membership whose expiresAt has passed is expired. */
   status: MembershipStatus;
   sourceOrderId: string;
   /** When it was revoked (refund or chargeback), else null. */
   revokedAt: number | null;
+  /** The end of the plan's grace period after expiresAt (benefits stay on until then), else null. */
+  graceEndsAt: number | null;
 }
 
 export type GrantStatus = "active" | "ended";
@@ -104,6 +109,7 @@ export const REASON_CODES = {
   NO_MEMBERSHIP: "membership_status",
   MEMBERSHIP_EXPIRED: "membership_status",
   MEMBERSHIP_REVOKED: "membership_status",
+  MEMBERSHIP_IN_GRACE: "membership_status",
   TIER_NOT_ELIGIBLE: "membership_status",
   PAYMENT_PENDING: "sync_delay",
   NOT_YET_EFFECTIVE: "rule_condition",

@@ -105,6 +105,7 @@ describe("buildEntitlements", () => {
         status: "active",
         startsAt: "2026-11-24T02:00:00.000Z",
         expiresAt: "2026-12-24T02:00:00.000Z",
+        graceEndsAt: null,
         sourceOrderId: "order-a",
       },
       {
@@ -113,6 +114,7 @@ describe("buildEntitlements", () => {
         status: "expired",
         startsAt: "2026-09-25T02:00:00.000Z",
         expiresAt: "2026-10-25T02:00:00.000Z",
+        graceEndsAt: null,
         sourceOrderId: "order-b",
       },
       {
@@ -121,9 +123,43 @@ describe("buildEntitlements", () => {
         status: "revoked",
         startsAt: "2026-11-24T02:00:00.000Z",
         expiresAt: "2026-12-24T02:00:00.000Z",
+        graceEndsAt: null,
         sourceOrderId: "order-c",
       },
     ]);
+  });
+
+  it("shows a membership in its grace period, an upgraded one, and a scheduled downgrade with its date", () => {
+    const svipEnd = T.start + 10 * T.day;
+    const s = snapshot({
+      memberships: [
+        membership({ id: "old", tier: "basic", status: "upgraded" }),
+        membership({ id: "graced", tier: "vip", expiresAt: T.start, graceEndsAt: T.start + 3 * T.day }),
+        membership({ id: "svip", tier: "svip", expiresAt: svipEnd }),
+        membership({ id: "next", tier: "vip", startsAt: svipEnd, expiresAt: svipEnd + 30 * T.day }),
+      ],
+    });
+    const e = buildEntitlements(s, catalog, context({ at: T.start + T.hour }));
+    expect(e.memberships.map((m) => [m.id, m.status])).toEqual([
+      ["old", "upgraded"],
+      ["graced", "in_grace"],
+      ["svip", "active"],
+      ["next", "scheduled"],
+    ]);
+    expect(e.memberships[1].graceEndsAt).toBe(new Date(T.start + 3 * T.day).toISOString());
+    expect(e.scheduledChanges).toEqual([
+      {
+        kind: "downgrade",
+        fromTier: "svip",
+        toTier: "vip",
+        at: new Date(svipEnd).toISOString(),
+        membershipId: "next",
+      },
+    ]);
+    // After the grace period the membership reads expired, and once the downgrade started it is no longer scheduled.
+    const later = buildEntitlements(s, catalog, context({ at: svipEnd }));
+    expect(later.memberships.map((m) => m.status)).toEqual(["upgraded", "expired", "expired", "active"]);
+    expect(later.scheduledChanges).toEqual([]);
   });
 
   it("marks an ended membership's benefits expired, without quota", () => {

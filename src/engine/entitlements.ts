@@ -1,7 +1,8 @@
 /** The member centre's view: every benefit of the catalog with its state, computed with decide(). */
 import type { BenefitKind, CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import { isInGrace, membershipEnd } from "./covering-grant.js";
 import { decideWithGrant } from "./decide.js";
-import type { DecisionContext, MemberSnapshot, Reason, ReasonCode } from "./engine-types.js";
+import type { DecisionContext, MemberSnapshot, MembershipView, Reason, ReasonCode } from "./engine-types.js";
 import { isoTime } from "./time-format.js";
 
 export type BenefitState =
@@ -13,13 +14,26 @@ export type BenefitState =
   | "expired"
   | "not_included";
 
+export type MembershipEntryStatus = "active" | "in_grace" | "scheduled" | "expired" | "revoked" | "upgraded";
+
 export interface MembershipEntry {
   id: string;
   tier: string;
-  status: "active" | "expired" | "revoked";
+  status: MembershipEntryStatus;
   startsAt: string;
   expiresAt: string;
+  /** Benefits stay on until then after expiresAt; null when the plan has no grace period. */
+  graceEndsAt: string | null;
   sourceOrderId: string;
+}
+
+/** A change already decided that takes effect later: today, a downgrade at the end of the current term. */
+export interface ScheduledChange {
+  kind: "downgrade";
+  fromTier: string;
+  toTier: string;
+  at: string;
+  membershipId: string;
 }
 
 export interface QuotaEntry {
@@ -44,6 +58,7 @@ export interface Entitlements {
   memberId: string;
   entitlementsVersion: number;
   memberships: MembershipEntry[];
+  scheduledChanges: ScheduledChange[];
   benefits: BenefitEntitlement[];
 }
 
@@ -81,9 +96,10 @@ export function buildEntitlements(
   const memberships: MembershipEntry[] = snapshot.memberships.map((m) => ({
     id: m.id,
     tier: m.tier,
-    status: m.status === "revoked" ? "revoked" : m.expiresAt <= at ? "expired" : "active",
+    status: membershipStatusAt(m, at),
     startsAt: isoTime(m.startsAt),
     expiresAt: isoTime(m.expiresAt),
+    graceEndsAt: m.graceEndsAt === null ? null : isoTime(m.graceEndsAt),
     sourceOrderId: m.sourceOrderId,
   }));
   const benefits: BenefitEntitlement[] = [];
@@ -108,6 +124,36 @@ export function buildEntitlements(
     memberId: snapshot.memberId,
     entitlementsVersion: snapshot.entitlementsVersion,
     memberships,
+    scheduledChanges: scheduledChanges(snapshot, catalog, at),
     benefits,
   };
+}
+
+/** What a membership is at `at`, from its stored status and its dates. */
+export function membershipStatusAt(m: MembershipView, at: number): MembershipEntryStatus {
+  if (m.status !== "active") return m.status;
+  if (membershipEnd(m) <= at) return "expired";
+  if (m.startsAt > at) return "scheduled";
+  return isInGrace(m, at) ? "in_grace" : "active";
+}
+
+/** Memberships of a lower tier that start when a higher one, running now, expires: scheduled downgrades. */
+function scheduledChanges(snapshot: MemberSnapshot, catalog: CompiledCatalog, at: number): ScheduledChange[] {
+  const rank = (tier: string) => catalog.tiers.get(tier)?.rank ?? Number.NEGATIVE_INFINITY;
+  const changes: ScheduledChange[] = [];
+  for (const next of snapshot.memberships) {
+    if (next.status !== "active" || next.startsAt <= at) continue;
+    const current = snapshot.memberships.find(
+      (m) => m.status === "active" && m.startsAt <= at && m.expiresAt === next.startsAt,
+    );
+    if (current === undefined || rank(current.tier) <= rank(next.tier)) continue;
+    changes.push({
+      kind: "downgrade",
+      fromTier: current.tier,
+      toTier: next.tier,
+      at: isoTime(next.startsAt),
+      membershipId: next.id,
+    });
+  }
+  return changes;
 }

@@ -5,7 +5,7 @@
  * MEMBERSHIP_EXPIRED (the most recent ended membership that included it), else NO_MEMBERSHIP.
  */
 import type { CompiledBenefit, CompiledCatalog } from "../catalog/catalog-types.js";
-import { isGrantLive, isMembershipActive, membershipById } from "./covering-grant.js";
+import { isGrantLive, isMembershipActive, membershipById, membershipEnd } from "./covering-grant.js";
 import type { GrantView, MemberSnapshot, MembershipView, PendingOrderView } from "./engine-types.js";
 import { type RuleFailure, sharedFailure } from "./rules/rule-types.js";
 import { isoTime } from "./time-format.js";
@@ -38,7 +38,16 @@ function rankOf(catalog: CompiledCatalog, tier: string): number {
 function endOf(membership: MembershipView): number {
   return membership.status === "revoked"
     ? (membership.revokedAt ?? membership.expiresAt)
-    : membership.expiresAt;
+    : membershipEnd(membership);
+}
+
+/** Ended by refund or by time; an upgraded membership did not end for the member, it became another. */
+function hasEnded(membership: MembershipView, at: number): boolean {
+  return (
+    membership.status === "revoked" ||
+    membership.status === "expired" ||
+    (membership.status === "active" && membershipEnd(membership) <= at)
+  );
 }
 
 function noMembership(benefit: CompiledBenefit): RuleFailure {
@@ -116,7 +125,7 @@ export function membershipFailures(
       if (includes) activeIncluding ??= m;
       else if (activeOther === null || rankOf(catalog, m.tier) > rankOf(catalog, activeOther.tier))
         activeOther = m;
-    } else if (includes && (m.status === "revoked" || m.expiresAt <= at)) {
+    } else if (includes && hasEnded(m, at)) {
       if (
         ended === null ||
         m.startsAt > ended.startsAt ||
@@ -161,7 +170,14 @@ export function membershipFailures(
       failures.push(
         sharedFailure(last, benefit, "MEMBERSHIP_EXPIRED", () => ({
           code: "MEMBERSHIP_EXPIRED",
-          details: { expiredAt: isoTime(last.expiresAt), tier: last.tier },
+          details:
+            last.graceEndsAt === null
+              ? { expiredAt: isoTime(last.expiresAt), tier: last.tier }
+              : {
+                  expiredAt: isoTime(last.expiresAt),
+                  graceEndedAt: isoTime(last.graceEndsAt),
+                  tier: last.tier,
+                },
           remedy: PAY,
         })),
       );

@@ -17,6 +17,11 @@ const SAMPLE: Record<ReasonCode, Record<string, unknown>> = {
   NO_MEMBERSHIP: { tiers: ["vip", "svip"] },
   MEMBERSHIP_EXPIRED: { expiredAt: "2026-11-24T16:00:00.000Z", tier: "vip" },
   MEMBERSHIP_REVOKED: { revokedAt: "2026-11-24T16:00:00.000Z", orderId: "o1", tier: "vip" },
+  MEMBERSHIP_IN_GRACE: {
+    tier: "vip",
+    expiredAt: "2026-11-24T16:00:00.000Z",
+    graceEndsAt: "2026-11-27T16:00:00.000Z",
+  },
   TIER_NOT_ELIGIBLE: { tier: "basic", tiers: ["vip", "svip"] },
   PAYMENT_PENDING: { orderId: "o1", since: "2026-11-24T16:00:00.000Z", plan: "vip_month" },
   NOT_YET_EFFECTIVE: { effectiveFrom: "2026-11-24T16:00:00.000Z" },

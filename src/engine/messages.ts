@@ -87,6 +87,12 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
     "zh-CN": (d, env) =>
       `您的${tierName(env, d.tier)}因退款（订单${text(d.orderId)}）已于${when(env, d.revokedAt)}取消，${env.benefit}已停用`,
   },
+  MEMBERSHIP_IN_GRACE: {
+    en: (d, env) =>
+      `Your ${tierName(env, d.tier)} membership expired on ${when(env, d.expiredAt)}. ${env.benefit} stays on during the grace period until ${when(env, d.graceEndsAt)}; renew before then to keep it.`,
+    "zh-CN": (d, env) =>
+      `您的${tierName(env, d.tier)}已于${when(env, d.expiredAt)}到期，宽限期内${env.benefit}仍可使用，至${when(env, d.graceEndsAt)}止，请在此之前续费`,
+  },
   TIER_NOT_ELIGIBLE: {
     en: (d, env) =>
       `${env.benefit} is not included in your ${tierName(env, d.tier)} membership. Upgrade to ${tierList(env, d.tiers)} to use it.`,

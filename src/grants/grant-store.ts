@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { GrantsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 
@@ -29,10 +29,16 @@ export interface GrantStore {
   /** Inserts the grants a membership lacks (one per benefit); returns how many were new. */
   insertMissing(grants: NewGrant[]): Promise<number>;
   listForMember(memberId: string): Promise<GrantRecord[]>;
+  /** The active grants of those of `membershipIds` that are themselves active. */
+  listActiveOfActiveMemberships(membershipIds: string[]): Promise<GrantRecord[]>;
   /** The member's active grants of a benefit, locked until the transaction ends. */
   lockActive(memberId: string, benefit: string): Promise<GrantRecord[]>;
   setMembershipExpiry(membershipId: string, expiresAt: Date): Promise<void>;
   endForMembership(membershipId: string, at: Date, reason: string): Promise<number>;
+  /** Re-activates a membership's grants that were ended for `reason` (an upgrade that was refunded). */
+  reinstateForMembership(membershipId: string, reason: string): Promise<number>;
+  /** Moves the grants of a scheduled membership by `deltaMs`, as the membership moved. */
+  shiftForMembership(membershipId: string, deltaMs: number): Promise<void>;
   setClaimed(id: string, at: Date): Promise<void>;
   setToggle(id: string, on: boolean): Promise<void>;
 }
@@ -97,6 +103,20 @@ export function createGrantStore(db: Executor): GrantStore {
         .execute();
       return rows.map(toRecord);
     },
+    async listActiveOfActiveMemberships(membershipIds) {
+      if (membershipIds.length === 0) return [];
+      const rows = await db
+        .selectFrom("grants as g")
+        .innerJoin("memberships as m", "m.id", "g.membership_id")
+        .selectAll("g")
+        .where("g.membership_id", "in", membershipIds)
+        .where("g.status", "=", "active")
+        .where("m.status", "=", "active")
+        .orderBy("g.member_id")
+        .orderBy("g.benefit_code")
+        .execute();
+      return rows.map(toRecord);
+    },
     async lockActive(memberId, benefit) {
       const rows = await db
         .selectFrom("grants")
@@ -126,6 +146,29 @@ export function createGrantStore(db: Executor): GrantStore {
         .returning("id")
         .execute();
       return rows.length;
+    },
+    async reinstateForMembership(membershipId, reason) {
+      const rows = await db
+        .updateTable("grants")
+        .set({ status: "active", ended_at: null, end_reason: null, updated_at: new Date() })
+        .where("membership_id", "=", membershipId)
+        .where("status", "=", "ended")
+        .where("end_reason", "=", reason)
+        .returning("id")
+        .execute();
+      return rows.length;
+    },
+    async shiftForMembership(membershipId, deltaMs) {
+      const by = sql`make_interval(secs => ${deltaMs / 1000})`;
+      await db
+        .updateTable("grants")
+        .set({
+          effective_from: sql`effective_from + ${by}`,
+          expires_at: sql`expires_at + ${by}`,
+          updated_at: new Date(),
+        })
+        .where("membership_id", "=", membershipId)
+        .execute();
     },
     async setClaimed(id, at) {
       await db

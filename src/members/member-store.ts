@@ -37,6 +37,16 @@ export interface MemberStore {
     payload: Record<string, unknown>,
     timeline?: TimelineEntry[],
   ): Promise<number>;
+  /**
+   * bumpWithEvent for many members in one statement (batch jobs); `changes` must name each member
+   * once. Returns the new version per member; unknown members are skipped.
+   */
+  bumpManyWithEvents(
+    type: string,
+    changes: { memberId: string; payload: Record<string, unknown>; timeline: TimelineEntry[] }[],
+  ): Promise<Map<string, number>>;
+  /** Locks several members' rows, in id order so that concurrent batches cannot deadlock. */
+  lockMany(ids: string[]): Promise<void>;
   /** Adds one to every member's entitlements version (a catalog change may alter anyone's decisions). */
   bumpAllEntitlementsVersions(): Promise<void>;
 }
@@ -119,6 +129,47 @@ export function createMemberStore(db: Executor): MemberStore {
         returning (payload->>'entitlementsVersion')::int as version`.execute(db);
       if (!rows[0]) throw new Error(`member ${id} does not exist`);
       return rows[0].version;
+    },
+    async bumpManyWithEvents(type, changes) {
+      if (changes.length === 0) return new Map();
+      const input = JSON.stringify(
+        changes.map((c, n) => ({
+          member_id: c.memberId,
+          n,
+          payload: c.payload,
+          entries: c.timeline.map((e) => ({
+            at: e.at.toISOString(),
+            kind: e.kind,
+            source: e.source,
+            data: e.data,
+          })),
+        })),
+      );
+      const { rows } = await sql<{ member_id: string; version: number }>`
+        with input as (
+          select * from jsonb_to_recordset(${input}::jsonb) as i(member_id text, n int, payload jsonb, entries jsonb)),
+        bumped as (
+          update members m set entitlements_version = m.entitlements_version + 1, updated_at = now()
+          from input i where m.id = i.member_id
+          returning m.id, m.entitlements_version),
+        entries as (
+          insert into timeline (member_id, at, kind, source, data)
+          select i.member_id, e.at, e.kind, e.source, e.data
+          from input i join bumped b on b.id = i.member_id
+          cross join lateral rows from (
+            jsonb_to_recordset(i.entries) as (at timestamptz, kind text, source text, data jsonb))
+            with ordinality as e(at, kind, source, data, k)
+          order by i.n, e.k)
+        insert into outbox (member_id, type, payload)
+        select i.member_id, ${type}, i.payload || jsonb_build_object('entitlementsVersion', b.entitlements_version)
+        from input i join bumped b on b.id = i.member_id
+        order by i.n
+        returning member_id, (payload->>'entitlementsVersion')::int as version`.execute(db);
+      return new Map(rows.map((r) => [r.member_id, r.version]));
+    },
+    async lockMany(ids) {
+      if (ids.length === 0) return;
+      await db.selectFrom("members").select("id").where("id", "in", ids).orderBy("id").forUpdate().execute();
     },
     async bumpAllEntitlementsVersions() {
       await db.updateTable("members").set({ entitlements_version: sql`entitlements_version + 1` }).execute();

@@ -24,6 +24,12 @@ export interface MemberWriteScope {
     extra: Record<string, unknown>,
     timeline: { source: TimelineSource; entries: TimelineChange[] },
   ): Promise<number>;
+  /** entitlementsChanged for many members (each once), in one statement: what batch jobs use. */
+  entitlementsChangedMany(
+    cause: string,
+    source: TimelineSource,
+    changes: { memberId: string; extra: Record<string, unknown>; entries: TimelineChange[] }[],
+  ): Promise<Map<string, number>>;
   /** Appends entries to the member's timeline, at the current time, in this transaction (one statement). */
   record(memberId: string, source: TimelineSource, ...entries: TimelineChange[]): Promise<void>;
 }
@@ -57,6 +63,17 @@ export class MemberWrites {
               "entitlements.changed",
               { memberId, cause, ...extra },
               entries,
+            );
+          },
+          entitlementsChangedMany: (cause, source, changes) => {
+            for (const change of changes) touched.add(change.memberId);
+            return stores.members.bumpManyWithEvents(
+              "entitlements.changed",
+              changes.map((c) => ({
+                memberId: c.memberId,
+                payload: { memberId: c.memberId, cause, ...c.extra },
+                timeline: this.stamp(source, c.entries),
+              })),
             );
           },
           record: (memberId, source, ...entries) =>

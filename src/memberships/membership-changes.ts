@@ -3,24 +3,49 @@ import type { Stores } from "../db/stores.js";
 import { grantEffectiveFrom } from "../grants/grant-times.js";
 import { newId } from "../ids.js";
 import type { MemberRecord } from "../members/member-store.js";
-import type { OrderRecord } from "../orders/order-store.js";
+import type { OrderRecord, UpgradeRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
+import { lifecycleJobs } from "./lifecycle-jobs.js";
+import type { MembershipRecord } from "./membership-store.js";
+import { creditTime, unusedValue } from "./upgrade-credit.js";
+
+/** What a payment did to the member's memberships. */
+export type ActivationKind = "activated" | "extended" | "upgraded" | "downgrade_scheduled";
 
 export interface ActivationResult {
+  kind: ActivationKind;
   membershipId: string;
   tier: string;
   /** The tier's benefits with their effective times (for an extension, only the missing ones were inserted). */
   grants: { benefit: string; effectiveFrom: string }[];
+  /** The period this order paid for. */
   periodStart: Date;
   periodEnd: Date;
-  extended: boolean;
+  graceEndsAt: Date | null;
   grantsCreated: number;
+  /** For an upgrade: what it replaced and the credit carried over. */
+  upgrade: UpgradeRecord | null;
+  /** For a scheduled downgrade: the tier the member keeps until periodStart. */
+  downgradeFrom: string | null;
+}
+
+const rankOf = (catalog: CompiledCatalog, tier: string) =>
+  catalog.tiers.get(tier)?.rank ?? Number.NEGATIVE_INFINITY;
+
+function graceEnd(plan: CompiledPlan, expiresAt: number, timeZone: string): number | null {
+  return plan.gracePeriod === null ? null : addIsoDuration(expiresAt, plan.gracePeriod, timeZone);
 }
 
 /**
- * Activates or extends the member's membership of the plan's tier and materializes its grants.
- * Paying again for the same tier extends from the current expiry; another tier gets its own
- * membership. Runs inside the payment transaction, with the member row locked.
+ * Applies a paid order to the member's memberships, inside the payment transaction with the member's
+ * row locked:
+ * - the same tier again: extends that membership from its current expiry (renewal);
+ * - a higher tier than one running now: an upgrade, at once — the old membership ends `upgraded`, its
+ *   unused value becomes extra time on the new one (upgrade-credit.ts);
+ * - a lower tier than one running now: a downgrade, scheduled for the end of the current term
+ *   (END_OF_TERM) — the member keeps the higher tier until then;
+ * - otherwise a new membership from now.
+ * Grants of the tier are written in the same transaction, and the lifecycle jobs are scheduled.
  */
 export async function activateMembership(
   stores: Stores,
@@ -33,56 +58,222 @@ export async function activateMembership(
   // A statement of its own, after the member's row is locked: under READ COMMITTED it then sees a
   // membership that a concurrent payment just committed. Read in the locking statement itself, it
   // would come from that statement's older snapshot and a second membership would be created.
-  const current = await stores.memberships.findActive(member.id, plan.tier, new Date(now));
-  const periodStart = current ? current.expiresAt.getTime() : now;
-  const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
-  const membershipId = current ? current.id : newId("msh");
-  const startsAt = current ? current.startsAt.getTime() : now;
-  // Every benefit of the tier; an extension also fills in those the tier gained since it began.
+  const active = await stores.memberships.listActive(member.id, new Date(now));
+  const same = active.find((m) => m.tier === plan.tier);
+  if (same) return extend(stores, catalog, member, plan, same, now);
+
+  const rank = rankOf(catalog, plan.tier);
+  const running = active.filter((m) => m.startsAt.getTime() <= now);
+  const higher = running.filter((m) => rankOf(catalog, m.tier) > rank);
+  if (higher.length > 0) {
+    // The end of the current term: when the last higher membership expires (its grace is not paid for).
+    const until = higher.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+    return create(stores, catalog, member, order, plan, until.expiresAt.getTime(), now, {
+      kind: "downgrade_scheduled",
+      downgradeFrom: until.tier,
+    });
+  }
+  const lower = running.filter((m) => rankOf(catalog, m.tier) < rank);
+  if (lower.length > 0) return upgrade(stores, catalog, member, order, plan, lower, now);
+  return create(stores, catalog, member, order, plan, now, now, { kind: "activated", downgradeFrom: null });
+}
+
+/** Every benefit of the plan's tier as grants of a membership starting at `startsAt`. */
+function tierGrants(
+  catalog: CompiledCatalog,
+  member: MemberRecord,
+  plan: CompiledPlan,
+  membershipId: string,
+  startsAt: number,
+  expiresAt: number,
+) {
   const tier = catalog.tiers.get(plan.tier);
-  const grants = [...(tier?.benefits ?? [])].map((code) => ({
+  return [...(tier?.benefits ?? [])].map((code) => ({
     id: newId("grt"),
     memberId: member.id,
     membershipId,
     benefit: code,
     tier: plan.tier,
     effectiveFrom: new Date(grantEffectiveFrom(catalog.benefits.get(code)!, startsAt, member.timezone)),
-    expiresAt: new Date(periodEnd),
+    expiresAt: new Date(expiresAt),
     catalogVersion: catalog.version,
   }));
-  let grantsCreated: number;
-  if (current) {
-    await stores.memberships.setExpiry(current.id, new Date(periodEnd));
-    await stores.grants.setMembershipExpiry(current.id, new Date(periodEnd));
-    grantsCreated = await stores.grants.insertMissing(grants);
-  } else {
-    const membership = {
+}
+
+async function create(
+  stores: Stores,
+  catalog: CompiledCatalog,
+  member: MemberRecord,
+  order: OrderRecord,
+  plan: CompiledPlan,
+  startsAt: number,
+  now: number,
+  how: { kind: ActivationKind; downgradeFrom: string | null; upgrade?: UpgradeRecord; extraMs?: number },
+): Promise<ActivationResult> {
+  const expiresAt = addIsoDuration(startsAt, plan.period, member.timezone) + (how.extraMs ?? 0);
+  const graceEndsAt = graceEnd(plan, expiresAt, member.timezone);
+  const membershipId = newId("msh");
+  const grants = tierGrants(catalog, member, plan, membershipId, startsAt, expiresAt);
+  await stores.memberships.insertWithGrants(
+    {
       id: membershipId,
       memberId: member.id,
       tier: plan.tier,
-      startsAt: new Date(now),
-      expiresAt: new Date(periodEnd),
+      startsAt: new Date(startsAt),
+      expiresAt: new Date(expiresAt),
+      graceEndsAt: graceEndsAt === null ? null : new Date(graceEndsAt),
       sourceOrderId: order.id,
-    };
-    await stores.memberships.insertWithGrants(membership, grants);
-    grantsCreated = grants.length;
-  }
+    },
+    grants,
+  );
+  await stores.jobs.schedule(
+    lifecycleJobs(
+      { id: membershipId, memberId: member.id, tier: plan.tier, startsAt, expiresAt, graceEndsAt },
+      grants.map((g) => g.effectiveFrom.getTime()),
+      now,
+      how.downgradeFrom,
+    ),
+  );
   return {
+    kind: how.kind,
     membershipId,
     tier: plan.tier,
+    grants: grants.map((g) => ({ benefit: g.benefit, effectiveFrom: g.effectiveFrom.toISOString() })),
+    periodStart: new Date(startsAt),
+    periodEnd: new Date(expiresAt),
+    graceEndsAt: graceEndsAt === null ? null : new Date(graceEndsAt),
+    grantsCreated: grants.length,
+    upgrade: how.upgrade ?? null,
+    downgradeFrom: how.downgradeFrom,
+  };
+}
+
+/** Renewal: the same tier extends from the current expiry; a downgrade scheduled after it moves with it. */
+async function extend(
+  stores: Stores,
+  catalog: CompiledCatalog,
+  member: MemberRecord,
+  plan: CompiledPlan,
+  current: MembershipRecord,
+  now: number,
+): Promise<ActivationResult> {
+  const periodStart = current.expiresAt.getTime();
+  const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
+  const graceEndsAt = graceEnd(plan, periodEnd, member.timezone);
+  const startsAt = current.startsAt.getTime();
+  await stores.memberships.setExpiry(
+    current.id,
+    new Date(periodEnd),
+    graceEndsAt === null ? null : new Date(graceEndsAt),
+  );
+  await stores.grants.setMembershipExpiry(current.id, new Date(periodEnd));
+  // Every benefit of the tier: an extension also fills in those the tier gained since it began.
+  const grants = tierGrants(catalog, member, plan, current.id, startsAt, periodEnd);
+  const grantsCreated = await stores.grants.insertMissing(grants);
+  const jobs = lifecycleJobs(
+    { id: current.id, memberId: member.id, tier: plan.tier, startsAt, expiresAt: periodEnd, graceEndsAt },
+    grants.map((g) => g.effectiveFrom.getTime()),
+    now,
+  );
+  // A downgrade waiting for the end of this term now waits for the new end.
+  const delta = periodEnd - periodStart;
+  for (const later of await stores.memberships.listActive(member.id, new Date(now))) {
+    if (later.id === current.id || later.startsAt.getTime() !== periodStart) continue;
+    await stores.memberships.shift(later.id, delta);
+    await stores.grants.shiftForMembership(later.id, delta);
+    const moved = await stores.memberships.get(later.id);
+    if (moved) jobs.push(...lifecycleJobs(scheduledOf(moved), [], now, current.tier));
+  }
+  await stores.jobs.schedule(jobs);
+  return {
+    kind: "extended",
+    membershipId: current.id,
+    tier: plan.tier,
+    grants: grants.map((g) => ({ benefit: g.benefit, effectiveFrom: g.effectiveFrom.toISOString() })),
     periodStart: new Date(periodStart),
     periodEnd: new Date(periodEnd),
-    extended: current !== null,
+    graceEndsAt: graceEndsAt === null ? null : new Date(graceEndsAt),
     grantsCreated,
-    grants: grants.map((g) => ({ benefit: g.benefit, effectiveFrom: g.effectiveFrom.toISOString() })),
+    upgrade: null,
+    downgradeFrom: null,
   };
+}
+
+/** Upgrade: the lower memberships end `upgraded` now; their unused value is extra time on the new one. */
+async function upgrade(
+  stores: Stores,
+  catalog: CompiledCatalog,
+  member: MemberRecord,
+  order: OrderRecord,
+  plan: CompiledPlan,
+  lower: MembershipRecord[],
+  now: number,
+): Promise<ActivationResult> {
+  const periods = [];
+  for (const membership of lower) {
+    for (const paid of await stores.orders.paidForMembership(membership.id)) {
+      if (!paid.periodStart || !paid.periodEnd) continue;
+      periods.push({
+        amount: paid.amount,
+        currency: paid.currency,
+        start: paid.periodStart.getTime(),
+        end: paid.periodEnd.getTime(),
+      });
+    }
+  }
+  const credit = unusedValue(periods, plan.price.currency, now);
+  const periodMs = addIsoDuration(now, plan.period, member.timezone) - now;
+  const extraMs = creditTime(credit, plan.price.amount, periodMs);
+  for (const membership of lower) {
+    await stores.memberships.end(membership.id, "upgraded", new Date(now));
+    await stores.grants.endForMembership(membership.id, new Date(now), "upgraded");
+  }
+  const from = lower.reduce((a, b) => (rankOf(catalog, b.tier) > rankOf(catalog, a.tier) ? b : a));
+  const record: UpgradeRecord = {
+    fromMembershipIds: lower.map((m) => m.id),
+    fromTier: from.tier,
+    creditAmount: credit,
+    currency: plan.price.currency,
+    creditMs: extraMs,
+  };
+  return create(stores, catalog, member, order, plan, now, now, {
+    kind: "upgraded",
+    downgradeFrom: null,
+    upgrade: record,
+    extraMs,
+  });
+}
+
+function scheduledOf(m: MembershipRecord) {
+  return {
+    id: m.id,
+    memberId: m.memberId,
+    tier: m.tier,
+    startsAt: m.startsAt.getTime(),
+    expiresAt: m.expiresAt.getTime(),
+    graceEndsAt: m.graceEndsAt?.getTime() ?? null,
+  };
+}
+
+export interface RefundResult {
+  membershipId: string | null;
+  revoked: boolean;
+  grantsEnded?: number;
+  expiresAt?: string;
+  /** Memberships an upgrade had replaced, active again because the upgrade was refunded. */
+  reinstated?: string[];
 }
 
 /**
  * Takes back what a refunded order paid for: the membership loses that order's period, and is
- * revoked (grants ended) when no other paid order keeps it alive.
+ * revoked (grants ended) when no other paid order keeps it alive. Refunding an upgrade also gives
+ * back the memberships it replaced, for what is left of their term: their credit was not used.
  */
-export async function refundMembership(stores: Stores, order: OrderRecord, now: number) {
+export async function refundMembership(
+  stores: Stores,
+  order: OrderRecord,
+  now: number,
+): Promise<RefundResult> {
   if (!order.membershipId || !order.periodStart || !order.periodEnd)
     return { revoked: false, membershipId: null };
   const membership = await stores.memberships.get(order.membershipId);
@@ -91,11 +282,40 @@ export async function refundMembership(stores: Stores, order: OrderRecord, now: 
   if (remaining.length === 0) {
     await stores.memberships.revoke(membership.id, new Date(now));
     const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
-    return { revoked: true, membershipId: membership.id, grantsEnded };
+    const reinstated = await reinstateUpgraded(stores, order, now);
+    return { revoked: true, membershipId: membership.id, grantsEnded, reinstated };
   }
   const removed = order.periodEnd.getTime() - order.periodStart.getTime();
-  const expiresAt = new Date(membership.expiresAt.getTime() - removed);
-  await stores.memberships.setExpiry(membership.id, expiresAt);
-  await stores.grants.setMembershipExpiry(membership.id, expiresAt);
-  return { revoked: false, membershipId: membership.id, expiresAt: expiresAt.toISOString() };
+  const expiresAt = membership.expiresAt.getTime() - removed;
+  const graceEndsAt = membership.graceEndsAt === null ? null : membership.graceEndsAt.getTime() - removed;
+  await stores.memberships.setExpiry(
+    membership.id,
+    new Date(expiresAt),
+    graceEndsAt === null ? null : new Date(graceEndsAt),
+  );
+  await stores.grants.setMembershipExpiry(membership.id, new Date(expiresAt));
+  await stores.jobs.schedule(
+    lifecycleJobs(
+      scheduledOf({
+        ...membership,
+        expiresAt: new Date(expiresAt),
+        graceEndsAt: graceEndsAt === null ? null : new Date(graceEndsAt),
+      }),
+      [],
+      now,
+    ),
+  );
+  return { revoked: false, membershipId: membership.id, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+async function reinstateUpgraded(stores: Stores, order: OrderRecord, now: number): Promise<string[]> {
+  const reinstated: string[] = [];
+  for (const id of order.upgrade?.fromMembershipIds ?? []) {
+    const old = await stores.memberships.get(id);
+    if (old?.status !== "upgraded" || (old.graceEndsAt ?? old.expiresAt).getTime() <= now) continue;
+    await stores.memberships.reinstate(id);
+    await stores.grants.reinstateForMembership(id, "upgraded");
+    reinstated.push(id);
+  }
+  return reinstated;
 }

@@ -1,6 +1,7 @@
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { MembershipsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
+import type { MembershipStatus } from "../engine/engine-types.js";
 import { grantRow, type NewGrant } from "../grants/grant-store.js";
 
 export interface MembershipRecord {
@@ -9,25 +10,35 @@ export interface MembershipRecord {
   tier: string;
   startsAt: Date;
   expiresAt: Date;
-  status: "active" | "revoked";
+  status: MembershipStatus;
   sourceOrderId: string;
   revokedAt: Date | null;
+  graceEndsAt: Date | null;
+  endedAt: Date | null;
   createdAt: Date;
 }
+
+export type NewMembership = Omit<MembershipRecord, "status" | "revokedAt" | "endedAt" | "createdAt">;
 
 /** Memberships: a member's paid period in a tier. Paying again for the same tier extends one. */
 export interface MembershipStore {
   /** A new membership and its grants, in one statement. */
-  insertWithGrants(
-    m: Omit<MembershipRecord, "status" | "revokedAt" | "createdAt">,
-    grants: NewGrant[],
-  ): Promise<void>;
+  insertWithGrants(m: NewMembership, grants: NewGrant[]): Promise<void>;
   get(id: string): Promise<MembershipRecord | null>;
-  /** The member's active membership of a tier that has not ended at `at`, if any. */
-  findActive(memberId: string, tier: string, at: Date): Promise<MembershipRecord | null>;
+  /**
+   * The member's active memberships that have not ended at `at` (grace periods included), running
+   * now or scheduled to start later, latest expiry first.
+   */
+  listActive(memberId: string, at: Date): Promise<MembershipRecord[]>;
   listForMember(memberId: string): Promise<MembershipRecord[]>;
-  setExpiry(id: string, expiresAt: Date): Promise<void>;
+  setExpiry(id: string, expiresAt: Date, graceEndsAt: Date | null): Promise<void>;
+  /** Moves a scheduled membership (its start and its end) by `deltaMs`. */
+  shift(id: string, deltaMs: number): Promise<void>;
   revoke(id: string, at: Date): Promise<void>;
+  /** Ends an active membership for good: `expired` by time, or `upgraded` into a higher tier. */
+  end(id: string, status: "expired" | "upgraded", at: Date): Promise<void>;
+  /** Makes an upgraded membership active again (its upgrade was refunded). */
+  reinstate(id: string): Promise<void>;
 }
 
 type Row = Selectable<MembershipsTable>;
@@ -42,11 +53,13 @@ function toRecord(row: Row): MembershipRecord {
     status: row.status as MembershipRecord["status"],
     sourceOrderId: row.source_order_id,
     revokedAt: row.revoked_at,
+    graceEndsAt: row.grace_ends_at,
+    endedAt: row.ended_at,
     createdAt: row.created_at,
   };
 }
 
-function membershipRow(m: Omit<MembershipRecord, "status" | "revokedAt" | "createdAt">, now: Date) {
+function membershipRow(m: NewMembership, now: Date) {
   return {
     id: m.id,
     member_id: m.memberId,
@@ -55,6 +68,7 @@ function membershipRow(m: Omit<MembershipRecord, "status" | "revokedAt" | "creat
     expires_at: m.expiresAt,
     status: "active",
     source_order_id: m.sourceOrderId,
+    grace_ends_at: m.graceEndsAt,
     updated_at: now,
   };
 }
@@ -77,18 +91,17 @@ export function createMembershipStore(db: Executor): MembershipStore {
       const row = await db.selectFrom("memberships").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async findActive(memberId, tier, at) {
-      const row = await db
+    async listActive(memberId, at) {
+      const rows = await db
         .selectFrom("memberships")
         .selectAll()
         .where("member_id", "=", memberId)
-        .where("tier_code", "=", tier)
         .where("status", "=", "active")
-        .where("expires_at", ">", at)
+        .where(sql<Date>`coalesce(grace_ends_at, expires_at)`, ">", at)
         .orderBy("expires_at", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      return row ? toRecord(row) : null;
+        .orderBy("id")
+        .execute();
+      return rows.map(toRecord);
     },
     async listForMember(memberId) {
       const rows = await db
@@ -100,18 +113,47 @@ export function createMembershipStore(db: Executor): MembershipStore {
         .execute();
       return rows.map(toRecord);
     },
-    async setExpiry(id, expiresAt) {
+    async setExpiry(id, expiresAt, graceEndsAt) {
       await db
         .updateTable("memberships")
-        .set({ expires_at: expiresAt, updated_at: new Date() })
+        .set({ expires_at: expiresAt, grace_ends_at: graceEndsAt, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
+    },
+    async shift(id, deltaMs) {
+      const by = sql`make_interval(secs => ${deltaMs / 1000})`;
+      await db
+        .updateTable("memberships")
+        .set({
+          starts_at: sql`starts_at + ${by}`,
+          expires_at: sql`expires_at + ${by}`,
+          grace_ends_at: sql`grace_ends_at + ${by}`,
+          updated_at: new Date(),
+        })
         .where("id", "=", id)
         .execute();
     },
     async revoke(id, at) {
       await db
         .updateTable("memberships")
-        .set({ status: "revoked", revoked_at: at, updated_at: new Date() })
+        .set({ status: "revoked", revoked_at: at, ended_at: at, updated_at: new Date() })
         .where("id", "=", id)
+        .execute();
+    },
+    async end(id, status, at) {
+      await db
+        .updateTable("memberships")
+        .set({ status, ended_at: at, updated_at: new Date() })
+        .where("id", "=", id)
+        .where("status", "=", "active")
+        .execute();
+    },
+    async reinstate(id) {
+      await db
+        .updateTable("memberships")
+        .set({ status: "active", ended_at: null, updated_at: new Date() })
+        .where("id", "=", id)
+        .where("status", "=", "upgraded")
         .execute();
     },
   };

@@ -22,6 +22,19 @@ export interface OrderRecord {
   createdAt: Date;
   paidAt: Date | null;
   refundedAt: Date | null;
+  /** Set when the order paid for an upgrade: what it replaced and the credit carried over. */
+  upgrade: UpgradeRecord | null;
+}
+
+/** The record of an upgrade on the order that paid for it (see the credit formula in membership-changes.ts). */
+export interface UpgradeRecord {
+  fromMembershipIds: string[];
+  fromTier: string;
+  /** The unused value of the replaced memberships, in minor units of the new plan's currency. */
+  creditAmount: number;
+  currency: string;
+  /** The extra time the credit bought on the new membership. */
+  creditMs: number;
 }
 
 export type NewOrder = Pick<
@@ -35,6 +48,7 @@ export interface OrderPaid {
   periodEnd: Date;
   paidAt: Date;
   providerRef: string | null;
+  upgrade?: UpgradeRecord | null;
 }
 
 /** Orders: created pending, then paid or refunded by payment events. */
@@ -70,6 +84,7 @@ function toRecord(row: OrderRow): OrderRecord {
     createdAt: row.created_at,
     paidAt: row.paid_at,
     refundedAt: row.refunded_at,
+    upgrade: (row.upgrade as UpgradeRecord | null) ?? null,
   };
 }
 
@@ -146,6 +161,7 @@ export function createOrderStore(db: Executor): OrderStore {
           period_end: paid.periodEnd,
           paid_at: paid.paidAt,
           provider_ref: paid.providerRef,
+          upgrade: paid.upgrade ? JSON.stringify(paid.upgrade) : null,
         })
         .where("id", "=", id)
         .execute();

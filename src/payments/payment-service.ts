@@ -5,7 +5,11 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
-import { activateMembership, refundMembership } from "../memberships/membership-changes.js";
+import {
+  type ActivationResult,
+  activateMembership,
+  refundMembership,
+} from "../memberships/membership-changes.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
@@ -175,6 +179,9 @@ export class PaymentService {
               },
         );
       }
+      for (const membershipId of refund.reinstated ?? []) {
+        changes.push({ kind: "membership.reinstated", data: { membershipId, orderId: order.id } });
+      }
       const version = await scope.entitlementsChanged(
         member.id,
         "payment.refunded",
@@ -198,6 +205,7 @@ export class PaymentService {
       membershipId: activation.membershipId,
       periodStart: activation.periodStart,
       periodEnd: activation.periodEnd,
+      upgrade: activation.upgrade,
       paidAt: event.data.paidAt ? new Date(event.data.paidAt) : new Date(now),
       providerRef: event.data.providerRef ?? null,
     });
@@ -206,33 +214,47 @@ export class PaymentService {
       tier: activation.tier,
       orderId: order.id,
       expiresAt: activation.periodEnd.toISOString(),
+      graceEndsAt: activation.graceEndsAt?.toISOString() ?? null,
     };
     const changes: TimelineChange[] = [
       { kind: "order.paid", data: { orderId: order.id, catalogVersion: catalog.version } },
-      activation.extended
-        ? { kind: "membership.extended", data: { ...membership, from: activation.periodStart.toISOString() } }
-        : {
-            kind: "membership.activated",
-            data: { ...membership, startsAt: activation.periodStart.toISOString() },
-          },
+      membershipChange(activation, membership),
     ];
-    if (activation.grantsCreated > 0 || !activation.extended) {
+    if (activation.grantsCreated > 0 || activation.kind !== "extended") {
       changes.push({
         kind: "grants.created",
         data: {
           membershipId: activation.membershipId,
           catalogVersion: catalog.version,
           count: activation.grantsCreated,
-          grants: activation.extended ? undefined : activation.grants,
+          grants: activation.kind === "extended" ? undefined : activation.grants,
         },
       });
     }
     const version = await scope.entitlementsChanged(
       member.id,
       "payment.succeeded",
-      { ...membership, tier: plan.tier },
+      { ...membership, tier: plan.tier, change: activation.kind },
       { source: "payment_provider", entries: [received("applied"), ...changes] },
     );
     return { outcome: "applied", version, memberId: member.id };
+  }
+}
+
+/** The timeline entry of what a payment did to the member's memberships. */
+function membershipChange(activation: ActivationResult, membership: Record<string, unknown>): TimelineChange {
+  const from = activation.periodStart.toISOString();
+  switch (activation.kind) {
+    case "activated":
+      return { kind: "membership.activated", data: { ...membership, startsAt: from } };
+    case "extended":
+      return { kind: "membership.extended", data: { ...membership, from } };
+    case "upgraded":
+      return { kind: "membership.upgraded", data: { ...membership, startsAt: from, ...activation.upgrade } };
+    case "downgrade_scheduled":
+      return {
+        kind: "membership.downgrade_scheduled",
+        data: { ...membership, startsAt: from, fromTier: activation.downgradeFrom },
+      };
   }
 }

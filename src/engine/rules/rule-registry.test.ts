@@ -5,6 +5,7 @@ import { RULES } from "./rule-registry.js";
 describe("rule registry", () => {
   it("lists the rules in evaluation order, each once", () => {
     expect(RULES.map((r) => r.code)).toEqual([
+      "grace-period",
       "effective-time",
       "activation",
       "scope",
@@ -24,7 +25,7 @@ describe("rule registry", () => {
     }
   });
 
-  it("has exactly one advisory rule today, the stale client cache", () => {
-    expect(RULES.filter((r) => !r.blocking).map((r) => r.code)).toEqual(["client-cache"]);
+  it("has two advisory rules today: the grace period and the stale client cache", () => {
+    expect(RULES.filter((r) => !r.blocking).map((r) => r.code)).toEqual(["grace-period", "client-cache"]);
   });
 });

@@ -5,11 +5,13 @@
 import { activationRule } from "./activation-rule.js";
 import { clientCacheRule } from "./client-cache-rule.js";
 import { effectiveTimeRule } from "./effective-time-rule.js";
+import { gracePeriodRule } from "./grace-period-rule.js";
 import { minClientVersionRule } from "./min-client-version-rule.js";
 import type { Rule } from "./rule-types.js";
 import { scopeRule } from "./scope-rule.js";
 
 export const RULES: readonly Rule[] = Object.freeze([
+  gracePeriodRule,
   effectiveTimeRule,
   activationRule,
   scopeRule,
