@@ -56,7 +56,16 @@ describe("perkwise CLI", () => {
     expect(history.stdout).toMatch(/order\.created .*\n.*payment\.succeeded[\s\S]*membership\.revoked/);
     const asJson = JSON.parse((await perkwise("timeline", "demo-refunded", "--json")).stdout);
     expect(asJson.entries.map((e: { kind: string }) => e.kind)).toContain("payment.refunded");
-  }, 60_000);
+
+    // The demo's memberships have their expiries and reminders scheduled.
+    const jobs = await perkwise("jobs", "--all");
+    expect(jobs.code).toBe(0);
+    expect(jobs.stdout).toMatch(/^jobs: \d+ pending, 0 running, \d+ done, 0 failed/);
+    expect(jobs.stdout).toMatch(/upcoming:\n.*membership\.(expire|remind)/);
+    const jobsJson = JSON.parse((await perkwise("jobs", "--json")).stdout);
+    expect(jobsJson.counts.pending).toBeGreaterThan(0);
+    expect(jobsJson.upcoming).toEqual([]);
+  }, 120_000);
 
   it("serves with the demo, answers /healthz, and shuts down cleanly on SIGTERM", async () => {
     const child: ChildProcess = spawn("node", [BIN, "serve", "--demo", "--port", "0"], { env: env() });

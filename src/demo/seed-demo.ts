@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { type App, createApp } from "../app.js";
 import { ManualClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
+import { addIsoDuration, DEFAULT_TIME_ZONE } from "../time/durations.js";
 import { DEMO_CATALOG } from "./demo-catalog.js";
 
 const DAY = 24 * 3600 * 1000;
@@ -13,6 +14,9 @@ export const DEMO_MEMBERS = [
   { id: "demo-pending", displayName: "Wang Fang (payment pending)", locale: "zh-CN" },
   { id: "demo-expired", displayName: "Zhang Min (expired)", locale: "zh-CN" },
   { id: "demo-refunded", displayName: "Bob (refunded)", locale: "en" },
+  { id: "demo-grace", displayName: "Liu Yang (expired yesterday, in grace period)", locale: "zh-CN" },
+  { id: "demo-upgraded", displayName: "Zhao Lei (upgraded VIP → SVIP)", locale: "zh-CN" },
+  { id: "demo-downgrade", displayName: "Sun Li (SVIP, VIP from the next term)", locale: "en" },
   { id: "demo-new", displayName: "Chen Jie (never paid)", locale: "zh-CN" },
 ] as const;
 
@@ -50,21 +54,39 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   const order = (memberId: string, plan: string) =>
     app.orders.create({ memberId, plan, channel: "official_app" });
 
-  // Paid 40 days ago for a month: expired ten days ago.
+  const buy = async (memberId: string, plan: string) => {
+    const placed = await order(memberId, plan);
+    await pay(app, options.paymentSecret, placed.orderId, placed.amount.amount);
+    return placed;
+  };
+
+  // Paid 40 days ago for a month: expired ten days ago, and its three days of grace are over too.
   clock.set(options.now - 40 * DAY);
-  const expired = await order("demo-expired", "vip_month");
-  await pay(app, options.paymentSecret, expired.orderId, expired.amount.amount);
+  await buy("demo-expired", "vip_month");
+
+  // A month that ran out yesterday: the grace period keeps benefits on for two more days.
+  clock.set(monthBefore(options.now - DAY));
+  await buy("demo-grace", "vip_month");
+
+  // VIP ten days ago, SVIP two days ago: an upgrade, with the unused VIP days as extra SVIP time.
+  clock.set(options.now - 10 * DAY);
+  await buy("demo-upgraded", "vip_month");
+  clock.set(options.now - 2 * DAY);
+  await buy("demo-upgraded", "svip_month");
+
+  // SVIP five days ago, then VIP yesterday: the downgrade waits for the end of the SVIP term.
+  clock.set(options.now - 5 * DAY);
+  await buy("demo-downgrade", "svip_month");
+  clock.set(options.now - DAY);
+  await buy("demo-downgrade", "vip_month");
 
   // Paid two days ago: every benefit, including the next-day member discount, is in effect.
   clock.set(options.now - 2 * DAY);
-  const vip = await order("demo-vip", "vip_year");
-  await pay(app, options.paymentSecret, vip.orderId, vip.amount.amount);
-  const svip = await order("demo-svip", "svip_month");
-  await pay(app, options.paymentSecret, svip.orderId, svip.amount.amount);
+  await buy("demo-vip", "vip_year");
+  await buy("demo-svip", "svip_month");
   await app.benefits.toggle("demo-svip", "hd_download_boost", true, "member");
   await app.benefits.claim("demo-svip", "monthly_gift", "member");
-  const refunded = await order("demo-refunded", "vip_month");
-  await pay(app, options.paymentSecret, refunded.orderId, refunded.amount.amount);
+  const refunded = await buy("demo-refunded", "vip_month");
 
   clock.set(options.now - DAY);
   await pay(app, options.paymentSecret, refunded.orderId, refunded.amount.amount, "payment.refunded");
@@ -72,5 +94,25 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   // Ordered an hour ago; the payment provider has not confirmed yet.
   clock.set(options.now - 3600 * 1000);
   await order("demo-pending", "vip_month");
+
+  await runJobsUntil(app, clock, options.now);
   return true;
+}
+
+/** An instant one month (in the demo members' time zone) before `end`: a month bought then expires at `end`. */
+function monthBefore(end: number): number {
+  const guess = end - 31 * DAY;
+  // Months are 28 to 31 days long: correct the guess by how far its month's end misses.
+  return guess + (end - addIsoDuration(guess, "P1M", DEFAULT_TIME_ZONE));
+}
+
+/** Runs the lifecycle jobs that fell due during the seeded past, each at its own time, as a live server would have. */
+async function runJobsUntil(app: App, clock: ManualClock, until: number) {
+  for (;;) {
+    const [next] = await app.data.jobs.list({ statuses: ["pending"], limit: 1 });
+    if (!next || next.runAt.getTime() > until) break;
+    clock.set(Math.max(clock.now(), next.runAt.getTime()));
+    await app.scheduler.runDue();
+  }
+  clock.set(until);
 }

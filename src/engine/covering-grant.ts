@@ -11,7 +11,7 @@ export function membershipById(snapshot: MemberSnapshot, id: string): Membership
 }
 
 /** When benefits stop: the end of the grace period if the plan has one, else the expiry. */
-export function membershipEnd(membership: MembershipView): number {
+export function membershipEnd(membership: Pick<MembershipView, "expiresAt" | "graceEndsAt">): number {
   return membership.graceEndsAt ?? membership.expiresAt;
 }
 
@@ -21,7 +21,10 @@ export function isMembershipActive(membership: MembershipView, at: number): bool
 }
 
 /** Expired but still within its grace period: benefits are on, and the member is told to renew. */
-export function isInGrace(membership: MembershipView, at: number): boolean {
+export function isInGrace(
+  membership: Pick<MembershipView, "expiresAt" | "graceEndsAt">,
+  at: number,
+): boolean {
   return membership.graceEndsAt !== null && membership.expiresAt <= at && at < membership.graceEndsAt;
 }
 

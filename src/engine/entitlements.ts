@@ -130,7 +130,10 @@ export function buildEntitlements(
 }
 
 /** What a membership is at `at`, from its stored status and its dates. */
-export function membershipStatusAt(m: MembershipView, at: number): MembershipEntryStatus {
+export function membershipStatusAt(
+  m: Pick<MembershipView, "status" | "startsAt" | "expiresAt" | "graceEndsAt">,
+  at: number,
+): MembershipEntryStatus {
   if (m.status !== "active") return m.status;
   if (membershipEnd(m) <= at) return "expired";
   if (m.startsAt > at) return "scheduled";

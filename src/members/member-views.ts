@@ -1,3 +1,4 @@
+import { membershipStatusAt } from "../engine/entitlements.js";
 import type { GrantRecord } from "../grants/grant-store.js";
 import type { MembershipRecord } from "../memberships/membership-store.js";
 import type { OrderRecord } from "../orders/order-store.js";
@@ -5,17 +6,27 @@ import type { MemberRecord } from "./member-store.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A membership as the API shows it: a stored `active` membership past its expiry reads `expired`. */
+/** A membership as the API shows it: its status at `now` (a stored `active` one may read `in_grace`, `expired`, `scheduled`). */
 export function membershipView(m: MembershipRecord, now: number) {
-  const status = m.status === "active" && m.expiresAt.getTime() <= now ? "expired" : m.status;
+  const status = membershipStatusAt(
+    {
+      status: m.status,
+      startsAt: m.startsAt.getTime(),
+      expiresAt: m.expiresAt.getTime(),
+      graceEndsAt: m.graceEndsAt?.getTime() ?? null,
+    },
+    now,
+  );
   return {
     id: m.id,
     tier: m.tier,
     status,
     startsAt: m.startsAt.toISOString(),
     expiresAt: m.expiresAt.toISOString(),
+    graceEndsAt: iso(m.graceEndsAt),
     sourceOrderId: m.sourceOrderId,
     revokedAt: iso(m.revokedAt),
+    endedAt: iso(m.endedAt),
   };
 }
 
@@ -51,6 +62,7 @@ export function orderView(o: OrderRecord) {
     createdAt: o.createdAt.toISOString(),
     paidAt: iso(o.paidAt),
     refundedAt: iso(o.refundedAt),
+    upgrade: o.upgrade,
   };
 }
 

@@ -68,6 +68,11 @@ export async function activateMembership(
   if (higher.length > 0) {
     // The end of the current term: when the last higher membership expires (its grace is not paid for).
     const until = higher.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+    // A paid follow-on is no lapse: the higher tier ends at its expiry, without a grace period.
+    if (until.graceEndsAt !== null) {
+      await stores.memberships.setExpiry(until.id, until.expiresAt, null);
+      await stores.jobs.schedule(lifecycleJobs(scheduledOf({ ...until, graceEndsAt: null }), [], now));
+    }
     return create(stores, catalog, member, order, plan, until.expiresAt.getTime(), now, {
       kind: "downgrade_scheduled",
       downgradeFrom: until.tier,
@@ -159,7 +164,12 @@ async function extend(
 ): Promise<ActivationResult> {
   const periodStart = current.expiresAt.getTime();
   const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
-  const graceEndsAt = graceEnd(plan, periodEnd, member.timezone);
+  // A downgrade waiting for the end of this term now waits for the new end, and as before the term
+  // runs to it without a grace period.
+  const followers = (await stores.memberships.listActive(member.id, new Date(now))).filter(
+    (m) => m.id !== current.id && m.startsAt.getTime() === periodStart,
+  );
+  const graceEndsAt = followers.length > 0 ? null : graceEnd(plan, periodEnd, member.timezone);
   const startsAt = current.startsAt.getTime();
   await stores.memberships.setExpiry(
     current.id,
@@ -175,14 +185,16 @@ async function extend(
     grants.map((g) => g.effectiveFrom.getTime()),
     now,
   );
-  // A downgrade waiting for the end of this term now waits for the new end.
   const delta = periodEnd - periodStart;
-  for (const later of await stores.memberships.listActive(member.id, new Date(now))) {
-    if (later.id === current.id || later.startsAt.getTime() !== periodStart) continue;
+  for (const later of followers) {
     await stores.memberships.shift(later.id, delta);
     await stores.grants.shiftForMembership(later.id, delta);
     const moved = await stores.memberships.get(later.id);
-    if (moved) jobs.push(...lifecycleJobs(scheduledOf(moved), [], now, current.tier));
+    const movedGrants = await stores.grants.listActiveOfActiveMemberships([later.id]);
+    if (moved) {
+      const times = movedGrants.map((g) => g.effectiveFrom.getTime());
+      jobs.push(...lifecycleJobs(scheduledOf(moved), times, now, current.tier));
+    }
   }
   await stores.jobs.schedule(jobs);
   return {
