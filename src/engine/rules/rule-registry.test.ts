@@ -7,6 +7,7 @@ describe("rule registry", () => {
     expect(RULES.map((r) => r.code)).toEqual([
       "effective-time",
       "activation",
+      "quota",
       "scope",
       "min-client-version",
       "client-cache",
