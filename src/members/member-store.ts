@@ -27,6 +27,8 @@ export interface MemberStore {
   get(id: string): Promise<MemberRecord | null>;
   /** Locks the member row until the transaction ends: every write to one member is serialized on it. */
   lock(id: string): Promise<MemberRecord | null>;
+  /** Locks several member rows, in id order (so two batches never wait on each other); returns the ids found. */
+  lockMany(ids: string[]): Promise<string[]>;
   /**
    * Bumps the version and appends an outbox event carrying it and the write's timeline entries,
    * in one statement: every write that can change a decision ends with this.
@@ -96,6 +98,17 @@ export function createMemberStore(db: Executor): MemberStore {
         .forUpdate()
         .executeTakeFirst();
       return row ? toRecord(row) : null;
+    },
+    async lockMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom("members")
+        .select("id")
+        .where("id", "in", ids)
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+      return rows.map((r) => r.id);
     },
     async bumpWithEvent(id, type, payload, timeline = []) {
       // Timeline rows ride along as a JSON array, so the whole record of a change is one statement.
