@@ -45,6 +45,7 @@ export class QuotaService {
     private readonly clock: Clock,
   ) {}
 
+  /** Consumes `amount` from the member's quota benefit, or answers why not; a repeated key replays. */
   async consume(
     memberId: string,
     benefitCode: string,
