@@ -53,7 +53,8 @@ export interface QuotaStore {
   consume(input: ConsumeInput): Promise<ConsumedQuota | null>;
   /**
    * Resets to zero the grants whose current period is still the one ending at the given instant and
-   * has ended by `now`; a grant that moved on to a later period is left alone. Returns those reset.
+   * has ended by `now`; a grant that moved on to a later period, or ended, is left alone (no reset,
+   * no version bump for nothing). Returns those reset.
    */
   resetPeriods(periods: { grantId: string; resetAt: Date }[], now: Date): Promise<ResetQuota[]>;
 }
@@ -129,7 +130,8 @@ export function createQuotaStore(db: Executor): QuotaStore {
       const { rows } = await sql<{ id: string; member_id: string; benefit_code: string; reset_at: Date }>`
         update grants g set quota_used = 0, quota_resets_at = null, updated_at = ${now}::timestamptz
         from unnest(${ids}::text[], ${ats}::timestamptz[]) as due(id, reset_at)
-        where g.id = due.id and g.quota_resets_at = due.reset_at and due.reset_at <= ${now}::timestamptz
+        where g.id = due.id and g.status = 'active'
+          and g.quota_resets_at = due.reset_at and due.reset_at <= ${now}::timestamptz
         returning g.id, g.member_id, g.benefit_code, due.reset_at`.execute(db);
       return rows.map((r) => ({
         grantId: r.id,
