@@ -6,6 +6,8 @@ import { createDataAccess, type DataAccess } from "./db/stores.js";
 import { DecisionService } from "./decisions/decision-service.js";
 import { SnapshotCache } from "./decisions/snapshot-cache.js";
 import { BenefitActionService } from "./grants/benefit-action-service.js";
+import { QUOTA_RESET_JOB } from "./grants/quota-reset-job.js";
+import { QuotaService } from "./grants/quota-service.js";
 import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
@@ -35,6 +37,7 @@ export interface App {
   orders: OrderService;
   payments: PaymentService;
   benefits: BenefitActionService;
+  quotas: QuotaService;
   decisions: DecisionService;
   timeline: TimelineService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
@@ -54,7 +57,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
-  const jobHandlers: JobHandler[] = [...MEMBERSHIP_JOB_HANDLERS];
+  const jobHandlers: JobHandler[] = [...MEMBERSHIP_JOB_HANDLERS, QUOTA_RESET_JOB.handler];
   return {
     database,
     data,
@@ -66,6 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     orders: new OrderService(catalog, writes, clock),
     payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
     benefits: new BenefitActionService(catalog, writes, clock),
+    quotas: new QuotaService(catalog, writes, clock),
     decisions: new DecisionService(catalog, cache, clock),
     timeline: new TimelineService(data, members, catalog),
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),

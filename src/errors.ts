@@ -20,10 +20,18 @@ export const ERROR_STATUS = {
   NOT_ACCEPTABLE: 406,
   CONFLICT: 409,
   BENEFIT_NOT_GRANTED: 409,
+  /** A usage request the decision denies because the quota has no room for it. */
+  QUOTA_EXHAUSTED: 409,
+  /** A usage request the decision denies for any other reason (no membership, not yet effective …). */
+  USAGE_DENIED: 409,
+  /** An idempotency key reused with a different request. */
+  IDEMPOTENCY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HEADERS_TOO_LARGE: 431,
   CATALOG_INVALID: 422,
+  /** Usage was reported for a benefit that is not a quota. */
+  BENEFIT_NOT_QUOTA: 422,
   AMOUNT_MISMATCH: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,

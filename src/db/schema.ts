@@ -101,6 +101,8 @@ export interface GrantsTable {
   claimed_at: Date | null;
   toggled_on: Generated<boolean>;
   quota_used: Generated<number>;
+  /** End of the current usage period; null without a period or before the first use in one. */
+  quota_resets_at: Date | null;
   ended_at: Date | null;
   end_reason: string | null;
   created_at: CreatedAt;
@@ -146,6 +148,20 @@ export interface JobsTable {
   finished_at: Date | null;
 }
 
+/** One usage request of a quota, by idempotency key: its outcome and the answer a repeat gets. */
+export interface QuotaUsageTable {
+  member_id: string;
+  idempotency_key: string;
+  grant_id: string | null;
+  benefit_code: string;
+  amount: number;
+  outcome: string;
+  status: number;
+  response: Json<unknown>;
+  at: Date;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -158,4 +174,5 @@ export interface Database {
   outbox: OutboxTable;
   timeline: TimelineTable;
   jobs: JobsTable;
+  quota_usage: QuotaUsageTable;
 }

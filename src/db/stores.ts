@@ -2,6 +2,7 @@ import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
 import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
+import { createQuotaStore, type QuotaStore } from "../grants/quota-store.js";
 import { createJobStore, type JobStore } from "../jobs/job-store.js";
 import { createMemberStore, type MemberStore } from "../members/member-store.js";
 import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
@@ -25,6 +26,7 @@ export interface Stores {
   snapshots: SnapshotStore;
   timeline: TimelineStore;
   jobs: JobStore;
+  quotas: QuotaStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -40,6 +42,7 @@ export function createStores(executor: Executor): Stores {
     snapshots: createSnapshotStore(executor),
     timeline: createTimelineStore(executor),
     jobs: createJobStore(executor),
+    quotas: createQuotaStore(executor),
   };
 }
 

@@ -73,7 +73,8 @@ function toGrant(r: JsonRow, membershipIds: ReadonlyMap<string, string>): GrantV
     catalogVersion: r.catalog_version as number,
     claimedAt: timeOrNull(r.claimed_at),
     toggledOn: r.toggled_on as boolean,
-    quotaUsed: r.quota_used as number,
+    quotaUsed: Number(r.quota_used),
+    quotaResetsAt: timeOrNull(r.quota_resets_at),
   };
 }
 

@@ -225,6 +225,7 @@ export function grant(over: Partial<GrantView> & { benefit: string; membershipId
     claimedAt: null,
     toggledOn: false,
     quotaUsed: 0,
+    quotaResetsAt: null,
     ...over,
   };
 }

@@ -33,7 +33,10 @@ export interface GrantView {
   catalogVersion: number;
   claimedAt: number | null;
   toggledOn: boolean;
+  /** Used in the current period; counts only while `at < quotaResetsAt` (see quota-usage.ts). */
   quotaUsed: number;
+  /** End of the current usage period (epoch ms); null without a period or before the first use. */
+  quotaResetsAt: number | null;
 }
 
 export interface PendingOrderView {
@@ -89,6 +92,7 @@ export interface DecisionContext {
   channel?: string;
   product?: ProductContext;
   client?: ClientContext;
+  /** Amount about to be consumed from a quota benefit. */
   usage?: number;
 }
 

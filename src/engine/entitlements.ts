@@ -3,6 +3,7 @@ import type { BenefitKind, CompiledCatalog, Locale } from "../catalog/catalog-ty
 import { isInGrace, membershipEnd } from "./covering-grant.js";
 import { decideWithGrant } from "./decide.js";
 import type { DecisionContext, MemberSnapshot, MembershipView, Reason, ReasonCode } from "./engine-types.js";
+import { quotaResetAt, quotaUsedAt } from "./quota-usage.js";
 import { isoTime } from "./time-format.js";
 
 export type BenefitState =
@@ -42,6 +43,8 @@ export interface QuotaEntry {
   used: number;
   remaining: number;
   period: string | null;
+  /** When `used` goes back to 0 (ISO), or null: no period, or nothing used in this one. */
+  resetAt: string | null;
 }
 
 export interface BenefitEntitlement {
@@ -115,8 +118,16 @@ export function buildEntitlements(
     };
     if (benefit.kind === "quota" && benefit.quota !== null && grant !== null) {
       const { limit, unit, period } = benefit.quota;
-      const used = grant.quotaUsed;
-      entry.quota = { limit, unit, used, remaining: Math.max(0, limit - used), period };
+      const used = quotaUsedAt(grant, at);
+      const resetAt = quotaResetAt(grant, at);
+      entry.quota = {
+        limit,
+        unit,
+        used,
+        remaining: Math.max(0, limit - used),
+        period,
+        resetAt: resetAt === null ? null : isoTime(resetAt),
+      };
     }
     benefits.push(entry);
   }

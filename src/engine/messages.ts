@@ -63,6 +63,33 @@ function outOfScopeZh(d: Details, env: MessageEnv): string {
   }
 }
 
+/** What is left of a quota when a request asks for more than that, else null (nothing is left). */
+function quotaShortfall(d: Details): { left: number; requested: number } | null {
+  const { limit, used, requested } = d;
+  if (typeof limit !== "number" || typeof used !== "number" || typeof requested !== "number") return null;
+  return requested > 0 && used < limit ? { left: limit - used, requested } : null;
+}
+
+function quotaExhaustedEn(d: Details, env: MessageEnv): string {
+  const unit = d.unit ? ` ${text(d.unit)}` : "";
+  const reset = d.resetAt ? `; it resets on ${when(env, d.resetAt)}` : "";
+  const short = quotaShortfall(d);
+  if (short !== null) {
+    return `You asked for ${text(short.requested)}${unit} of ${env.benefit}, but only ${text(short.left)} of your ${text(d.limit)}${unit} are left${reset}.`;
+  }
+  return `You have used ${text(d.used)} of your ${text(d.limit)}${unit} of ${env.benefit}${reset}.`;
+}
+
+function quotaExhaustedZh(d: Details, env: MessageEnv): string {
+  const unit = text(d.unit);
+  const reset = d.resetAt ? `，将于${when(env, d.resetAt)}重置` : "";
+  const short = quotaShortfall(d);
+  if (short !== null) {
+    return `${env.benefit}剩余额度不足（剩余${text(short.left)}${unit}，本次需要${text(short.requested)}${unit}）${reset}`;
+  }
+  return `${env.benefit}额度已用完（已用${text(d.used)}/${text(d.limit)}${unit}）${reset}`;
+}
+
 /** The templates; a test checks that every code of REASON_CODES has both locales. */
 export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Template>>>> = {
   GRANTED: {
@@ -118,12 +145,7 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
     en: (_, env) => `${env.benefit} is switched off. Turn it on to use it.`,
     "zh-CN": (_, env) => `${env.benefit}尚未开启，打开开关后即可使用`,
   },
-  QUOTA_EXHAUSTED: {
-    en: (d, env) =>
-      `You have used ${text(d.used)} of your ${text(d.limit)}${d.unit ? ` ${text(d.unit)}` : ""} of ${env.benefit}${d.resetAt ? `; it resets on ${when(env, d.resetAt)}` : ""}.`,
-    "zh-CN": (d, env) =>
-      `${env.benefit}额度已用完（已用${text(d.used)}/${text(d.limit)}${text(d.unit)}）${d.resetAt ? `，将于${when(env, d.resetAt)}重置` : ""}`,
-  },
+  QUOTA_EXHAUSTED: { en: quotaExhaustedEn, "zh-CN": quotaExhaustedZh },
   ACCOUNT_ON_HOLD: {
     en: (d, env) =>
       `${env.benefit} is paused on your account because of ${holdReasonText(env, d.holdReason)}. Verify your identity to restore it.`,

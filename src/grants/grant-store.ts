@@ -14,7 +14,9 @@ export interface GrantRecord {
   catalogVersion: number;
   claimedAt: Date | null;
   toggledOn: boolean;
+  /** Used in the period that ends at quotaResetsAt; a period that has ended counts as unused. */
   quotaUsed: number;
+  quotaResetsAt: Date | null;
   endedAt: Date | null;
   endReason: string | null;
 }
@@ -58,7 +60,8 @@ function toRecord(row: Row): GrantRecord {
     catalogVersion: row.catalog_version,
     claimedAt: row.claimed_at,
     toggledOn: row.toggled_on,
-    quotaUsed: row.quota_used,
+    quotaUsed: Number(row.quota_used),
+    quotaResetsAt: row.quota_resets_at,
     endedAt: row.ended_at,
     endReason: row.end_reason,
   };

@@ -9,6 +9,7 @@ import { registerCatalogRoutes } from "../catalog/catalog-routes.js";
 import { registerDecisionRoutes } from "../decisions/decision-routes.js";
 import { errorBody } from "../errors.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
+import { registerQuotaRoutes } from "../grants/quota-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
@@ -108,6 +109,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await server.register(async (scoped) => registerPaymentRoutes(scoped as Server, app));
   registerDecisionRoutes(server, app);
   registerBenefitRoutes(server, app);
+  registerQuotaRoutes(server, app);
   registerTimelineRoutes(server, app);
   return server;
 }

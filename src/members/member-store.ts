@@ -27,6 +27,8 @@ export interface MemberStore {
   get(id: string): Promise<MemberRecord | null>;
   /** Locks the member row until the transaction ends: every write to one member is serialized on it. */
   lock(id: string): Promise<MemberRecord | null>;
+  /** Locks several member rows, in id order (so two batches never wait on each other); returns the ids found. */
+  lockMany(ids: string[]): Promise<string[]>;
   /**
    * Bumps the version and appends an outbox event carrying it and the write's timeline entries,
    * in one statement: every write that can change a decision ends with this.
@@ -45,8 +47,6 @@ export interface MemberStore {
     type: string,
     changes: { memberId: string; payload: Record<string, unknown>; timeline: TimelineEntry[] }[],
   ): Promise<Map<string, number>>;
-  /** Locks several members' rows, in id order so that concurrent batches cannot deadlock. */
-  lockMany(ids: string[]): Promise<void>;
   /** Adds one to every member's entitlements version (a catalog change may alter anyone's decisions). */
   bumpAllEntitlementsVersions(): Promise<void>;
 }
@@ -107,6 +107,17 @@ export function createMemberStore(db: Executor): MemberStore {
         .executeTakeFirst();
       return row ? toRecord(row) : null;
     },
+    async lockMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom("members")
+        .select("id")
+        .where("id", "in", ids)
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+      return rows.map((r) => r.id);
+    },
     async bumpWithEvent(id, type, payload, timeline = []) {
       // Timeline rows ride along as a JSON array, so the whole record of a change is one statement.
       const entries = JSON.stringify(
@@ -166,10 +177,6 @@ export function createMemberStore(db: Executor): MemberStore {
         order by i.n
         returning member_id, (payload->>'entitlementsVersion')::int as version`.execute(db);
       return new Map(rows.map((r) => [r.member_id, r.version]));
-    },
-    async lockMany(ids) {
-      if (ids.length === 0) return;
-      await db.selectFrom("members").select("id").where("id", "in", ids).orderBy("id").forUpdate().execute();
     },
     async bumpAllEntitlementsVersions() {
       await db.updateTable("members").set({ entitlements_version: sql`entitlements_version + 1` }).execute();

@@ -43,6 +43,7 @@ export function grantView(g: GrantRecord) {
     claimedAt: iso(g.claimedAt),
     toggledOn: g.toggledOn,
     quotaUsed: g.quotaUsed,
+    quotaResetsAt: iso(g.quotaResetsAt),
     endedAt: iso(g.endedAt),
     endReason: g.endReason,
   };

@@ -26,6 +26,7 @@ describe("OpenAPI", () => {
       "/v1/members/{memberId}/entitlements",
       "/v1/me/entitlements",
       "/v1/me/benefits/{benefit}/claim",
+      "/v1/members/{memberId}/benefits/{benefit}/usage",
       "/v1/api-keys",
     ]) {
       expect(paths).toContain(path);

@@ -8,6 +8,7 @@ describe("rule registry", () => {
       "grace-period",
       "effective-time",
       "activation",
+      "quota",
       "scope",
       "min-client-version",
       "client-cache",

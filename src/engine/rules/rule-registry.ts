@@ -7,6 +7,7 @@ import { clientCacheRule } from "./client-cache-rule.js";
 import { effectiveTimeRule } from "./effective-time-rule.js";
 import { gracePeriodRule } from "./grace-period-rule.js";
 import { minClientVersionRule } from "./min-client-version-rule.js";
+import { quotaRule } from "./quota-rule.js";
 import type { Rule } from "./rule-types.js";
 import { scopeRule } from "./scope-rule.js";
 
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   gracePeriodRule,
   effectiveTimeRule,
   activationRule,
+  quotaRule,
   scopeRule,
   minClientVersionRule,
   clientCacheRule,

@@ -145,6 +145,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: (f) => `/v1/members/${A(f)}/benefits/hd_download_boost/toggle`,
     body: () => ({ on: true }),
   },
+  {
+    method: "POST",
+    template: "/v1/members/{memberId}/benefits/{benefit}/usage",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}/benefits/cloud_storage/usage`,
+    // One key for every caller: the first allowed call consumes, the others replay its answer.
+    body: () => ({ amount: 1, idempotencyKey: "matrix-usage" }),
+    ok: [200],
+  },
   { method: "GET", template: "/v1/me/entitlements", who: ["member"], path: () => "/v1/me/entitlements" },
   {
     method: "POST",

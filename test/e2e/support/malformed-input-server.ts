@@ -17,6 +17,7 @@ const TABLES = [
   "memberships",
   "grants",
   "outbox",
+  "quota_usage",
 ];
 
 /**

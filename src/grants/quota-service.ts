@@ -1,0 +1,176 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { CompiledBenefit, Locale } from "../catalog/catalog-types.js";
+import type { Clock } from "../clock.js";
+import { DEFAULT_LOCALE } from "../decisions/decision-service.js";
+import { decideWithGrant } from "../engine/decide.js";
+import type { Decision, GrantView, MemberSnapshot } from "../engine/engine-types.js";
+import { AppError, type ErrorDetail, errorBody } from "../errors.js";
+import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import { quotaPeriodAt } from "./quota-period.js";
+import { QUOTA_RESET_JOB } from "./quota-reset-job.js";
+import type { UsageRecord } from "./quota-store.js";
+
+export interface UsageInput {
+  amount: number;
+  idempotencyKey: string;
+}
+
+/** What a consumption answers (200). */
+export interface UsageReceipt {
+  benefit: string;
+  consumed: number;
+  used: number;
+  limit: number;
+  remaining: number;
+  unit: string;
+  /** When `used` goes back to 0 (ISO); null for a quota without a period. */
+  resetAt: string | null;
+  entitlementsVersion: number;
+}
+
+/**
+ * The answer to a usage request: 200 with the receipt, or 409 with the documented error body whose
+ * details are the decision's reasons. A denial is an expected outcome, so it is a value (it must be
+ * recorded under its idempotency key, which a thrown error would roll back).
+ */
+export type UsageAnswer =
+  | { status: 200; body: UsageReceipt }
+  | { status: 409; body: ReturnType<typeof errorBody> };
+
+/** Consumes from metered quotas: atomically, idempotently, never past the limit. */
+export class QuotaService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Consumes `amount` from the member's quota benefit, or answers why not; a repeated key replays. */
+  async consume(
+    memberId: string,
+    benefitCode: string,
+    input: UsageInput,
+    requestLocale: Locale | null,
+  ): Promise<UsageAnswer> {
+    const catalog = this.catalog.require();
+    const benefit = catalog.benefits.get(benefitCode);
+    if (!benefit) throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`);
+    const quota = benefit.quota;
+    if (benefit.kind !== "quota" || quota === null) {
+      throw new AppError("BENEFIT_NOT_QUOTA", `Benefit ${benefitCode} is a ${benefit.kind}, not a quota.`);
+    }
+    const { amount, idempotencyKey } = input;
+    return this.writes.run(async (scope) => {
+      // Every writer of a member locks its row first: concurrent requests of one member take turns
+      // here, so each sees the use the previous one committed.
+      const member = await scope.stores.members.lock(memberId);
+      if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+      const earlier = await scope.stores.quotas.findUsage(memberId, idempotencyKey);
+      if (earlier) return replay(earlier, benefitCode, amount);
+
+      const now = this.clock.now();
+      const snapshot = await scope.stores.snapshots.load(memberId);
+      const locale = snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE;
+      const { decision, grant } = decideWithGrant(snapshot, catalog, benefitCode, {
+        at: now,
+        locale,
+        usage: amount,
+      });
+      const record = { memberId, idempotencyKey, benefit: benefitCode, amount, at: new Date(now) };
+      if (!decision.allowed || grant === null) {
+        const answer = denial(decision);
+        await scope.stores.quotas.recordUsage({
+          ...record,
+          grantId: grant?.id ?? null,
+          outcome: "denied",
+          status: answer.status,
+          response: answer.body,
+        });
+        return answer;
+      }
+      const receipt = await this.apply(scope, snapshot, benefit, grant, input, now);
+      await scope.stores.quotas.recordUsage({
+        ...record,
+        grantId: grant.id,
+        outcome: "consumed",
+        status: 200,
+        response: { ...receipt },
+      });
+      return { status: 200, body: receipt };
+    });
+  }
+
+  /** Consumes from the grant the decision allowed, schedules the period's reset, records the change. */
+  private async apply(
+    scope: MemberWriteScope,
+    snapshot: MemberSnapshot,
+    benefit: CompiledBenefit,
+    grant: GrantView,
+    { amount, idempotencyKey }: UsageInput,
+    now: number,
+  ): Promise<UsageReceipt> {
+    const { limit, unit, period } = benefit.quota!;
+    const periodEnd =
+      period === null ? null : quotaPeriodAt(period, now, snapshot.timezone, grant.effectiveFrom).end;
+    const consumed = await scope.stores.quotas.consume({
+      grantId: grant.id,
+      amount,
+      maxUsed: Math.floor(limit),
+      now: new Date(now),
+      periodEnd: periodEnd === null ? null : new Date(periodEnd),
+    });
+    // The member row is locked and the decision allowed it: only a writer that skipped the lock
+    // could make this fail. Roll back rather than answer with numbers that are not true.
+    if (consumed === null) {
+      throw new AppError("CONFLICT", "The quota changed while the usage was applied; retry the request.");
+    }
+    const resetsAt = consumed.resetsAt?.getTime() ?? null;
+    if (resetsAt !== null && resetsAt !== grant.quotaResetsAt) {
+      // The first use of a period: its reset is due when it ends. The key makes this idempotent.
+      await scope.stores.jobs.schedule([QUOTA_RESET_JOB.job(snapshot.memberId, grant.id, resetsAt)]);
+    }
+    const memberId = snapshot.memberId;
+    const used = consumed.used;
+    const data = { benefit: benefit.code, amount, used, limit, idempotencyKey };
+    const entitlementsVersion = await scope.entitlementsChanged(
+      memberId,
+      "benefit.used",
+      { benefit: benefit.code },
+      { source: "service", entries: [{ kind: "benefit.used", data }] },
+    );
+    return {
+      benefit: benefit.code,
+      consumed: amount,
+      used,
+      limit,
+      remaining: Math.max(0, limit - used),
+      unit,
+      resetAt: consumed.resetsAt?.toISOString() ?? null,
+      entitlementsVersion,
+    };
+  }
+}
+
+/** The first answer to an idempotency key, if the repeat asks for the same thing. */
+function replay(earlier: UsageRecord, benefit: string, amount: number): UsageAnswer {
+  if (earlier.benefit !== benefit || earlier.amount !== amount) {
+    throw new AppError(
+      "IDEMPOTENCY_CONFLICT",
+      `Idempotency key ${earlier.idempotencyKey} was used for ${earlier.amount} of ${earlier.benefit}; use a new key for a different request.`,
+      [{ path: "/idempotencyKey", message: "already used for a different request" }],
+    );
+  }
+  return { status: earlier.status, body: earlier.response } as UsageAnswer;
+}
+
+/** The 409 of a denied usage: QUOTA_EXHAUSTED when that is why, else USAGE_DENIED; details are the reasons. */
+function denial(decision: Decision): UsageAnswer & { status: 409 } {
+  const reasons = decision.reasons;
+  const code = reasons.every((r) => r.code === "QUOTA_EXHAUSTED") ? "QUOTA_EXHAUSTED" : "USAGE_DENIED";
+  // Each reason is located like an input problem: the amount, for a quota that cannot hold it.
+  const details: ErrorDetail[] = reasons.map((r) => ({
+    path: r.code === "QUOTA_EXHAUSTED" ? "/amount" : "",
+    ...r,
+  }));
+  return { status: 409, body: errorBody(code, reasons[0].message, details) };
+}
