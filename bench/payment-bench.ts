@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { BENCH_PLAN, BENCH_PLAN_AMOUNT, IMMEDIATE_BENEFITS } from "./lib/bench-catalog.js";
+import { withSchema } from "./lib/bench-schema.js";
 import { processCpuMs, spawnServer } from "./lib/child.js";
 import { JsonClient, pool } from "./lib/http-client.js";
 import {
@@ -89,19 +90,6 @@ function signPayment(webhook: Webhook, order: Order, webhookId: string): SignedE
       "webhook-signature": webhook.sign(webhookId, at, body),
     },
   };
-}
-
-async function withSchema<T>(url: string, work: (schema: string) => Promise<T>): Promise<T> {
-  const schema = `bench_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    return await work(schema);
-  } finally {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
-    await admin.end();
-  }
 }
 
 export async function benchPayments(engine: Engine, url = benchDatabaseUrl()): Promise<PaymentBenchResult> {

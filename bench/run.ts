@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments).
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,10 +20,11 @@ import {
   ratioOf,
   summaryTable,
 } from "./lib/report.js";
+import { benchGrantActivation } from "./lifecycle-bench.js";
 import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
-const ALL = ["decide", "memory", "check", "batch", "payments"] as const;
+const ALL = ["decide", "memory", "check", "batch", "payments", "lifecycle"] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
   process.argv.slice(2).length
@@ -205,6 +206,36 @@ if (selected.has("payments")) {
     for (const row of skipped) console.log(formatRow(row));
     rows.push(...skipped);
     console.log("");
+  }
+}
+
+if (selected.has("lifecycle")) {
+  const fallback = [
+    {
+      id: "6",
+      name: "100,000 scheduled grants activated (PostgreSQL)",
+      unit: "s",
+      direction: "max" as const,
+      budget: 60,
+    },
+  ];
+  if (benchDatabaseUrl()) {
+    await step("6. scheduled grant activation, PostgreSQL (fresh schema)", fallback, async () => {
+      const r = await benchGrantActivation();
+      details.grantActivation = { ...r, rows: undefined };
+      return r.rows;
+    });
+  } else {
+    const skipped = fallback.map((f) =>
+      budgetRow({
+        ...f,
+        measured: null,
+        verdict: "SKIP",
+        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
+      }),
+    );
+    for (const row of skipped) console.log(formatRow(row));
+    rows.push(...skipped);
   }
 }
 
