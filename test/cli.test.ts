@@ -61,7 +61,7 @@ describe("perkwise CLI", () => {
     const jobs = await perkwise("jobs", "--all");
     expect(jobs.code).toBe(0);
     expect(jobs.stdout).toMatch(/^jobs: \d+ pending, 0 running, \d+ done, 0 failed/);
-    expect(jobs.stdout).toMatch(/upcoming:\n.*membership\.(expire|remind)/);
+    expect(jobs.stdout).toMatch(/upcoming:\n[\s\S]*membership\.(expire|remind)/);
     const jobsJson = JSON.parse((await perkwise("jobs", "--json")).stdout);
     expect(jobsJson.counts.pending).toBeGreaterThan(0);
     expect(jobsJson.upcoming).toEqual([]);

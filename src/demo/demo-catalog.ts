@@ -1,7 +1,14 @@
 /** The catalog `npm start` seeds: two tiers and benefits that together exercise every rule. */
 import type { CatalogDocument } from "../catalog/catalog-types.js";
 
-const VIP_BENEFITS = ["ad_free", "hd_download_boost", "member_discount", "vip_zone", "monthly_gift"];
+const VIP_BENEFITS = [
+  "ad_free",
+  "hd_download_boost",
+  "hd_downloads",
+  "member_discount",
+  "vip_zone",
+  "monthly_gift",
+];
 
 export const DEMO_CATALOG: CatalogDocument = {
   tiers: [
@@ -41,6 +48,13 @@ export const DEMO_CATALOG: CatalogDocument = {
       name: { en: "HD download boost", "zh-CN": "高清下载加速" },
       description: { en: "Faster HD downloads once switched on.", "zh-CN": "开启后高清下载更快。" },
       rules: { activation: "toggle" },
+    },
+    {
+      code: "hd_downloads",
+      kind: "quota",
+      name: { en: "HD downloads", "zh-CN": "高清下载次数" },
+      description: { en: "10 HD downloads a day.", "zh-CN": "每天 10 次高清下载。" },
+      quota: { limit: 10, unit: "downloads", period: "P1D" },
     },
     {
       code: "cloud_storage",

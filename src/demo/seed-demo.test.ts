@@ -38,6 +38,18 @@ describe("the demo members", () => {
     expect(DEMO_MEMBERS.length).toBe(9);
   });
 
+  it("a daily quota used up today, with the time it resets", async () => {
+    const decision = await app.decisions.check(
+      { memberId: "demo-vip", benefit: "hd_downloads", context: { usage: 1 } },
+      "en",
+    );
+    expect(decision.reasons[0]).toMatchObject({
+      code: "QUOTA_EXHAUSTED",
+      // Midnight in Shanghai after 10:00 on 24 November.
+      details: { limit: 10, used: 10, resetAt: "2026-11-24T16:00:00.000Z" },
+    });
+  });
+
   it("active, pending, never paid", async () => {
     expect(await codes("demo-vip", "ad_free")).toEqual(["GRANTED"]);
     expect(await codes("demo-pending", "ad_free")).toEqual(["PAYMENT_PENDING"]);

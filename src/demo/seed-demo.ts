@@ -96,6 +96,16 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   await order("demo-pending", "vip_month");
 
   await runJobsUntil(app, clock, options.now);
+
+  // Today's ten HD downloads are used up: the next one waits for midnight in the member's time zone.
+  for (const [n, amount] of [4, 4, 2].entries()) {
+    await app.quotas.consume(
+      "demo-vip",
+      "hd_downloads",
+      { amount, idempotencyKey: `demo-download-${n}` },
+      null,
+    );
+  }
   return true;
 }
 

@@ -6,18 +6,13 @@ import { TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 /** The demo catalog plus two metered quotas for VIPs: 10 HD downloads a day, 3 exports a month. */
+/** The demo catalog (its `hd_downloads`: 10 a day) plus a monthly quota for vip. */
 const CATALOG: CatalogDocument = {
   tiers: DEMO_CATALOG.tiers.map((t) =>
-    t.code === "vip" ? { ...t, benefits: [...t.benefits, "hd_downloads", "monthly_exports"] } : t,
+    t.code === "vip" ? { ...t, benefits: [...t.benefits, "monthly_exports"] } : t,
   ),
   benefits: [
     ...DEMO_CATALOG.benefits,
-    {
-      code: "hd_downloads",
-      kind: "quota",
-      name: { en: "HD downloads", "zh-CN": "高清下载" },
-      quota: { limit: 10, unit: "downloads", period: "P1D" },
-    },
     {
       code: "monthly_exports",
       kind: "quota",
