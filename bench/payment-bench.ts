@@ -8,7 +8,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { BENCH_PLAN, BENCH_PLAN_AMOUNT, IMMEDIATE_BENEFITS } from "./lib/bench-catalog.js";
 import { withSchema } from "./lib/bench-schema.js";
