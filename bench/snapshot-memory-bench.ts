@@ -94,6 +94,13 @@ export async function measureInThisProcess(members = MEMBERS) {
       locale: i % 2 ? "en" : "zh-CN",
       timezone: "Asia/Shanghai",
       entitlements_version: 4,
+      // Every member's app has reported itself once.
+      session: {
+        platform: "ios",
+        version: "6.2.0",
+        entitlements_version: 4,
+        reported_at: "2026-11-24T01:00:00Z",
+      },
       ...related,
     });
   };

@@ -14,6 +14,7 @@ import { MemberWrites } from "./members/member-writes.js";
 import { MEMBERSHIP_JOB_HANDLERS } from "./memberships/membership-jobs.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { SessionService } from "./sessions/session-service.js";
 import { TimelineService } from "./timeline/timeline-service.js";
 
 export interface AppOptions {
@@ -40,6 +41,7 @@ export interface App {
   quotas: QuotaService;
   decisions: DecisionService;
   timeline: TimelineService;
+  sessions: SessionService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
 }
@@ -72,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     quotas: new QuotaService(catalog, writes, clock),
     decisions: new DecisionService(catalog, cache, clock),
     timeline: new TimelineService(data, members, catalog),
+    sessions: new SessionService(writes, clock),
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };
 }

@@ -4,6 +4,7 @@ import * as initial from "./migrations/0001-initial.js";
 import * as timeline from "./migrations/0002-timeline.js";
 import * as lifecycle from "./migrations/0003-lifecycle.js";
 import * as quotas from "./migrations/0004-quotas.js";
+import * as sessions from "./migrations/0008-sessions.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-timeline": timeline,
   "0003-lifecycle": lifecycle,
   "0004-quotas": quotas,
+  "0008-sessions": sessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -22,6 +24,9 @@ export async function migrateToLatest(handle: Pick<DatabaseHandle, "db" | "schem
     db: handle.db as Kysely<unknown>,
     provider,
     migrationTableSchema: handle.schema,
+    // Features land in parallel: a database migrated before a lower-numbered migration landed
+    // still takes it. Each migration only adds its own tables and columns, so order between them is free.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

@@ -162,6 +162,17 @@ export interface QuotaUsageTable {
   created_at: CreatedAt;
 }
 
+export interface ClientSessionsTable {
+  /** bigserial: drivers return it as a string. */
+  id: Generated<string>;
+  member_id: string;
+  platform: string;
+  version: string;
+  entitlements_version: number;
+  reported_at: Date;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -174,5 +185,6 @@ export interface Database {
   outbox: OutboxTable;
   timeline: TimelineTable;
   jobs: JobsTable;
+  client_sessions: ClientSessionsTable;
   quota_usage: QuotaUsageTable;
 }

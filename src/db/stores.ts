@@ -9,6 +9,7 @@ import { createMembershipStore, type MembershipStore } from "../memberships/memb
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
+import { createSessionStore, type SessionStore } from "../sessions/session-store.js";
 import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
 import type { Db } from "./database.js";
 import { type Executor, inTransaction } from "./transaction.js";
@@ -26,6 +27,7 @@ export interface Stores {
   snapshots: SnapshotStore;
   timeline: TimelineStore;
   jobs: JobStore;
+  sessions: SessionStore;
   quotas: QuotaStore;
 }
 
@@ -42,6 +44,7 @@ export function createStores(executor: Executor): Stores {
     snapshots: createSnapshotStore(executor),
     timeline: createTimelineStore(executor),
     jobs: createJobStore(executor),
+    sessions: createSessionStore(executor),
     quotas: createQuotaStore(executor),
   };
 }

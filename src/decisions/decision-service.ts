@@ -105,7 +105,8 @@ export class DecisionService {
       locale: snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE,
       channel: input?.channel,
       product: input?.product,
-      client: input?.client,
+      // Without a client in the context, what the member's app last reported about itself.
+      client: input?.client ?? snapshot.latestSession ?? undefined,
       usage: input?.usage,
     };
   }

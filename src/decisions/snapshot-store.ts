@@ -3,6 +3,7 @@ import type { Locale } from "../catalog/catalog-types.js";
 import { LOCALES } from "../catalog/catalog-types.js";
 import type { Executor } from "../db/transaction.js";
 import {
+  type ClientSessionView,
   type GrantView,
   indexGrantsByBenefit,
   type MemberSnapshot,
@@ -27,6 +28,7 @@ export interface SnapshotRow {
   memberships: JsonRow[];
   grants: JsonRow[];
   pending: JsonRow[];
+  session: JsonRow | null;
 }
 
 const time = (v: unknown): number => Date.parse(String(v));
@@ -103,7 +105,17 @@ export function snapshotFromRow(memberId: string, row: SnapshotRow | undefined):
     memberships,
     row.grants.map((g) => toGrant(g, membershipIds)),
     row.pending.map(toPendingOrder),
+    row.session === null ? null : toSession(row.session),
   );
+}
+
+function toSession(r: JsonRow): ClientSessionView {
+  return {
+    platform: intern(r.platform),
+    version: intern(r.version),
+    entitlementsVersion: r.entitlements_version as number,
+    reportedAt: time(r.reported_at),
+  };
 }
 
 /** Builds the snapshot, indexing grants by benefit so a decision touches only its own. */
@@ -113,6 +125,7 @@ export function buildSnapshot(
   memberships: MembershipView[],
   grants: GrantView[],
   pendingOrders: PendingOrderView[],
+  latestSession: ClientSessionView | null = null,
 ): MemberSnapshot {
   const grantsByBenefit = indexGrantsByBenefit(grants);
   const locale = (LOCALES as readonly string[]).includes(member?.locale ?? "")
@@ -128,6 +141,7 @@ export function buildSnapshot(
     grants,
     grantsByBenefit,
     pendingOrders,
+    latestSession,
   };
 }
 
@@ -141,7 +155,11 @@ export function createSnapshotStore(db: Executor): SnapshotStore {
           coalesce((select json_agg(g order by g.effective_from) from grants g
                     where g.member_id = m.id and g.status = 'active'), '[]') as grants,
           coalesce((select json_agg(o order by o.created_at) from orders o
-                    where o.member_id = m.id and o.status = 'pending_payment'), '[]') as pending
+                    where o.member_id = m.id and o.status = 'pending_payment'), '[]') as pending,
+          (select json_build_object('platform', s.platform, 'version', s.version,
+                    'entitlements_version', s.entitlements_version, 'reported_at', s.reported_at)
+           from client_sessions s where s.member_id = m.id
+           order by s.reported_at desc, s.id desc limit 1) as session
         from members m where m.id = ${memberId}`.execute(db);
       return snapshotFromRow(memberId, rows[0]);
     },

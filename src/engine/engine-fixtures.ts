@@ -248,6 +248,7 @@ export function snapshot(
     entitlementsVersion: 17,
     memberships: [],
     pendingOrders: [],
+    latestSession: null,
     ...over,
     grants,
     grantsByBenefit,

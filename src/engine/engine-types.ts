@@ -59,6 +59,16 @@ export interface MemberSnapshot {
   /** Grants indexed by benefit code, so a decision touches only its own benefit. */
   grantsByBenefit: ReadonlyMap<string, readonly GrantView[]>;
   pendingOrders: readonly PendingOrderView[];
+  /** What the member's app last reported; decisions without `context.client` use it. */
+  latestSession: ClientSessionView | null;
+}
+
+/** The latest client session: a ClientContext, so decisions can use it as one without copying. */
+export interface ClientSessionView extends ClientContext {
+  platform: string;
+  version: string;
+  entitlementsVersion: number;
+  reportedAt: number;
 }
 
 /** Grants indexed by benefit code, as MemberSnapshot.grantsByBenefit holds them. */
