@@ -9,6 +9,8 @@ import { BenefitActionService } from "./grants/benefit-action-service.js";
 import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
+import { catalogActivation } from "./notices/catalog-activation.js";
+import { NoticeService } from "./notices/notice-service.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { TimelineService } from "./timeline/timeline-service.js";
@@ -36,6 +38,7 @@ export interface App {
   benefits: BenefitActionService;
   decisions: DecisionService;
   timeline: TimelineService;
+  notices: NoticeService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
 }
@@ -47,13 +50,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const cache = new SnapshotCache((id) => data.snapshots.load(id), options.snapshotCacheSize);
   const writes = new MemberWrites(data, cache, clock);
   const catalog = new CatalogService(data, clock);
-  // A catalog change bumps every member's entitlements version: no cached snapshot survives it.
+  // A stored version may have marked grants (grandfathering), and one coming into force changes
+  // decisions: no cached snapshot survives either. Affected members' entitlements versions move with
+  // their notice (catalog.activate).
   catalog.onChange(() => cache.invalidateAll());
   const auth = new AuthService(options.adminKey, data, clock);
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
-  const jobHandlers: JobHandler[] = [];
+  const jobHandlers: JobHandler[] = [catalogActivation(catalog)];
   return {
     database,
     data,
@@ -67,6 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     benefits: new BenefitActionService(catalog, writes, clock),
     decisions: new DecisionService(catalog, cache, clock),
     timeline: new TimelineService(data, members, catalog),
+    notices: new NoticeService(data, members, catalog, clock),
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };
 }

@@ -3,12 +3,14 @@ import type { DatabaseHandle } from "./database.js";
 import * as initial from "./migrations/0001-initial.js";
 import * as timeline from "./migrations/0002-timeline.js";
 import * as lifecycle from "./migrations/0003-lifecycle.js";
+import * as ruleChanges from "./migrations/0005-rule-changes.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-timeline": timeline,
   "0003-lifecycle": lifecycle,
+  "0005-rule-changes": ruleChanges,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -103,8 +103,24 @@ export interface GrantsTable {
   quota_used: Generated<number>;
   ended_at: Date | null;
   end_reason: string | null;
+  /** A grandfathered grant: the catalog version whose rules it keeps, until rules_until. */
+  rules_version: number | null;
+  rules_until: Date | null;
   created_at: CreatedAt;
   updated_at: Date;
+}
+
+export interface NoticesTable {
+  id: string;
+  member_id: string;
+  catalog_version: number;
+  created_at: CreatedAt;
+  applies_from: Date;
+  policy: string;
+  title: Json<unknown>;
+  message: Json<unknown> | null;
+  changes: Json<unknown>;
+  read_at: Date | null;
 }
 
 export interface OutboxTable {
@@ -158,4 +174,5 @@ export interface Database {
   outbox: OutboxTable;
   timeline: TimelineTable;
   jobs: JobsTable;
+  notices: NoticesTable;
 }

@@ -1,10 +1,12 @@
 import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
 import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
+import { createRuleChangeStore, type RuleChangeStore } from "../catalog/rule-change-store.js";
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
 import { createJobStore, type JobStore } from "../jobs/job-store.js";
 import { createMemberStore, type MemberStore } from "../members/member-store.js";
 import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
+import { createNoticeStore, type NoticeStore } from "../notices/notice-store.js";
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
@@ -25,6 +27,8 @@ export interface Stores {
   snapshots: SnapshotStore;
   timeline: TimelineStore;
   jobs: JobStore;
+  ruleChanges: RuleChangeStore;
+  notices: NoticeStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -40,6 +44,8 @@ export function createStores(executor: Executor): Stores {
     snapshots: createSnapshotStore(executor),
     timeline: createTimelineStore(executor),
     jobs: createJobStore(executor),
+    ruleChanges: createRuleChangeStore(executor),
+    notices: createNoticeStore(executor),
   };
 }
 

@@ -73,6 +73,8 @@ function toGrant(r: JsonRow, membershipIds: ReadonlyMap<string, string>): GrantV
     claimedAt: timeOrNull(r.claimed_at),
     toggledOn: r.toggled_on as boolean,
     quotaUsed: r.quota_used as number,
+    rulesVersion: (r.rules_version ?? null) as number | null,
+    rulesUntil: timeOrNull(r.rules_until),
   };
 }
 

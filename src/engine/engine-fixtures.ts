@@ -218,6 +218,8 @@ export function grant(over: Partial<GrantView> & { benefit: string; membershipId
     claimedAt: null,
     toggledOn: false,
     quotaUsed: 0,
+    rulesVersion: null,
+    rulesUntil: null,
     ...over,
   };
 }

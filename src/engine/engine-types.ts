@@ -29,6 +29,9 @@ export interface GrantView {
   claimedAt: number | null;
   toggledOn: boolean;
   quotaUsed: number;
+  /** A grandfathered grant decides by the rules of this catalog version while `at < rulesUntil`. */
+  rulesVersion: number | null;
+  rulesUntil: number | null;
 }
 
 export interface PendingOrderView {

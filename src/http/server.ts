@@ -10,6 +10,7 @@ import { registerDecisionRoutes } from "../decisions/decision-routes.js";
 import { errorBody } from "../errors.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
+import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
@@ -109,5 +110,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerDecisionRoutes(server, app);
   registerBenefitRoutes(server, app);
   registerTimelineRoutes(server, app);
+  registerNoticeRoutes(server, app);
   return server;
 }
