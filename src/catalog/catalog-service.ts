@@ -22,11 +22,6 @@ function readPutBody(body: unknown) {
   }
   const { notice, effectiveFrom, policy } = validation.meta;
   const effectiveMs = effectiveFrom === undefined ? null : Date.parse(effectiveFrom);
-  if (effectiveMs !== null && Number.isNaN(effectiveMs)) {
-    throw new AppError("VALIDATION_FAILED", "The catalog has 1 problem(s).", [
-      { path: "/effectiveFrom", message: "is not a valid date-time", code: "invalid_date" },
-    ]);
-  }
   return {
     document: validation.document,
     notice: notice ?? null,

@@ -59,19 +59,24 @@ export function ruleChanged(
   }));
 }
 
+/** `tiers`: those that include the benefit in the catalog in force (none for a removed benefit). */
 function withdrawnFailure(
   owner: object,
   benefit: CompiledBenefit,
   tier: string | null,
   version: number,
   at: number,
+  tiers: readonly string[],
 ): RuleFailure {
   return sharedFailure(owner, benefit, `withdrawn\u0000${tier ?? ""}`, () => ({
     code: "BENEFIT_WITHDRAWN",
-    details: { version, tier, withdrawnAt: isoTime(at), tiers: benefit.tiers },
-    remedy: benefit.tiers.length > 0 ? UPGRADE : EXPLAIN_ONLY,
+    details: { version, tier, withdrawnAt: isoTime(at), tiers },
+    remedy: tiers.length > 0 ? UPGRADE : EXPLAIN_ONLY,
   }));
 }
+
+const NO_TIERS: readonly string[] = Object.freeze([]);
+const tiersNow = (catalog: CompiledCatalog, code: string) => catalog.benefits.get(code)?.tiers ?? NO_TIERS;
 
 /** BENEFIT_WITHDRAWN for a grant whose tier, in the rules that apply to it, no longer includes the benefit. */
 export function benefitWithdrawn(
@@ -84,16 +89,17 @@ export function benefitWithdrawn(
     catalog.history === undefined
       ? null
       : latestWithdrawal(catalog.history, grant.tier, benefit.code, grant.catalogVersion, rules.version);
-  if (found !== null) return withdrawnFailure(found, benefit, grant.tier, found.version, found.at);
-  return withdrawnFailure(rules, benefit, grant.tier, rules.version, rules.createdAt);
+  const tiers = tiersNow(catalog, benefit.code);
+  if (found !== null) return withdrawnFailure(found, benefit, grant.tier, found.version, found.at, tiers);
+  return withdrawnFailure(rules, benefit, grant.tier, rules.version, rules.createdAt, tiers);
 }
 
 /** BENEFIT_WITHDRAWN for a benefit no longer in the catalog at all (no tier includes it). */
 export function removedBenefitWithdrawn(catalog: CompiledCatalog, benefit: CompiledBenefit): RuleFailure {
   const removed = catalog.history?.removed.get(benefit.code);
   if (removed === undefined)
-    return withdrawnFailure(catalog, benefit, null, catalog.version, catalog.createdAt);
-  return withdrawnFailure(removed, benefit, null, removed.version, removed.at);
+    return withdrawnFailure(catalog, benefit, null, catalog.version, catalog.createdAt, NO_TIERS);
+  return withdrawnFailure(removed, benefit, null, removed.version, removed.at, NO_TIERS);
 }
 
 /** The compiled benefit for a code: in the catalog, or removed from it but kept in its history. */

@@ -104,27 +104,27 @@ export function createNoticeStore(db: Executor): NoticeStore {
           from tiers t group by t.member_id),
         ins as (
           insert into notices (id, member_id, catalog_version, created_at, applies_from, policy, title, message, changes)
-          select 'ntc_' || replace(gen_random_uuid()::text, '-', ''), a.member_id, ${c.version}, ${c.now},
-            a.applies_from, ${c.policy}, ${JSON.stringify(c.title)}::jsonb,
+          select 'ntc_' || replace(gen_random_uuid()::text, '-', ''), a.member_id, ${c.version}::int,
+            ${c.now}::timestamptz, a.applies_from, ${c.policy}::text, ${JSON.stringify(c.title)}::jsonb,
             ${c.message === null ? null : JSON.stringify(c.message)}::jsonb, a.changes
           from affected a
           on conflict (member_id, catalog_version) do nothing
           returning id, member_id, applies_from),
         bumped as (
-          update members m set entitlements_version = m.entitlements_version + 1, updated_at = ${c.now}
+          update members m set entitlements_version = m.entitlements_version + 1, updated_at = ${c.now}::timestamptz
           from ins where m.id = ins.member_id
           returning m.id, m.entitlements_version),
         events as (
           insert into outbox (member_id, type, payload)
           select ins.member_id, 'notice.created', jsonb_build_object(
-            'memberId', ins.member_id, 'noticeId', ins.id, 'catalogVersion', ${c.version},
+            'memberId', ins.member_id, 'noticeId', ins.id, 'catalogVersion', ${c.version}::int,
             'policy', ${c.policy}::text, 'appliesFrom', ins.applies_from,
             'entitlementsVersion', b.entitlements_version)
           from ins join bumped b on b.id = ins.member_id),
         entries as (
           insert into timeline (member_id, at, kind, source, data)
-          select ins.member_id, ${c.now}, 'notice.created', 'admin', jsonb_build_object(
-            'noticeId', ins.id, 'catalogVersion', ${c.version}, 'policy', ${c.policy}::text,
+          select ins.member_id, ${c.now}::timestamptz, 'notice.created', 'admin', jsonb_build_object(
+            'noticeId', ins.id, 'catalogVersion', ${c.version}::int, 'policy', ${c.policy}::text,
             'appliesFrom', ins.applies_from)
           from ins)
         select member_id from ins`.execute(db);
