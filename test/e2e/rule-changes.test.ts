@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog/catalog-types.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { TestServer } from "../e2e-harness.js";
