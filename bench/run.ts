@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments).
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, notices).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,10 +20,11 @@ import {
   ratioOf,
   summaryTable,
 } from "./lib/report.js";
+import { benchNotices, NOTICE_SETUP } from "./notice-bench.js";
 import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
-const ALL = ["decide", "memory", "check", "batch", "payments"] as const;
+const ALL = ["decide", "memory", "check", "batch", "payments", "notices"] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
   process.argv.slice(2).length
@@ -206,6 +207,19 @@ if (selected.has("payments")) {
     rows.push(...skipped);
     console.log("");
   }
+}
+
+if (selected.has("notices")) {
+  const engine = benchDatabaseUrl() ? "PostgreSQL, fresh schema" : "PGlite in memory: set BENCH_DATABASE_URL";
+  await step(
+    `6. rule-change notice fan-out, ${NOTICE_SETUP.members.toLocaleString("en-US")} members (${engine})`,
+    [{ id: "6", name: "notice fan-out", unit: "s", direction: "max", budget: NOTICE_SETUP.budgetSeconds }],
+    async () => {
+      const r = await benchNotices();
+      details.notices = r;
+      return r.rows;
+    },
+  );
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
