@@ -117,7 +117,8 @@ export async function benchNotices(
              (select count(*)::int from outbox where type = 'notice.created') as events`.execute(handle.db);
     const { notices, events } = rows[0];
     const complete = notices === members && events === members && summary.failed === 0;
-    const label = engine === "postgres" ? "PostgreSQL" : "PGlite (no BENCH_DATABASE_URL; budget is for PostgreSQL)";
+    const label =
+      engine === "postgres" ? "PostgreSQL" : "PGlite (no BENCH_DATABASE_URL; budget is for PostgreSQL)";
     return {
       engine,
       members,
