@@ -19,6 +19,7 @@ import { reasonMessage } from "./messages.js";
 import {
   benefitOf,
   benefitWithdrawn,
+  isWithdrawn,
   removedBenefitWithdrawn,
   ruleChanged,
   rulesCatalogOf,
@@ -163,8 +164,13 @@ function evaluate(
   sink: GrantSink | null,
 ): Decision {
   const grants = snapshot.exists ? snapshot.grantsByBenefit.get(benefit.code) : undefined;
-  const grant = grants === undefined ? null : findCoveringGrant(snapshot, catalog, grants, ctx.at);
+  let grant = grants === undefined ? null : findCoveringGrant(snapshot, catalog, grants, ctx.at);
   if (grant === null) return denyWithoutGrant(snapshot, catalog, benefit, ctx, sink);
+  // A member of two tiers, one of which dropped the benefit: the other one's grant still covers it.
+  if (grants!.length > 1 && isWithdrawn(grant, catalog, benefit.code, ctx.at)) {
+    const kept = grants!.filter((g) => !isWithdrawn(g, catalog, benefit.code, ctx.at));
+    grant = findCoveringGrant(snapshot, catalog, kept, ctx.at) ?? grant;
+  }
   if (sink !== null) sink.grant = grant;
 
   // The rules this grant decides by: those in force, or (grandfathered) the older ones it keeps.

@@ -90,6 +90,25 @@ describe("rule changes in decisions", () => {
     expect(codes(decide(kept, v2, "vip_zone", context({ at: T.now + 1 })))).toEqual(["BENEFIT_WITHDRAWN"]);
   });
 
+  it("a member of two tiers keeps a benefit through the tier that still has it", () => {
+    const { v1, v2 } = withChange((doc) => {
+      const svip = doc.tiers.find((t) => t.code === "svip")!;
+      svip.benefits = svip.benefits.filter((b) => b !== "vip_zone");
+    });
+    const vip = activeMember(v1, "vip", {}, { catalogVersion: 1 });
+    const svip = activeMember(v1, "svip", {}, { catalogVersion: 1 });
+    const both = activeMember(v1, "vip", {
+      memberships: [...vip.memberships, ...svip.memberships],
+      grants: [...vip.grants, ...svip.grants],
+    });
+    // SVIP ranks higher, so its grant is considered first, but SVIP dropped the benefit.
+    expect(decide(both, v1, "vip_zone", context()).grant?.tier).toBe("svip");
+    const d = decide(both, v2, "vip_zone", context());
+    expect(d.allowed).toBe(true);
+    expect(d.grant?.tier).toBe("vip");
+    expect(codes(decide(svip, v2, "vip_zone", context()))).toEqual(["BENEFIT_WITHDRAWN"]);
+  });
+
   it("a benefit removed from the catalog: BENEFIT_WITHDRAWN with or without a grant", () => {
     const { v1, v2 } = withChange((doc) => {
       for (const tier of doc.tiers) tier.benefits = tier.benefits.filter((b) => b !== "early_access");

@@ -19,6 +19,11 @@ export function rulesCatalogOf(grant: GrantView, catalog: CompiledCatalog, at: n
   return catalog.history?.previous.get(grant.rulesVersion) ?? catalog;
 }
 
+/** True when the grant's tier, in the rules that apply to it at `at`, no longer includes the benefit. */
+export function isWithdrawn(grant: GrantView, catalog: CompiledCatalog, code: string, at: number): boolean {
+  return rulesCatalogOf(grant, catalog, at).tiers.get(grant.tier)?.benefits.has(code) !== true;
+}
+
 // The member cannot undo a rule change, and a support ticket would not either: the remedy that helps is
 // the one on the rule's own reason (update the app, pick another product). RULE_CHANGED explains.
 const EXPLAIN_ONLY = Object.freeze({ actor: "member", action: "none" } as const);
