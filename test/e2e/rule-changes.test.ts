@@ -46,6 +46,8 @@ describe.each(TEST_ENGINES)("rule changes over HTTP on $name", (engine) => {
 
   /** A server where `vip-m` (VIP, bought at T0) and `basic-m` hold memberships, two days into the term. */
   async function setUp() {
+    // One server at a time: each holds a pool of PostgreSQL connections, and the server is shared.
+    await Promise.all(servers.splice(0).map((old) => old.stop()));
     const s = await TestServer.start(engine);
     servers.push(s);
     await s.putCatalog(v1());
