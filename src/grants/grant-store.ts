@@ -17,6 +17,9 @@ export interface GrantRecord {
   quotaUsed: number;
   endedAt: Date | null;
   endReason: string | null;
+  /** Grandfathered: decides by this catalog version's rules until rulesUntil. */
+  rulesVersion: number | null;
+  rulesUntil: Date | null;
 }
 
 export type NewGrant = Pick<
@@ -55,6 +58,8 @@ function toRecord(row: Row): GrantRecord {
     quotaUsed: row.quota_used,
     endedAt: row.ended_at,
     endReason: row.end_reason,
+    rulesVersion: row.rules_version,
+    rulesUntil: row.rules_until,
   };
 }
 

@@ -34,6 +34,8 @@ export function grantView(g: GrantRecord) {
     quotaUsed: g.quotaUsed,
     endedAt: iso(g.endedAt),
     endReason: g.endReason,
+    rulesVersion: g.rulesVersion,
+    rulesUntil: iso(g.rulesUntil),
   };
 }
 

@@ -170,6 +170,16 @@ describe.each(TEST_ENGINES)("rule changes over HTTP on $name", (engine) => {
 
     expect((await s.check("vip-m", "member_discount", MUSIC)).allowed).toBe(true);
     expect((await s.check("vip-m", "vip_zone")).allowed).toBe(true);
+    const grants = (await s.request("GET", "/v1/members/vip-m")).body.grants;
+    const rulesOf = (benefit: string) => {
+      const g = grants.find((x: { benefit: string }) => x.benefit === benefit);
+      return { rulesVersion: g.rulesVersion, rulesUntil: g.rulesUntil };
+    };
+    expect(rulesOf("member_discount")).toEqual({
+      rulesVersion: 1,
+      rulesUntil: new Date(termEnd).toISOString(),
+    });
+    expect(rulesOf("ad_free")).toEqual({ rulesVersion: null, rulesUntil: null });
     const [notice] = await noticesOf(s, "vip-m");
     expect(notice).toMatchObject({
       catalogVersion: 2,
