@@ -90,7 +90,7 @@ export async function benchGrantActivation(url = benchDatabaseUrl()): Promise<Ac
       const complete = Object.values(applied).every((v) => v === n);
       const rows = [
         budgetRow({
-          id: "6",
+          id: "7",
           name: "100,000 scheduled grants activated (PostgreSQL)",
           measured: seconds,
           unit: "s",

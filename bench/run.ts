@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle).
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,10 +21,11 @@ import {
   summaryTable,
 } from "./lib/report.js";
 import { benchGrantActivation } from "./lifecycle-bench.js";
+import { benchNotices, NOTICE_SETUP } from "./notice-bench.js";
 import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
-const ALL = ["decide", "memory", "check", "batch", "payments", "lifecycle"] as const;
+const ALL = ["decide", "memory", "check", "batch", "payments", "lifecycle", "notices"] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
   process.argv.slice(2).length
@@ -212,7 +213,7 @@ if (selected.has("payments")) {
 if (selected.has("lifecycle")) {
   const fallback = [
     {
-      id: "6",
+      id: "7",
       name: "100,000 scheduled grants activated (PostgreSQL)",
       unit: "s",
       direction: "max" as const,
@@ -220,7 +221,7 @@ if (selected.has("lifecycle")) {
     },
   ];
   if (benchDatabaseUrl()) {
-    await step("6. scheduled grant activation, PostgreSQL (fresh schema)", fallback, async () => {
+    await step("7. scheduled grant activation, PostgreSQL (fresh schema)", fallback, async () => {
       const r = await benchGrantActivation();
       details.grantActivation = { ...r, rows: undefined };
       return r.rows;
@@ -237,6 +238,19 @@ if (selected.has("lifecycle")) {
     for (const row of skipped) console.log(formatRow(row));
     rows.push(...skipped);
   }
+}
+
+if (selected.has("notices")) {
+  const engine = benchDatabaseUrl() ? "PostgreSQL, fresh schema" : "PGlite in memory: set BENCH_DATABASE_URL";
+  await step(
+    `6. rule-change notice fan-out, ${NOTICE_SETUP.members.toLocaleString("en-US")} members (${engine})`,
+    [{ id: "6", name: "notice fan-out", unit: "s", direction: "max", budget: NOTICE_SETUP.budgetSeconds }],
+    async () => {
+      const r = await benchNotices();
+      details.notices = r;
+      return r.rows;
+    },
+  );
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;

@@ -12,6 +12,8 @@ import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/schedu
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
 import { MEMBERSHIP_JOB_HANDLERS } from "./memberships/membership-jobs.js";
+import { catalogActivation } from "./notices/catalog-activation.js";
+import { NoticeService } from "./notices/notice-service.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { SessionService } from "./sessions/session-service.js";
@@ -42,6 +44,7 @@ export interface App {
   decisions: DecisionService;
   timeline: TimelineService;
   sessions: SessionService;
+  notices: NoticeService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
 }
@@ -53,13 +56,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   const cache = new SnapshotCache((id) => data.snapshots.load(id), options.snapshotCacheSize);
   const writes = new MemberWrites(data, cache, clock);
   const catalog = new CatalogService(data, clock);
-  // A catalog change bumps every member's entitlements version: no cached snapshot survives it.
+  // A stored version may have marked grants (grandfathering), and one coming into force changes
+  // decisions: no cached snapshot survives either. Affected members' entitlements versions move with
+  // their notice (catalog.activate).
   catalog.onChange(() => cache.invalidateAll());
   const auth = new AuthService(options.adminKey, data, clock);
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
-  const jobHandlers: JobHandler[] = [...MEMBERSHIP_JOB_HANDLERS, QUOTA_RESET_JOB.handler];
+  const jobHandlers: JobHandler[] = [
+    ...MEMBERSHIP_JOB_HANDLERS,
+    QUOTA_RESET_JOB.handler,
+    catalogActivation(catalog),
+  ];
   return {
     database,
     data,
@@ -75,6 +84,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     decisions: new DecisionService(catalog, cache, clock),
     timeline: new TimelineService(data, members, catalog),
     sessions: new SessionService(writes, clock),
+    notices: new NoticeService(data, members, catalog, clock),
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };
 }

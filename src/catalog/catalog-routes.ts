@@ -27,7 +27,13 @@ export function registerCatalogRoutes(server: Server, app: App): void {
   );
   server.get(
     "/v1/catalog",
-    { config: { roles: ["admin", "service"] }, schema: { tags, summary: "The current catalog" } },
+    {
+      config: { roles: ["admin", "service"] },
+      schema: {
+        tags,
+        summary: "The catalog version in force (a scheduled one takes over at its effectiveFrom)",
+      },
+    },
     async () => {
       const current = app.catalog.require();
       return {
@@ -39,13 +45,22 @@ export function registerCatalogRoutes(server: Server, app: App): void {
   );
   server.get(
     "/v1/catalog/versions",
-    { config: { roles: ["admin", "service"] }, schema: { tags, summary: "Every catalog version" } },
+    {
+      config: { roles: ["admin", "service"] },
+      schema: {
+        tags,
+        summary:
+          "Every catalog version with its notice, effectiveFrom, policy and status (scheduled, in_force, superseded)",
+      },
+    },
     async () => ({
       versions: (await app.catalog.versions()).map((v) => ({
         version: v.version,
         notice: v.notice,
         effectiveFrom: v.effectiveFrom?.toISOString() ?? null,
         policy: v.policy,
+        status: v.status,
+        inForceFrom: v.activeAt.toISOString(),
         createdAt: v.createdAt.toISOString(),
       })),
     }),

@@ -1,11 +1,17 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import { AppError } from "../errors.js";
+import { buildCatalogHistory } from "./catalog-history.js";
 import type { CatalogStore, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
 import type { CompiledCatalog } from "./catalog-types.js";
 import { compileCatalog } from "./compile-catalog.js";
 import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
+import { ALL_MEMBERS } from "./rule-change-store.js";
 import { validateCatalogPut } from "./validate-catalog.js";
+import { versionImpact } from "./version-impact.js";
+
+/** The job that applies a catalog version to members when it comes into force (catalog-activation.ts). */
+export const CATALOG_ACTIVATE = "catalog.activate";
 
 /** The PUT body as the document and its version metadata; every problem of either listed at once. */
 function readPutBody(body: unknown) {
@@ -15,18 +21,42 @@ function readPutBody(body: unknown) {
     throw new AppError("VALIDATION_FAILED", `The catalog has ${problems.length} problem(s).`, problems);
   }
   const { notice, effectiveFrom, policy } = validation.meta;
+  const effectiveMs = effectiveFrom === undefined ? null : Date.parse(effectiveFrom);
   return {
     document: validation.document,
     notice: notice ?? null,
-    effectiveFrom: effectiveFrom === undefined ? null : new Date(effectiveFrom),
+    effectiveFrom: effectiveMs === null ? null : new Date(effectiveMs),
     policy: policy ?? "apply_now",
   };
 }
 
-/** The versioned catalog: validation, immutable versions with diffs, and the compiled current version. */
+/** When a version comes into force: its effectiveFrom, or its creation when that is later or absent. */
+export function activeAtOf(record: Pick<CatalogVersionRecord, "effectiveFrom" | "createdAt">): number {
+  const created = record.createdAt.getTime();
+  const from = record.effectiveFrom?.getTime();
+  return from !== undefined && from > created ? from : created;
+}
+
+/** A stored version, compiled once. */
+export interface InstalledVersion {
+  record: CatalogVersionRecord;
+  compiled: CompiledCatalog;
+  activeAt: number;
+}
+
+export type VersionStatus = "scheduled" | "in_force" | "superseded";
+
+/**
+ * The versioned catalog: validation, immutable versions with diffs, and the compiled version in force —
+ * the highest-numbered version whose effective time has come. A scheduled version takes over at its
+ * instant: require() compares the clock with one number, then swaps.
+ */
 export class CatalogService {
   private current: CompiledCatalog | null = null;
-  private readonly pastVersions = new Map<number, CompiledCatalog>();
+  /** Every known version, ascending by number. */
+  private installed: InstalledVersion[] = [];
+  /** When the next scheduled version comes into force; Infinity when none is scheduled. */
+  private nextSwitchAt = Number.POSITIVE_INFINITY;
   private readonly listeners: ((catalog: CompiledCatalog) => void)[] = [];
 
   constructor(
@@ -34,60 +64,108 @@ export class CatalogService {
     private readonly clock: Clock,
   ) {}
 
-  /** Loads the latest version from the database (on start, and when another node may have written). */
-  async refresh(): Promise<CompiledCatalog | null> {
-    const latest = await this.data.catalog.latest();
-    if (latest && latest.version !== this.current?.version) this.install(latest);
-    return this.current;
+  /** Loads the versions from the database (on start, and when another node may have written). */
+  async refresh(store: CatalogStore = this.data.catalog): Promise<CompiledCatalog | null> {
+    const known = this.installed.at(-1)?.record.version ?? 0;
+    const latest = await store.latest();
+    if (latest && latest.version > known) {
+      const records = await store.all();
+      for (const record of records) if (record.version > known) this.add(record);
+      this.advance(true);
+    }
+    return this.peek();
   }
 
-  /** Called with each newly installed catalog version. */
+  /** Called with the compiled catalog whenever a version is stored or comes into force. */
   onChange(listener: (catalog: CompiledCatalog) => void): void {
     this.listeners.push(listener);
   }
 
-  /** The current compiled catalog, or null before the first PUT. Synchronous: read on the hot path. */
+  /** The catalog in force, or null before the first PUT. Synchronous: read on the hot path. */
   peek(): CompiledCatalog | null {
+    if (this.clock.now() >= this.nextSwitchAt) this.advance(true);
     return this.current;
   }
 
   require(): CompiledCatalog {
+    if (this.clock.now() >= this.nextSwitchAt) this.advance(true);
     if (!this.current)
       throw new AppError("CATALOG_NOT_FOUND", "No catalog has been defined yet: PUT /v1/catalog first.");
     return this.current;
   }
 
-  /** Validates the whole body at once and stores it as version n+1. */
-  async put(body: unknown): Promise<{ version: number; diff: CatalogDiff }> {
+  /**
+   * Validates the whole body at once and stores it as version n+1. Without a future `effectiveFrom` it
+   * is in force at once (read-your-writes); either way a `catalog.activate` job applies it to members
+   * when it comes into force. A `grandfather` change marks the affected grants now, so no member ever
+   * decides by the new rules before their term ends, not even while the job is running.
+   */
+  async put(body: unknown): Promise<{ version: number; diff: CatalogDiff; effectiveFrom: string }> {
     const input = readPutBody(body);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const latest = await this.data.catalog.latest();
+      const latest = this.installed.at(-1) ?? null;
+      const now = this.clock.now();
       const record: CatalogVersionRecord = {
-        version: (latest?.version ?? 0) + 1,
+        version: (latest?.record.version ?? 0) + 1,
         document: input.document,
-        diff: diffCatalogs(latest?.document ?? null, input.document),
+        diff: diffCatalogs(latest?.record.document ?? null, input.document),
         notice: input.notice,
         effectiveFrom: input.effectiveFrom,
         policy: input.policy,
-        createdAt: new Date(this.clock.now()),
+        createdAt: new Date(now),
       };
+      const compiled = compileCatalog(record.document, record.version, now);
+      const activeAt = activeAtOf(record);
       // Version numbers are taken first-come: a concurrent writer makes us recompute against its version.
-      // A new catalog can change any member's decisions, so every entitlements version moves with it.
       const inserted = await this.data.transaction(async (stores) => {
         if (!(await stores.catalog.insert(record))) return false;
-        await stores.members.bumpAllEntitlementsVersions();
+        if (record.policy === "grandfather" && latest !== null) {
+          const impact = versionImpact(latest.compiled, compiled, record.diff);
+          await stores.ruleChanges.markGrandfathered(
+            impact.grantPairs,
+            record.version,
+            latest.record.version,
+            new Date(now),
+            ALL_MEMBERS,
+          );
+        }
+        await stores.jobs.schedule([
+          {
+            kind: CATALOG_ACTIVATE,
+            key: `${CATALOG_ACTIVATE}:${record.version}`,
+            runAt: new Date(activeAt),
+            payload: { version: record.version, cursor: "" },
+          },
+        ]);
         return true;
       });
       if (inserted) {
-        this.install(record);
-        return { version: record.version, diff: record.diff };
+        this.add(record, compiled);
+        this.advance(true);
+        return {
+          version: record.version,
+          diff: record.diff,
+          effectiveFrom: new Date(activeAt).toISOString(),
+        };
       }
+      await this.refresh();
     }
     throw new AppError("CONFLICT", "The catalog is being changed concurrently; try again.");
   }
 
-  async versions(): Promise<CatalogVersionSummary[]> {
-    return this.data.catalog.list();
+  async versions(): Promise<(CatalogVersionSummary & { status: VersionStatus; activeAt: Date })[]> {
+    const current = this.peek()?.version ?? 0;
+    const now = this.clock.now();
+    return (await this.data.catalog.list()).map((v) => {
+      const activeAt = activeAtOf(v);
+      const status: VersionStatus =
+        v.version === current
+          ? "in_force"
+          : v.version > current && activeAt > now
+            ? "scheduled"
+            : "superseded";
+      return { ...v, status, activeAt: new Date(activeAt) };
+    });
   }
 
   async version(n: number): Promise<CatalogVersionRecord> {
@@ -97,25 +175,58 @@ export class CatalogService {
   }
 
   /**
-   * A past version, compiled (kept: versions are immutable). Inside a transaction pass its catalog
-   * store: on PGlite the transaction holds the only connection.
+   * A stored version with its compiled form. Inside a transaction pass its catalog store: on PGlite
+   * the transaction holds the only connection.
    */
-  async compiled(version: number, store: CatalogStore = this.data.catalog): Promise<CompiledCatalog> {
-    if (this.current?.version === version) return this.current;
-    let compiled = this.pastVersions.get(version);
-    if (!compiled) {
-      const record = await store.get(version);
-      if (!record)
-        throw new AppError("CATALOG_VERSION_NOT_FOUND", `Catalog version ${version} does not exist.`);
-      compiled = compileCatalog(record.document, record.version, record.createdAt.getTime());
-      this.pastVersions.set(version, compiled);
+  async installedVersion(
+    version: number,
+    store: CatalogStore = this.data.catalog,
+  ): Promise<InstalledVersion> {
+    let found = this.installed.find((v) => v.record.version === version);
+    if (!found) {
+      await this.refresh(store);
+      found = this.installed.find((v) => v.record.version === version);
     }
-    return compiled;
+    if (!found) throw new AppError("CATALOG_VERSION_NOT_FOUND", `Catalog version ${version} does not exist.`);
+    return found;
   }
 
-  private install(record: CatalogVersionRecord): void {
-    if (this.current && this.current.version > record.version) return;
-    this.current = compileCatalog(record.document, record.version, record.createdAt.getTime());
-    for (const listener of this.listeners) listener(this.current);
+  /** A past version, compiled (kept: versions are immutable). */
+  async compiled(version: number, store: CatalogStore = this.data.catalog): Promise<CompiledCatalog> {
+    if (this.current?.version === version) return this.current;
+    return (await this.installedVersion(version, store)).compiled;
+  }
+
+  private add(record: CatalogVersionRecord, compiled?: CompiledCatalog): void {
+    if (this.installed.some((v) => v.record.version === record.version)) return;
+    this.installed.push({
+      record,
+      compiled: compiled ?? compileCatalog(record.document, record.version, record.createdAt.getTime()),
+      activeAt: activeAtOf(record),
+    });
+    this.installed.sort((a, b) => a.record.version - b.record.version);
+  }
+
+  /** Puts the right version in force for now, and tells listeners when anything moved. */
+  private advance(notify: boolean): void {
+    const now = this.clock.now();
+    let index = -1;
+    for (let i = this.installed.length - 1; i >= 0; i--) {
+      if (this.installed[i].activeAt <= now) {
+        index = i;
+        break;
+      }
+    }
+    this.nextSwitchAt = Number.POSITIVE_INFINITY;
+    for (let i = index + 1; i < this.installed.length; i++)
+      this.nextSwitchAt = Math.min(this.nextSwitchAt, this.installed[i].activeAt);
+    if (index >= 0 && this.current?.version !== this.installed[index].record.version) {
+      const upTo = this.installed.slice(0, index + 1);
+      const history = buildCatalogHistory(
+        upTo.map((v) => ({ compiled: v.compiled, diff: v.record.diff, activeAt: v.activeAt })),
+      );
+      this.current = Object.freeze({ ...this.installed[index].compiled, history });
+    }
+    if (notify && this.current) for (const listener of this.listeners) listener(this.current);
   }
 }

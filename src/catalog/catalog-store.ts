@@ -23,6 +23,8 @@ export interface CatalogStore {
   latest(): Promise<CatalogVersionRecord | null>;
   get(version: number): Promise<CatalogVersionRecord | null>;
   list(): Promise<CatalogVersionSummary[]>;
+  /** Every version with its document and diff, oldest first (the history decisions are explained by). */
+  all(): Promise<CatalogVersionRecord[]>;
   /** Inserts a version; returns false when that number is taken (a concurrent writer won). */
   insert(record: CatalogVersionRecord): Promise<boolean>;
 }
@@ -59,6 +61,10 @@ export function createCatalogStore(db: Executor): CatalogStore {
         .where("version", "=", version)
         .executeTakeFirst();
       return row ? toRecord(row) : null;
+    },
+    async all() {
+      const rows = await db.selectFrom("catalog_versions").selectAll().orderBy("version").execute();
+      return rows.map(toRecord);
     },
     async list() {
       const rows = await db

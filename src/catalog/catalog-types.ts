@@ -1,4 +1,5 @@
 /** Types of the catalog document (what operators PUT) and of its compiled, engine-ready form. */
+import type { CatalogHistory } from "./catalog-history.js";
 
 export const LOCALES = ["en", "zh-CN"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -145,4 +146,9 @@ export interface CompiledCatalog {
   tiers: ReadonlyMap<string, CompiledTier>;
   plans: ReadonlyMap<string, CompiledPlan>;
   document: CatalogDocument;
+  /**
+   * The versions before this one, as decisions need them (rule changes, withdrawn benefits, the
+   * rules grandfathered grants keep). Absent for a catalog compiled on its own (version 1, tests).
+   */
+  history?: CatalogHistory;
 }

@@ -11,6 +11,7 @@ import {
   CatalogPutBodySchema,
   type CatalogPutMetaSchema,
   CODE_PATTERN,
+  DATE_TIME_PATTERN,
   LIMITS,
   PATTERN_HINTS,
 } from "./catalog-schema.js";
@@ -36,6 +37,7 @@ const isStr = (v: unknown): v is string => typeof v === "string";
 /** The array, or nothing when it is not one or too long to be worth checking (already reported). */
 const items = (v: unknown, max: number): unknown[] => (Array.isArray(v) && v.length <= max ? v : []);
 const codeRe = new RegExp(CODE_PATTERN);
+const DATE_TIME_RE = new RegExp(DATE_TIME_PATTERN);
 const q = (v: unknown) => JSON.stringify(v);
 
 /** Validates a catalog document: `{ok: true, document}` or every problem found. */
@@ -53,9 +55,30 @@ export function validateCatalogPut(
   input: unknown,
 ): { ok: true; document: CatalogDocument; meta: CatalogPutMeta } | { ok: false; problems: CatalogProblem[] } {
   const result = validate(input, CatalogPutBodySchema);
-  if (!result.ok) return result;
+  const dateProblem = effectiveFromProblem(input);
+  if (!result.ok) return dateProblem ? { ok: false, problems: [...result.problems, dateProblem] } : result;
+  if (dateProblem) return { ok: false, problems: [dateProblem] };
   const { notice, effectiveFrom, policy, ...document } = result.document as CatalogDocument & CatalogPutMeta;
   return { ok: true, document, meta: { notice, effectiveFrom, policy } };
+}
+
+/** A well-formed `effectiveFrom` naming a day that does not exist (2026-02-30, month 13); null when fine. */
+function effectiveFromProblem(input: unknown): CatalogProblem | null {
+  const value = isObj(input) ? input.effectiveFrom : undefined;
+  if (!isStr(value) || !DATE_TIME_RE.test(value)) return null;
+  const [year, month, day] = value.slice(0, 10).split("-").map(Number);
+  const [hour, minute] = value.slice(11, 16).split(":").map(Number);
+  const real =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= new Date(Date.UTC(year, month, 0)).getUTCDate() &&
+    hour <= 23 &&
+    minute <= 59 &&
+    !Number.isNaN(Date.parse(value));
+  return real
+    ? null
+    : { path: "/effectiveFrom", message: "is not a real date and time", code: "invalid_date" };
 }
 
 function validate(input: unknown, schema: TSchema): ValidateCatalogResult {

@@ -105,8 +105,24 @@ export interface GrantsTable {
   quota_resets_at: Date | null;
   ended_at: Date | null;
   end_reason: string | null;
+  /** A grandfathered grant: the catalog version whose rules it keeps, until rules_until. */
+  rules_version: number | null;
+  rules_until: Date | null;
   created_at: CreatedAt;
   updated_at: Date;
+}
+
+export interface NoticesTable {
+  id: string;
+  member_id: string;
+  catalog_version: number;
+  created_at: CreatedAt;
+  applies_from: Date;
+  policy: string;
+  title: Json<unknown>;
+  message: Json<unknown> | null;
+  changes: Json<unknown>;
+  read_at: Date | null;
 }
 
 export interface OutboxTable {
@@ -187,4 +203,5 @@ export interface Database {
   jobs: JobsTable;
   client_sessions: ClientSessionsTable;
   quota_usage: QuotaUsageTable;
+  notices: NoticesTable;
 }

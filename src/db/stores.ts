@@ -1,11 +1,13 @@
 import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
 import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
+import { createRuleChangeStore, type RuleChangeStore } from "../catalog/rule-change-store.js";
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
 import { createQuotaStore, type QuotaStore } from "../grants/quota-store.js";
 import { createJobStore, type JobStore } from "../jobs/job-store.js";
 import { createMemberStore, type MemberStore } from "../members/member-store.js";
 import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
+import { createNoticeStore, type NoticeStore } from "../notices/notice-store.js";
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
@@ -29,6 +31,8 @@ export interface Stores {
   jobs: JobStore;
   sessions: SessionStore;
   quotas: QuotaStore;
+  ruleChanges: RuleChangeStore;
+  notices: NoticeStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -46,6 +50,8 @@ export function createStores(executor: Executor): Stores {
     jobs: createJobStore(executor),
     sessions: createSessionStore(executor),
     quotas: createQuotaStore(executor),
+    ruleChanges: createRuleChangeStore(executor),
+    notices: createNoticeStore(executor),
   };
 }
 

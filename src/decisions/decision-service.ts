@@ -10,6 +10,7 @@ import type {
   ProductContext,
 } from "../engine/engine-types.js";
 import { buildEntitlements } from "../engine/entitlements.js";
+import { isKnownBenefit } from "../engine/rule-changes.js";
 import { AppError } from "../errors.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
@@ -77,7 +78,9 @@ export class DecisionService {
   }
 
   private requireBenefit(catalog: CompiledCatalog, code: string, path: string) {
-    if (!catalog.benefits.has(code)) {
+    // A benefit removed from the catalog still answers, with BENEFIT_WITHDRAWN (or, for a member who
+    // keeps the old rules, as before); one that never existed is not found.
+    if (!isKnownBenefit(catalog, code)) {
       throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${code} is not in the catalog.`, [
         { path, message: "unknown benefit" },
       ]);

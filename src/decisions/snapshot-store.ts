@@ -77,6 +77,8 @@ function toGrant(r: JsonRow, membershipIds: ReadonlyMap<string, string>): GrantV
     toggledOn: r.toggled_on as boolean,
     quotaUsed: Number(r.quota_used),
     quotaResetsAt: timeOrNull(r.quota_resets_at),
+    rulesVersion: (r.rules_version ?? null) as number | null,
+    rulesUntil: timeOrNull(r.rules_until),
   };
 }
 

@@ -4,6 +4,7 @@ import { ManualClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { addIsoDuration, DEFAULT_TIME_ZONE } from "../time/durations.js";
 import { DEMO_CATALOG } from "./demo-catalog.js";
+import { seedRuleChange } from "./seed-rule-change.js";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -95,6 +96,9 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   clock.set(options.now - 3600 * 1000);
   await order("demo-pending", "vip_month");
 
+  // Jobs fall due in time order; half an hour ago the operator raised vip_zone's minimum app version.
+  await runJobsUntil(app, clock, options.now - 30 * 60 * 1000);
+  await seedRuleChange(app, clock, options.now);
   await runJobsUntil(app, clock, options.now);
 
   // Today's ten HD downloads are used up: the next one waits for midnight in the member's time zone.

@@ -16,6 +16,14 @@ import {
 import { membershipFailures } from "./membership-reasons.js";
 import { getOrAdd } from "./memo.js";
 import { reasonMessage } from "./messages.js";
+import {
+  benefitOf,
+  benefitWithdrawn,
+  isWithdrawn,
+  removedBenefitWithdrawn,
+  ruleChanged,
+  rulesCatalogOf,
+} from "./rule-changes.js";
 import { RULES } from "./rules/rule-registry.js";
 import {
   type GrantRuleInput,
@@ -123,7 +131,12 @@ function denyWithoutGrant(
   sink: GrantSink | null,
 ): Decision {
   const locale = ctx.locale;
-  const findings = membershipFailures(snapshot, catalog, benefit, ctx.at);
+  // A benefit gone from the catalog: nobody gets it any more, whatever their membership.
+  const removed = catalog.benefits.has(benefit.code) ? null : removedBenefitWithdrawn(catalog, benefit);
+  const findings =
+    removed === null
+      ? membershipFailures(snapshot, catalog, benefit, ctx.at)
+      : { failures: [removed], grant: null };
   const reasons: Reason[] = [];
   for (const failure of findings.failures)
     reasons.push(toReason(failure, snapshot, catalog, benefit, locale));
@@ -151,14 +164,22 @@ function evaluate(
   sink: GrantSink | null,
 ): Decision {
   const grants = snapshot.exists ? snapshot.grantsByBenefit.get(benefit.code) : undefined;
-  const grant = grants === undefined ? null : findCoveringGrant(snapshot, catalog, grants, ctx.at);
+  let grant = grants === undefined ? null : findCoveringGrant(snapshot, catalog, grants, ctx.at);
   if (grant === null) return denyWithoutGrant(snapshot, catalog, benefit, ctx, sink);
+  // A member of two tiers, one of which dropped the benefit: the other one's grant still covers it.
+  if (grants!.length > 1 && isWithdrawn(grant, catalog, benefit.code, ctx.at)) {
+    const kept = grants!.filter((g) => !isWithdrawn(g, catalog, benefit.code, ctx.at));
+    grant = findCoveringGrant(snapshot, catalog, kept, ctx.at) ?? grant;
+  }
   if (sink !== null) sink.grant = grant;
 
+  // The rules this grant decides by: those in force, or (grandfathered) the older ones it keeps.
+  const rules = rulesCatalogOf(grant, catalog, ctx.at);
+  const rulesBenefit = rules === catalog ? benefit : (rules.benefits.get(benefit.code) ?? benefit);
   const input: GrantRuleInput = {
     snapshot,
-    catalog,
-    benefit,
+    catalog: rules,
+    benefit: rulesBenefit,
     grant,
     membership: membershipById(snapshot, grant.membershipId)!,
     ctx,
@@ -166,14 +187,24 @@ function evaluate(
   const locale = ctx.locale;
   let blocking: Reason[] | null = null;
   let advisory: Reason[] | null = null;
+  const withdrawn = rules.tiers.get(grant.tier)?.benefits.has(benefit.code) !== true;
+  if (withdrawn) {
+    blocking = [
+      toReason(benefitWithdrawn(catalog, rules, benefit, grant), snapshot, catalog, benefit, locale),
+    ];
+  }
   for (let i = 0; i < RULES.length; i++) {
     const rule = RULES[i];
+    // A withdrawn benefit has no rules left to explain; only advisories still apply.
+    if (withdrawn && rule.blocking) continue;
     const failure = rule.check(input);
     if (failure === null) continue;
-    const reason = toReason(failure, snapshot, catalog, benefit, locale);
+    const reason = toReason(failure, snapshot, catalog, rulesBenefit, locale);
     if (rule.blocking) {
       if (blocking === null) blocking = [];
       blocking.push(reason);
+      const changed = ruleChanged(rule, input, catalog, rules);
+      if (changed !== null) blocking.push(toReason(changed, snapshot, catalog, rulesBenefit, locale));
     } else {
       if (advisory === null) advisory = [];
       advisory.push(reason);
@@ -200,7 +231,7 @@ function evaluate(
 
 /**
  * Decides whether the member may use `benefitCode` at `ctx.at`. The caller guarantees the benefit is in
- * the catalog. Allowed decisions carry `[GRANTED, ...advisories]`; denials every blocking reason found.
+ * the catalog, or was and is now removed (see isKnownBenefit). Allowed decisions carry `[GRANTED, ...advisories]`; denials every blocking reason found.
  */
 export function decide(
   snapshot: MemberSnapshot,
@@ -208,7 +239,7 @@ export function decide(
   benefitCode: string,
   ctx: DecisionContext,
 ): Decision {
-  return evaluate(snapshot, catalog, catalog.benefits.get(benefitCode)!, ctx, null);
+  return evaluate(snapshot, catalog, benefitOf(catalog, benefitCode)!, ctx, null);
 }
 
 /** The decision plus the grant it considered (for entitlements and diagnosis), null when none. */
@@ -219,6 +250,6 @@ export function decideWithGrant(
   ctx: DecisionContext,
 ): { decision: Decision; grant: GrantView | null } {
   const sink: GrantSink = { grant: null };
-  const decision = evaluate(snapshot, catalog, catalog.benefits.get(benefitCode)!, ctx, sink);
+  const decision = evaluate(snapshot, catalog, benefitOf(catalog, benefitCode)!, ctx, sink);
   return { decision, grant: sink.grant };
 }

@@ -226,6 +226,8 @@ export function grant(over: Partial<GrantView> & { benefit: string; membershipId
     toggledOn: false,
     quotaUsed: 0,
     quotaResetsAt: null,
+    rulesVersion: null,
+    rulesUntil: null,
     ...over,
   };
 }

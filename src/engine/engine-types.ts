@@ -37,6 +37,9 @@ export interface GrantView {
   quotaUsed: number;
   /** End of the current usage period (epoch ms); null without a period or before the first use. */
   quotaResetsAt: number | null;
+  /** A grandfathered grant decides by the rules of this catalog version while `at < rulesUntil`. */
+  rulesVersion: number | null;
+  rulesUntil: number | null;
 }
 
 export interface PendingOrderView {

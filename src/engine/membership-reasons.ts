@@ -4,6 +4,7 @@
  * membership whose tier includes the benefit but no grant), TIER_NOT_ELIGIBLE, MEMBERSHIP_REVOKED or
  * MEMBERSHIP_EXPIRED (the most recent ended membership that included it), else NO_MEMBERSHIP.
  */
+import { tierBenefitKey } from "../catalog/catalog-history.js";
 import type { CompiledBenefit, CompiledCatalog } from "../catalog/catalog-types.js";
 import { isGrantLive, isMembershipActive, membershipById, membershipEnd } from "./covering-grant.js";
 import type { GrantView, MemberSnapshot, MembershipView, PendingOrderView } from "./engine-types.js";
@@ -136,7 +137,21 @@ export function membershipFailures(
     }
   }
 
-  if (activeIncluding !== null) {
+  const added =
+    activeIncluding === null
+      ? undefined
+      : catalog.history?.additions.get(tierBenefitKey(activeIncluding.tier, code));
+  if (activeIncluding !== null && added !== undefined && activeIncluding.startsAt < added.at) {
+    // The tier gained the benefit after this membership began: the catalog.activate job is creating its
+    // grant right now. That is a short wait, not drift.
+    failures.push(
+      sharedFailure(added, benefit, "NOT_YET_EFFECTIVE", () => ({
+        code: "NOT_YET_EFFECTIVE",
+        details: { effectiveFrom: isoTime(added.at), addedInVersion: added.version },
+        remedy: PLATFORM_WAIT,
+      })),
+    );
+  } else if (activeIncluding !== null) {
     // Paid and active, yet nothing granted: drift between tables, for reconciliation to repair.
     const membership = activeIncluding;
     failures.push(

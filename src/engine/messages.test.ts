@@ -37,7 +37,7 @@ const SAMPLE: Record<ReasonCode, Record<string, unknown>> = {
     before: { amount: 1500, currency: "CNY" },
     after: { amount: 1200, currency: "CNY" },
   },
-  BENEFIT_WITHDRAWN: { version: 4, tier: "vip", changedAt: "2026-11-24T16:00:00.000Z" },
+  BENEFIT_WITHDRAWN: { version: 4, tier: "vip", withdrawnAt: "2026-11-24T16:00:00.000Z" },
   CLIENT_OUTDATED: { platform: "ios", version: "5.1.0", minVersion: "5.2.0" },
   CLIENT_CACHE_STALE: { clientVersion: 3, serverVersion: 17 },
   STATE_INCONSISTENT: { problem: "grant_missing", membershipId: "ms1", tier: "vip" },

@@ -160,9 +160,9 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
   },
   BENEFIT_WITHDRAWN: {
     en: (d, env) =>
-      `${env.benefit} is no longer part of ${d.tier ? `the ${tierName(env, d.tier)}` : "your"} membership since catalog version ${text(d.version)}${d.changedAt ? ` (${when(env, d.changedAt)})` : ""}.`,
+      `${env.benefit} is no longer part of ${d.tier ? `the ${tierName(env, d.tier)}` : "your"} membership since catalog version ${text(d.version)}${d.withdrawnAt ? ` (${when(env, d.withdrawnAt)})` : ""}.`,
     "zh-CN": (d, env) =>
-      `自目录版本${text(d.version)}${d.changedAt ? `（${when(env, d.changedAt)}）` : ""}起，${d.tier ? tierName(env, d.tier) : "您的会员"}不再包含${env.benefit}`,
+      `自目录版本${text(d.version)}${d.withdrawnAt ? `（${when(env, d.withdrawnAt)}）` : ""}起，${d.tier ? tierName(env, d.tier) : "您的会员"}不再包含${env.benefit}`,
   },
   CLIENT_OUTDATED: {
     en: (d, env) =>

@@ -19,6 +19,9 @@ export interface GrantRecord {
   quotaResetsAt: Date | null;
   endedAt: Date | null;
   endReason: string | null;
+  /** Grandfathered: decides by this catalog version's rules until rulesUntil. */
+  rulesVersion: number | null;
+  rulesUntil: Date | null;
 }
 
 export type NewGrant = Pick<
@@ -64,6 +67,8 @@ function toRecord(row: Row): GrantRecord {
     quotaResetsAt: row.quota_resets_at,
     endedAt: row.ended_at,
     endReason: row.end_reason,
+    rulesVersion: row.rules_version,
+    rulesUntil: row.rules_until,
   };
 }
 

@@ -11,6 +11,7 @@ import { errorBody } from "../errors.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerQuotaRoutes } from "../grants/quota-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
+import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
@@ -113,5 +114,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerQuotaRoutes(server, app);
   registerTimelineRoutes(server, app);
   registerSessionRoutes(server, app);
+  registerNoticeRoutes(server, app);
   return server;
 }

@@ -46,6 +46,8 @@ export function grantView(g: GrantRecord) {
     quotaResetsAt: iso(g.quotaResetsAt),
     endedAt: iso(g.endedAt),
     endReason: g.endReason,
+    rulesVersion: g.rulesVersion,
+    rulesUntil: iso(g.rulesUntil),
   };
 }
 

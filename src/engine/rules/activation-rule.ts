@@ -10,6 +10,7 @@ export const activationRule: GrantRule = {
   needsGrant: true,
   reasons: ["CLAIM_REQUIRED", "TOGGLE_OFF"],
   step: "benefit_rules",
+  fields: ["rules.activation"],
   check({ benefit, grant }) {
     const activation = benefit.activation;
     if (activation === "claim") return grant.claimedAt === null ? CLAIM_REQUIRED : null;

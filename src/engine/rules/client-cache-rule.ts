@@ -10,6 +10,7 @@ export const clientCacheRule: MemberRule = {
   needsGrant: false,
   reasons: ["CLIENT_CACHE_STALE"],
   step: "refresh_client",
+  fields: [],
   check({ snapshot, benefit, ctx }) {
     const clientVersion = ctx.client?.entitlementsVersion;
     if (clientVersion === undefined || clientVersion >= snapshot.entitlementsVersion) return null;

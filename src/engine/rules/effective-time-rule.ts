@@ -8,6 +8,9 @@ export const effectiveTimeRule: GrantRule = {
   needsGrant: true,
   reasons: ["NOT_YET_EFFECTIVE"],
   step: "benefit_rules",
+  // A grant's effectiveFrom is fixed when it is granted, by the rules of its own catalog version: a
+  // later change of `rules.effective` cannot be why it is not effective yet.
+  fields: [],
   check({ grant, benefit, ctx }) {
     if (grant.effectiveFrom <= ctx.at) return null;
     return sharedFailure(grant, benefit, "", () => {

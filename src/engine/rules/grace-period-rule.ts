@@ -12,6 +12,8 @@ export const gracePeriodRule: GrantRule = {
   needsGrant: true,
   reasons: ["MEMBERSHIP_IN_GRACE"],
   step: "membership_status",
+  // About the membership's dates, not the benefit's rules: no catalog change can cause it.
+  fields: [],
   check({ membership, benefit, ctx }) {
     if (!isInGrace(membership, ctx.at)) return null;
     const graceEndsAt = membership.graceEndsAt!;

@@ -52,6 +52,7 @@ export const minClientVersionRule: GrantRule = {
   needsGrant: true,
   reasons: ["CLIENT_OUTDATED"],
   step: "update_client",
+  fields: ["rules.minClientVersion"],
   check({ benefit, ctx }) {
     const client = ctx.client;
     if (client === undefined || benefit.minClientVersion === null) return null;

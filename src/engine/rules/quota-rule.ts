@@ -14,6 +14,7 @@ export const quotaRule: GrantRule = {
   needsGrant: true,
   reasons: ["QUOTA_EXHAUSTED"],
   step: "benefit_rules",
+  fields: ["quota"],
   check({ benefit, grant, ctx }) {
     const quota = benefit.quota;
     if (quota === null) return null;

@@ -54,6 +54,12 @@ interface RuleBase {
   /** Every reason code the rule can produce. */
   reasons: readonly ReasonCode[];
   step: DiagnosisStep;
+  /**
+   * The benefit-document fields the rule reads (dotted paths, matched as prefixes, e.g. `rules.scope`).
+   * When the rule denies and one of them changed after the member bought, the denial also carries
+   * RULE_CHANGED. Empty when the rule reads no catalog field, or none a later change could affect.
+   */
+  fields: readonly string[];
 }
 
 /** Runs only when a grant covers the benefit. */

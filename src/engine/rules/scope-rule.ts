@@ -49,6 +49,7 @@ export const scopeRule: GrantRule = {
   needsGrant: true,
   reasons: ["OUT_OF_SCOPE"],
   step: "scenario",
+  fields: ["rules.scope"],
   check({ benefit, ctx }) {
     const scope = benefit.scope;
     if (scope === null) return null;

@@ -185,6 +185,29 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: (f) => `/v1/members/${A(f)}/timeline`,
   },
   { method: "GET", template: "/v1/me/timeline", who: ["member"], path: () => "/v1/me/timeline" },
+  {
+    method: "GET",
+    template: "/v1/members/{memberId}/notices",
+    who: ["service", "support"],
+    path: (f) => `/v1/members/${A(f)}/notices`,
+  },
+  { method: "GET", template: "/v1/me/notices", who: ["member"], path: () => "/v1/me/notices" },
+  {
+    method: "POST",
+    template: "/v1/me/notices/{noticeId}/read",
+    who: ["member"],
+    path: () => "/v1/me/notices/ntc_00000000000000000000000000000000/read",
+    // Nobody has this notice: 404 NOT_FOUND is an answer, not a refusal.
+    ok: [404],
+  },
+  {
+    method: "POST",
+    template: "/v1/me/sessions",
+    who: ["member"],
+    path: () => "/v1/me/sessions",
+    body: () => ({ platform: "ios", version: "6.2.0", entitlementsVersion: 1 }),
+    ok: [201],
+  },
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */

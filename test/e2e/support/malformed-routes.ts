@@ -195,6 +195,23 @@ export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
     wrongTypes: [{ on: "false" }, { on: 0 }],
   },
   { name: "my claim", method: "POST", path: "/v1/me/benefits/monthly_gift/claim", as: "member" },
+  {
+    name: "my session",
+    method: "POST",
+    path: "/v1/me/sessions",
+    as: "member",
+    valid: () => ({ platform: "ios", version: "6.2.0", entitlementsVersion: 3 }),
+    missing: { platform: "ios", version: "6.2.0" },
+    wrongTypes: [
+      { platform: "symbian", version: "6.2.0", entitlementsVersion: 3 },
+      { platform: "ios", version: "", entitlementsVersion: 3 },
+      { platform: "ios", version: "6.2.0 beta", entitlementsVersion: 3 },
+      { platform: "ios", version: "6.2.0", entitlementsVersion: -1 },
+      { platform: "ios", version: "6.2.0", entitlementsVersion: "3" },
+      { platform: "ios", version: "v".repeat(65), entitlementsVersion: 3 },
+    ],
+    inject: (s) => [{ platform: "ios", version: s, entitlementsVersion: 3 }],
+  },
 ];
 
 /** Every route with path parameters, as a function of the (raw, already encoded) parameter. */

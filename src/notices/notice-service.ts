@@ -1,0 +1,96 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import type { Clock } from "../clock.js";
+import type { DataAccess } from "../db/stores.js";
+import { DEFAULT_LOCALE } from "../decisions/decision-service.js";
+import { fieldLabel, localize, type MessageEnv, value } from "../engine/message-format.js";
+import { benefitOf } from "../engine/rule-changes.js";
+import { formatLocalTime } from "../engine/time-format.js";
+import { AppError } from "../errors.js";
+import type { MemberService } from "../members/member-service.js";
+import type { NoticeChange, NoticeRecord } from "./notice-store.js";
+
+/** A notice as members and support read it, in the member's locale. */
+export interface NoticeView {
+  id: string;
+  catalogVersion: number;
+  createdAt: string;
+  appliesFrom: string;
+  policy: string;
+  title: string;
+  message: string;
+  changes: NoticeChange[];
+  readAt: string | null;
+}
+
+const isLocale = (v: string | null): v is Locale => v === "en" || v === "zh-CN";
+
+/** Rule-change notices of one member: listing (in their locale) and marking read. */
+export class NoticeService {
+  constructor(
+    private readonly data: DataAccess,
+    private readonly members: MemberService,
+    private readonly catalog: CatalogService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(memberId: string, requestLocale: Locale | null): Promise<{ notices: NoticeView[] }> {
+    const member = await this.members.requireMember(memberId);
+    const locale = isLocale(member.locale) ? member.locale : (requestLocale ?? DEFAULT_LOCALE);
+    const notices = await this.data.notices.listForMember(memberId);
+    return { notices: notices.map((n) => this.view(n, locale, member.timezone)) };
+  }
+
+  async markRead(memberId: string, noticeId: string): Promise<void> {
+    if (!(await this.data.notices.markRead(memberId, noticeId, new Date(this.clock.now()))))
+      throw new AppError("NOT_FOUND", `Notice ${noticeId} does not exist.`);
+  }
+
+  private view(n: NoticeRecord, locale: Locale, timezone: string): NoticeView {
+    const env: MessageEnv = { locale, benefit: "", timezone, catalog: this.catalog.peek() };
+    return {
+      id: n.id,
+      catalogVersion: n.catalogVersion,
+      createdAt: n.createdAt.toISOString(),
+      appliesFrom: n.appliesFrom.toISOString(),
+      policy: n.policy,
+      title: localize(n.title, locale),
+      message: n.message === null ? summarize(n, env) : localize(n.message, locale),
+      changes: n.changes,
+      readAt: n.readAt?.toISOString() ?? null,
+    };
+  }
+}
+
+function nameOf(catalog: CompiledCatalog | null, code: string, locale: Locale): string {
+  const benefit = catalog === null ? undefined : benefitOf(catalog, code);
+  return (benefit && localize(benefit.name, locale)) || code;
+}
+
+/** The notice in words when the operator wrote none: what changed, for which tier, from when. */
+export function summarize(n: NoticeRecord, env: MessageEnv): string {
+  const zh = env.locale === "zh-CN";
+  const name = (code: string) => nameOf(env.catalog, code, env.locale);
+  const parts: string[] = [];
+  for (const change of n.changes) {
+    const tier = env.catalog?.tiers.get(change.tier);
+    const tierName = (tier && localize(tier.name, env.locale)) || change.tier;
+    const items: string[] = [];
+    for (const c of change.changed) {
+      for (const f of c.fields) {
+        items.push(
+          zh
+            ? `${name(c.benefit)}的${fieldLabel(env, f.field)}由${value(env, f.before)}变为${value(env, f.after)}`
+            : `${name(c.benefit)}: ${fieldLabel(env, f.field)} changes from ${value(env, f.before)} to ${value(env, f.after)}`,
+        );
+      }
+    }
+    for (const b of change.withdrawn) items.push(zh ? `不再包含${name(b)}` : `${name(b)} is withdrawn`);
+    for (const b of change.added) items.push(zh ? `新增${name(b)}` : `${name(b)} is added`);
+    parts.push(zh ? `${tierName}：${items.join("；")}` : `${tierName}: ${items.join("; ")}`);
+  }
+  const from = formatLocalTime(n.appliesFrom.toISOString(), env.timezone);
+  return zh
+    ? `${parts.join("。")}。以上调整自${from}起对您生效。`
+    : `${parts.join(". ")}. These changes apply to you from ${from}.`;
+}
