@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "./db/database.js";
 import { createDataAccess, type DataAccess } from "./db/stores.js";
 import { DecisionService } from "./decisions/decision-service.js";
 import { SnapshotCache } from "./decisions/snapshot-cache.js";
+import type { PaymentWaitPolicy } from "./engine/diagnosis-types.js";
 import { BenefitActionService } from "./grants/benefit-action-service.js";
 import { QUOTA_RESET_JOB } from "./grants/quota-reset-job.js";
 import { QuotaService } from "./grants/quota-service.js";
@@ -17,6 +18,7 @@ import { NoticeService } from "./notices/notice-service.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { SessionService } from "./sessions/session-service.js";
+import { DiagnosisService } from "./support/diagnosis-service.js";
 import { TimelineService } from "./timeline/timeline-service.js";
 
 export interface AppOptions {
@@ -26,6 +28,8 @@ export interface AppOptions {
   paymentSecret: string;
   snapshotCacheSize?: number;
   scheduler?: SchedulerOptions;
+  /** When a pending payment is late, and when it goes to support (diagnosis). */
+  paymentWait?: PaymentWaitPolicy;
 }
 
 /** Every service, wired once; HTTP and CLI sit on top of this. */
@@ -44,6 +48,7 @@ export interface App {
   decisions: DecisionService;
   timeline: TimelineService;
   sessions: SessionService;
+  diagnosis: DiagnosisService;
   notices: NoticeService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
@@ -69,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     QUOTA_RESET_JOB.handler,
     catalogActivation(catalog),
   ];
+  const decisions = new DecisionService(catalog, cache, clock);
   return {
     database,
     data,
@@ -81,9 +87,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
     benefits: new BenefitActionService(catalog, writes, clock),
     quotas: new QuotaService(catalog, writes, clock),
-    decisions: new DecisionService(catalog, cache, clock),
+    decisions,
     timeline: new TimelineService(data, members, catalog),
     sessions: new SessionService(writes, clock),
+    diagnosis: new DiagnosisService(catalog, cache, decisions, data, writes, clock, options.paymentWait),
     notices: new NoticeService(data, members, catalog, clock),
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };

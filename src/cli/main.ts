@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { seedDemo } from "../demo/seed-demo.js";
 import { AppError } from "../errors.js";
 import { check } from "./check.js";
+import { diagnoseCommand } from "./diagnose.js";
 import { jobs } from "./jobs.js";
 import { openConfigured } from "./open.js";
 import { serve } from "./serve.js";
@@ -15,6 +16,9 @@ const USAGE = `Usage: perkwise <command>
   check <member> <benefit> [--context JSON] [--locale en|zh-CN]
                                          print a decision in words and as JSON (exit 1 when denied)
   timeline <member> [--json]             every event that touched the member, in order
+  diagnose <member> <benefit> [--context JSON] [--order ID] [--locale en|zh-CN] [--json]
+                                         why a benefit does not work: self-check steps, findings,
+                                         evidence and fixes (exit 1 when it does not work)
   jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
@@ -32,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       locale: { type: "string" },
       json: { type: "boolean" },
       all: { type: "boolean" },
+      order: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -71,6 +76,14 @@ async function main(argv: string[]): Promise<number> {
     case "timeline":
       if (rest.length !== 1) break;
       return timeline(rest[0], values.json ?? false);
+    case "diagnose":
+      if (rest.length !== 2) break;
+      return diagnoseCommand(rest[0], rest[1], {
+        context: values.context,
+        order: values.order,
+        locale: values.locale,
+        json: values.json ?? false,
+      });
     case "jobs":
       if (rest.length !== 0) break;
       return jobs({ all: values.all ?? false, json: values.json ?? false });

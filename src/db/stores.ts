@@ -12,6 +12,7 @@ import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
 import { createSessionStore, type SessionStore } from "../sessions/session-store.js";
+import { createEvidenceStore, type EvidenceStore } from "../support/evidence-store.js";
 import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
 import type { Db } from "./database.js";
 import { type Executor, inTransaction } from "./transaction.js";
@@ -30,6 +31,7 @@ export interface Stores {
   timeline: TimelineStore;
   jobs: JobStore;
   sessions: SessionStore;
+  evidence: EvidenceStore;
   quotas: QuotaStore;
   ruleChanges: RuleChangeStore;
   notices: NoticeStore;
@@ -49,6 +51,7 @@ export function createStores(executor: Executor): Stores {
     timeline: createTimelineStore(executor),
     jobs: createJobStore(executor),
     sessions: createSessionStore(executor),
+    evidence: createEvidenceStore(executor),
     quotas: createQuotaStore(executor),
     ruleChanges: createRuleChangeStore(executor),
     notices: createNoticeStore(executor),

@@ -87,7 +87,8 @@ export class DecisionService {
     }
   }
 
-  private context(
+  /** The decision context of a request: its own fields, the member's locale and latest client session. */
+  context(
     snapshot: MemberSnapshot,
     input: ContextInput | undefined,
     requestLocale: Locale | null,

@@ -128,9 +128,9 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
   },
   PAYMENT_PENDING: {
     en: (d, env) =>
-      `We are still confirming the payment for your order ${text(d.orderId)} (placed ${when(env, d.since)}). ${env.benefit} turns on as soon as it is confirmed; you do not need to pay again.`,
+      `We are still confirming the payment for your order ${text(d.orderId)} (placed ${when(env, d.since)}). ${env.benefit} turns on as soon as it is confirmed; you do not need to pay again.${d.flaggedForSupport ? " It is taking longer than it should, so we have passed it to support." : d.overdue ? " It is taking longer than usual." : ""}`,
     "zh-CN": (d, env) =>
-      `您的订单${text(d.orderId)}（${when(env, d.since)}下单）正在确认支付，确认后${env.benefit}立即生效，无需重复支付`,
+      `您的订单${text(d.orderId)}（${when(env, d.since)}下单）正在确认支付，确认后${env.benefit}立即生效，无需重复支付${d.flaggedForSupport ? "；确认时间已超出正常范围，已转交客服处理" : d.overdue ? "；确认时间比平时稍长" : ""}`,
   },
   NOT_YET_EFFECTIVE: {
     en: (d, env) => `${env.benefit} takes effect on ${when(env, d.effectiveFrom)}.`,

@@ -15,6 +15,7 @@ import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
+import { registerDiagnosisRoutes } from "../support/diagnosis-routes.js";
 import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
 import { registerBodyParsers } from "./body-parsers.js";
@@ -114,6 +115,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerQuotaRoutes(server, app);
   registerTimelineRoutes(server, app);
   registerSessionRoutes(server, app);
+  registerDiagnosisRoutes(server, app);
   registerNoticeRoutes(server, app);
   return server;
 }

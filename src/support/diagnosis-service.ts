@@ -1,0 +1,97 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { Locale } from "../catalog/catalog-types.js";
+import type { Clock } from "../clock.js";
+import type { DataAccess } from "../db/stores.js";
+import type { ContextInput, DecisionService } from "../decisions/decision-service.js";
+import type { SnapshotCache } from "../decisions/snapshot-cache.js";
+import { diagnose } from "../engine/diagnose.js";
+import type { Diagnosis, EvidenceBundle, PaymentWaitPolicy } from "../engine/diagnosis-types.js";
+import { isKnownBenefit } from "../engine/rule-changes.js";
+import { AppError } from "../errors.js";
+import type { MemberWrites } from "../members/member-writes.js";
+
+export interface DiagnoseRequest {
+  benefit: string;
+  context?: ContextInput;
+  /** An order the member says they paid for. */
+  orderId?: string;
+}
+
+/** How long a payment usually takes to be confirmed, and when a pending order goes to support (DESIGN: sync delay). */
+export const DEFAULT_PAYMENT_WAIT: PaymentWaitPolicy = {
+  expectedWaitMs: 5 * 60_000,
+  flagAfterMs: 30 * 60_000,
+};
+
+/** Diagnoses "my benefit is not working": loads the evidence, runs the pure diagnosis, flags overdue payments. */
+export class DiagnosisService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly cache: SnapshotCache,
+    private readonly decisions: DecisionService,
+    private readonly data: DataAccess,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+    private readonly paymentWait: PaymentWaitPolicy = DEFAULT_PAYMENT_WAIT,
+  ) {}
+
+  /** `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
+  async diagnose(
+    memberId: string,
+    request: DiagnoseRequest,
+    requestLocale: Locale | null,
+    forceLocale = false,
+  ): Promise<Diagnosis> {
+    const catalog = this.catalog.require();
+    if (!isKnownBenefit(catalog, request.benefit)) {
+      throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${request.benefit} is not in the catalog.`, [
+        { path: "/benefit", message: "unknown benefit" },
+      ]);
+    }
+    const snapshot = await this.cache.get(memberId);
+    if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    const ctx = this.decisions.context(snapshot, request.context, requestLocale, "");
+    if (forceLocale && requestLocale) ctx.locale = requestLocale;
+    const [evidence, claimedOrder] = await Promise.all([
+      this.data.evidence.load(memberId, request.benefit),
+      request.orderId === undefined ? null : this.data.evidence.claimedOrder(memberId, request.orderId),
+    ]);
+    // Another member's order answers like one that does not exist.
+    if (request.orderId !== undefined && claimedOrder === null)
+      throw new AppError("ORDER_NOT_FOUND", `Order ${request.orderId} does not exist.`);
+    const diagnosis = diagnose({
+      snapshot,
+      catalog,
+      benefit: request.benefit,
+      ctx,
+      clientFromSession: request.context?.client === undefined && snapshot.latestSession !== null,
+      evidence,
+      claimedOrder,
+      paymentWait: this.paymentWait,
+    });
+    await this.flagOverduePayment(memberId, diagnosis, evidence);
+    return diagnosis;
+  }
+
+  /** An order pending past the threshold goes to support once: a timeline entry and an outbox event. */
+  private async flagOverduePayment(memberId: string, diagnosis: Diagnosis, evidence: EvidenceBundle) {
+    const overdue = diagnosis.findings.find(
+      (f) => f.code === "PAYMENT_PENDING" && f.details.flaggedForSupport,
+    );
+    if (!overdue) return;
+    const orderId = overdue.details.orderId;
+    const already = evidence.timeline.some(
+      (t) => t.kind === "order.flagged_for_support" && t.data.orderId === orderId,
+    );
+    if (already) return;
+    const data = { orderId, since: overdue.details.since, ageSeconds: overdue.details.ageSeconds };
+    await this.writes.run(async (scope) => {
+      await scope.stores.outbox.append({
+        memberId,
+        type: "support.payment_overdue",
+        payload: { memberId, ...data, flaggedAt: new Date(this.clock.now()).toISOString() },
+      });
+      await scope.record(memberId, "system", { kind: "order.flagged_for_support", data });
+    });
+  }
+}
