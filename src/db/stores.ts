@@ -3,6 +3,9 @@ import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
 import { createQuotaStore, type QuotaStore } from "../grants/quota-store.js";
+import { createHoldStore, type HoldStore } from "../holds/hold-store.js";
+import { createSignalStore, type SignalStore } from "../holds/signal-store.js";
+import { createVerificationStore, type VerificationStore } from "../holds/verification-store.js";
 import { createJobStore, type JobStore } from "../jobs/job-store.js";
 import { createMemberStore, type MemberStore } from "../members/member-store.js";
 import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
@@ -27,6 +30,9 @@ export interface Stores {
   timeline: TimelineStore;
   jobs: JobStore;
   quotas: QuotaStore;
+  holds: HoldStore;
+  signals: SignalStore;
+  verifications: VerificationStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -43,6 +49,9 @@ export function createStores(executor: Executor): Stores {
     timeline: createTimelineStore(executor),
     jobs: createJobStore(executor),
     quotas: createQuotaStore(executor),
+    holds: createHoldStore(executor),
+    signals: createSignalStore(executor),
+    verifications: createVerificationStore(executor),
   };
 }
 

@@ -4,6 +4,7 @@ import { LOCALES } from "../catalog/catalog-types.js";
 import type { Executor } from "../db/transaction.js";
 import {
   type GrantView,
+  type HoldView,
   indexGrantsByBenefit,
   type MemberSnapshot,
   type MembershipView,
@@ -27,6 +28,8 @@ export interface SnapshotRow {
   memberships: JsonRow[];
   grants: JsonRow[];
   pending: JsonRow[];
+  /** Open holds; absent in rows built before holds existed (benchmarks). */
+  holds?: JsonRow[];
 }
 
 const time = (v: unknown): number => Date.parse(String(v));
@@ -87,6 +90,16 @@ function toPendingOrder(r: JsonRow): PendingOrderView {
   };
 }
 
+function toHold(r: JsonRow): HoldView {
+  return {
+    id: r.id as string,
+    reason: intern(r.reason),
+    benefits: Array.isArray(r.benefits) ? (r.benefits as string[]).map(intern) : null,
+    clearMethod: intern(r.clear_method) as HoldView["clearMethod"],
+    placedAt: time(r.placed_at),
+  };
+}
+
 /** The snapshot of a loaded row; `undefined` for a member who does not exist. */
 export function snapshotFromRow(memberId: string, row: SnapshotRow | undefined): MemberSnapshot {
   if (!row) return buildSnapshot(null, memberId, [], [], []);
@@ -103,6 +116,7 @@ export function snapshotFromRow(memberId: string, row: SnapshotRow | undefined):
     memberships,
     row.grants.map((g) => toGrant(g, membershipIds)),
     row.pending.map(toPendingOrder),
+    row.holds?.map(toHold) ?? [],
   );
 }
 
@@ -113,6 +127,7 @@ export function buildSnapshot(
   memberships: MembershipView[],
   grants: GrantView[],
   pendingOrders: PendingOrderView[],
+  holds: HoldView[] = [],
 ): MemberSnapshot {
   const grantsByBenefit = indexGrantsByBenefit(grants);
   const locale = (LOCALES as readonly string[]).includes(member?.locale ?? "")
@@ -128,20 +143,25 @@ export function buildSnapshot(
     grants,
     grantsByBenefit,
     pendingOrders,
+    holds,
   };
 }
 
 export function createSnapshotStore(db: Executor): SnapshotStore {
   return {
     async load(memberId) {
-      // One statement: the member row with its memberships, active grants and pending orders as JSON.
+      // One statement: the member row with its memberships, active grants, pending orders and open
+      // holds as JSON.
       const { rows } = await sql<SnapshotRow>`
         select m.id, m.locale, m.timezone, m.entitlements_version,
           coalesce((select json_agg(ms order by ms.starts_at) from memberships ms where ms.member_id = m.id), '[]') as memberships,
           coalesce((select json_agg(g order by g.effective_from) from grants g
                     where g.member_id = m.id and g.status = 'active'), '[]') as grants,
           coalesce((select json_agg(o order by o.created_at) from orders o
-                    where o.member_id = m.id and o.status = 'pending_payment'), '[]') as pending
+                    where o.member_id = m.id and o.status = 'pending_payment'), '[]') as pending,
+          coalesce((select json_agg(json_build_object('id', h.id, 'reason', h.reason, 'benefits', h.benefits,
+                      'clear_method', h.clear_method, 'placed_at', h.placed_at) order by h.placed_at, h.id)
+                    from holds h where h.member_id = m.id and h.status = 'open'), '[]') as holds
         from members m where m.id = ${memberId}`.execute(db);
       return snapshotFromRow(memberId, rows[0]);
     },
