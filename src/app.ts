@@ -8,6 +8,9 @@ import { SnapshotCache } from "./decisions/snapshot-cache.js";
 import { BenefitActionService } from "./grants/benefit-action-service.js";
 import { QUOTA_RESET_JOB } from "./grants/quota-reset-job.js";
 import { QuotaService } from "./grants/quota-service.js";
+import { HoldService } from "./holds/hold-service.js";
+import { SignalService } from "./holds/signal-service.js";
+import { VerificationService } from "./holds/verification-service.js";
 import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
@@ -38,6 +41,9 @@ export interface App {
   payments: PaymentService;
   benefits: BenefitActionService;
   quotas: QuotaService;
+  holds: HoldService;
+  signals: SignalService;
+  verifications: VerificationService;
   decisions: DecisionService;
   timeline: TimelineService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
@@ -57,6 +63,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
+  const verifications = new VerificationService(data, writes, clock);
+  await verifications.init();
   const jobHandlers: JobHandler[] = [...MEMBERSHIP_JOB_HANDLERS, QUOTA_RESET_JOB.handler];
   return {
     database,
@@ -70,6 +78,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
     benefits: new BenefitActionService(catalog, writes, clock),
     quotas: new QuotaService(catalog, writes, clock),
+    holds: new HoldService(data, catalog, writes, clock),
+    signals: new SignalService(data, writes, clock),
+    verifications,
     decisions: new DecisionService(catalog, cache, clock),
     timeline: new TimelineService(data, members, catalog),
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
