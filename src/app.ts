@@ -9,6 +9,9 @@ import type { PaymentWaitPolicy } from "./engine/diagnosis-types.js";
 import { BenefitActionService } from "./grants/benefit-action-service.js";
 import { QUOTA_RESET_JOB } from "./grants/quota-reset-job.js";
 import { QuotaService } from "./grants/quota-service.js";
+import { HoldService } from "./holds/hold-service.js";
+import { SignalService } from "./holds/signal-service.js";
+import { VerificationService } from "./holds/verification-service.js";
 import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
@@ -45,6 +48,9 @@ export interface App {
   payments: PaymentService;
   benefits: BenefitActionService;
   quotas: QuotaService;
+  holds: HoldService;
+  signals: SignalService;
+  verifications: VerificationService;
   decisions: DecisionService;
   timeline: TimelineService;
   sessions: SessionService;
@@ -69,6 +75,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
+  const verifications = new VerificationService(data, writes, clock);
+  await verifications.init();
   const jobHandlers: JobHandler[] = [
     ...MEMBERSHIP_JOB_HANDLERS,
     QUOTA_RESET_JOB.handler,
@@ -87,6 +95,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
     benefits: new BenefitActionService(catalog, writes, clock),
     quotas: new QuotaService(catalog, writes, clock),
+    holds: new HoldService(data, catalog, writes, clock),
+    signals: new SignalService(data, writes, clock),
+    verifications,
     decisions,
     timeline: new TimelineService(data, members, catalog),
     sessions: new SessionService(writes, clock),

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   BENEFIT_NOT_FOUND: 404,
   CATALOG_NOT_FOUND: 404,
   CATALOG_VERSION_NOT_FOUND: 404,
+  /** No such hold, or (for a member) not one of theirs. */
+  HOLD_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   NOT_ACCEPTABLE: 406,
   CONFLICT: 409,
@@ -26,6 +28,12 @@ export const ERROR_STATUS = {
   USAGE_DENIED: 409,
   /** An idempotency key reused with a different request. */
   IDEMPOTENCY_CONFLICT: 409,
+  /** The hold was cleared already. */
+  HOLD_NOT_OPEN: 409,
+  /** The hold is cleared by an agent's decision only; the member cannot verify it away. */
+  HOLD_NOT_SELF_CLEARABLE: 409,
+  /** A verification attempt with no live code: none was requested, or it was used or voided. */
+  VERIFICATION_NOT_REQUESTED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HEADERS_TOO_LARGE: 431,
@@ -33,7 +41,13 @@ export const ERROR_STATUS = {
   /** Usage was reported for a benefit that is not a quota. */
   BENEFIT_NOT_QUOTA: 422,
   AMOUNT_MISMATCH: 422,
+  /** A wrong one-time code (details: attemptsLeft). */
+  VERIFICATION_FAILED: 422,
+  /** The one-time code expired; request a new one. */
+  VERIFICATION_EXPIRED: 422,
   RATE_LIMITED: 429,
+  /** Too many wrong codes: the hold's verification is locked until details.lockedUntil. */
+  VERIFICATION_LOCKED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;

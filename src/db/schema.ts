@@ -189,6 +189,61 @@ export interface ClientSessionsTable {
   created_at: CreatedAt;
 }
 
+/** A risk signal the platform reported: a login or a purchase. */
+export interface SignalsTable {
+  /** bigserial: drivers return it as a string. */
+  id: Generated<string>;
+  member_id: string;
+  type: string;
+  device_id: string | null;
+  ip: string | null;
+  country: string | null;
+  city: string | null;
+  channel: string | null;
+  at: Date;
+}
+
+/** A risk hold on a member: all benefits (benefits null) or the listed ones. */
+export interface HoldsTable {
+  id: string;
+  member_id: string;
+  reason: string;
+  benefits: Json<string[]> | null;
+  status: string;
+  clear_method: string;
+  note: string | null;
+  placed_by: string;
+  placed_at: Date;
+  cleared_by: string | null;
+  cleared_at: Date | null;
+  clear_note: string | null;
+  details: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+/** A hold's audit trail. */
+export interface HoldEventsTable {
+  /** bigserial: drivers return it as a string. */
+  id: Generated<string>;
+  hold_id: string;
+  member_id: string;
+  kind: string;
+  actor: string;
+  at: Date;
+  data: Json<Record<string, unknown>>;
+}
+
+/** The one-time code of a hold's identity verification, and its brute-force counters. */
+export interface VerificationCodesTable {
+  hold_id: string;
+  member_id: string;
+  code_hash: string | null;
+  expires_at: Date | null;
+  requested_at: Date;
+  attempts: Generated<number>;
+  locked_until: Date | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -204,4 +259,8 @@ export interface Database {
   client_sessions: ClientSessionsTable;
   quota_usage: QuotaUsageTable;
   notices: NoticesTable;
+  signals: SignalsTable;
+  holds: HoldsTable;
+  hold_events: HoldEventsTable;
+  verification_codes: VerificationCodesTable;
 }

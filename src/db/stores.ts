@@ -4,6 +4,9 @@ import { createRuleChangeStore, type RuleChangeStore } from "../catalog/rule-cha
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
 import { createQuotaStore, type QuotaStore } from "../grants/quota-store.js";
+import { createHoldStore, type HoldStore } from "../holds/hold-store.js";
+import { createSignalStore, type SignalStore } from "../holds/signal-store.js";
+import { createVerificationStore, type VerificationStore } from "../holds/verification-store.js";
 import { createJobStore, type JobStore } from "../jobs/job-store.js";
 import { createMemberStore, type MemberStore } from "../members/member-store.js";
 import { createMembershipStore, type MembershipStore } from "../memberships/membership-store.js";
@@ -35,6 +38,9 @@ export interface Stores {
   quotas: QuotaStore;
   ruleChanges: RuleChangeStore;
   notices: NoticeStore;
+  holds: HoldStore;
+  signals: SignalStore;
+  verifications: VerificationStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -55,6 +61,9 @@ export function createStores(executor: Executor): Stores {
     quotas: createQuotaStore(executor),
     ruleChanges: createRuleChangeStore(executor),
     notices: createNoticeStore(executor),
+    holds: createHoldStore(executor),
+    signals: createSignalStore(executor),
+    verifications: createVerificationStore(executor),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Executor } from "../db/transaction.js";
 import {
   type ClientSessionView,
   type GrantView,
+  type HoldView,
   indexGrantsByBenefit,
   type MemberSnapshot,
   type MembershipView,
@@ -29,6 +30,8 @@ export interface SnapshotRow {
   grants: JsonRow[];
   pending: JsonRow[];
   session: JsonRow | null;
+  /** Open holds; absent in rows built before holds existed (benchmarks). */
+  holds?: JsonRow[];
 }
 
 const time = (v: unknown): number => Date.parse(String(v));
@@ -91,6 +94,16 @@ function toPendingOrder(r: JsonRow): PendingOrderView {
   };
 }
 
+function toHold(r: JsonRow): HoldView {
+  return {
+    id: r.id as string,
+    reason: intern(r.reason),
+    benefits: Array.isArray(r.benefits) ? (r.benefits as string[]).map(intern) : null,
+    clearMethod: intern(r.clear_method) as HoldView["clearMethod"],
+    placedAt: time(r.placed_at),
+  };
+}
+
 /** The snapshot of a loaded row; `undefined` for a member who does not exist. */
 export function snapshotFromRow(memberId: string, row: SnapshotRow | undefined): MemberSnapshot {
   if (!row) return buildSnapshot(null, memberId, [], [], []);
@@ -108,6 +121,7 @@ export function snapshotFromRow(memberId: string, row: SnapshotRow | undefined):
     row.grants.map((g) => toGrant(g, membershipIds)),
     row.pending.map(toPendingOrder),
     row.session === null ? null : toSession(row.session),
+    row.holds?.map(toHold) ?? [],
   );
 }
 
@@ -128,6 +142,7 @@ export function buildSnapshot(
   grants: GrantView[],
   pendingOrders: PendingOrderView[],
   latestSession: ClientSessionView | null = null,
+  holds: HoldView[] = [],
 ): MemberSnapshot {
   const grantsByBenefit = indexGrantsByBenefit(grants);
   const locale = (LOCALES as readonly string[]).includes(member?.locale ?? "")
@@ -144,13 +159,15 @@ export function buildSnapshot(
     grantsByBenefit,
     pendingOrders,
     latestSession,
+    holds,
   };
 }
 
 export function createSnapshotStore(db: Executor): SnapshotStore {
   return {
     async load(memberId) {
-      // One statement: the member row with its memberships, active grants and pending orders as JSON.
+      // One statement: the member row with its memberships, active grants, pending orders and open
+      // holds as JSON.
       const { rows } = await sql<SnapshotRow>`
         select m.id, m.locale, m.timezone, m.entitlements_version,
           coalesce((select json_agg(ms order by ms.starts_at) from memberships ms where ms.member_id = m.id), '[]') as memberships,
@@ -161,7 +178,10 @@ export function createSnapshotStore(db: Executor): SnapshotStore {
           (select json_build_object('platform', s.platform, 'version', s.version,
                     'entitlements_version', s.entitlements_version, 'reported_at', s.reported_at)
            from client_sessions s where s.member_id = m.id
-           order by s.reported_at desc, s.id desc limit 1) as session
+           order by s.reported_at desc, s.id desc limit 1) as session,
+          coalesce((select json_agg(json_build_object('id', h.id, 'reason', h.reason, 'benefits', h.benefits,
+                      'clear_method', h.clear_method, 'placed_at', h.placed_at) order by h.placed_at, h.id)
+                    from holds h where h.member_id = m.id and h.status = 'open'), '[]') as holds
         from members m where m.id = ${memberId}`.execute(db);
       return snapshotFromRow(memberId, rows[0]);
     },

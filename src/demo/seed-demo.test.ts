@@ -35,7 +35,7 @@ describe("the demo members", () => {
 
   it("seeds once", async () => {
     expect(await seedDemo({ database, ...options, now: NOW })).toBe(false);
-    expect(DEMO_MEMBERS.length).toBe(9);
+    expect(DEMO_MEMBERS.length).toBe(11);
   });
 
   it("a daily quota used up today, with the time it resets", async () => {

@@ -4,6 +4,7 @@ import { ManualClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { addIsoDuration, DEFAULT_TIME_ZONE } from "../time/durations.js";
 import { DEMO_CATALOG } from "./demo-catalog.js";
+import { HOLD_DEMO_MEMBER, seedHoldDemo } from "./seed-holds.js";
 import { seedRuleChange } from "./seed-rule-change.js";
 
 const DAY = 24 * 3600 * 1000;
@@ -18,6 +19,8 @@ export const DEMO_MEMBERS = [
   { id: "demo-grace", displayName: "Liu Yang (expired yesterday, in grace period)", locale: "zh-CN" },
   { id: "demo-upgraded", displayName: "Zhao Lei (upgraded VIP → SVIP)", locale: "zh-CN" },
   { id: "demo-downgrade", displayName: "Sun Li (SVIP, VIP from the next term)", locale: "en" },
+  { id: "demo-oldapp", displayName: "Zhou Qiang (VIP, app 5.0.0 with a stale cache)", locale: "zh-CN" },
+  HOLD_DEMO_MEMBER,
   { id: "demo-new", displayName: "Chen Jie (never paid)", locale: "zh-CN" },
 ] as const;
 
@@ -49,8 +52,10 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   const clock = new ManualClock(options.now);
   const app = await createApp({ ...options, clock });
   if (await app.data.members.get("demo-vip")) return false;
+  // The catalog was published before anyone bought (41 days back, before the first demo payment).
+  clock.set(options.now - 41 * DAY);
   if (!app.catalog.peek()) await app.catalog.put({ ...DEMO_CATALOG, notice: "Demo catalog" });
-  for (const m of DEMO_MEMBERS)
+  for (const m of DEMO_MEMBERS.filter((d) => d.id !== HOLD_DEMO_MEMBER.id))
     await app.members.upsert({ id: m.id, displayName: m.displayName, locale: m.locale });
   const order = (memberId: string, plan: string) =>
     app.orders.create({ memberId, plan, channel: "official_app" });
@@ -99,6 +104,15 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   // Jobs fall due in time order; half an hour ago the operator raised vip_zone's minimum app version.
   await runJobsUntil(app, clock, options.now - 30 * 60 * 1000);
   await seedRuleChange(app, clock, options.now);
+
+  // Paid two days ago; a login from another country an hour ago put the account on hold.
+  await seedHoldDemo(app, clock, buy, options.now);
+
+  // Paid two days ago; the app, an old version, still shows the membership as it was before paying.
+  clock.set(options.now - 2 * DAY);
+  await buy("demo-oldapp", "vip_month");
+  clock.set(options.now - 2 * DAY + 60_000);
+  await app.sessions.report("demo-oldapp", { platform: "ios", version: "5.0.0", entitlementsVersion: 1 });
   await runJobsUntil(app, clock, options.now);
 
   // Today's ten HD downloads are used up: the next one waits for midnight in the member's time zone.

@@ -87,6 +87,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     grantId: grant?.id ?? null,
     client: ctx.client,
     clientFromSession: input.clientFromSession,
+    holds: snapshot.holds,
   };
   const findings: Finding[] = [];
   for (const reason of decision.reasons) {

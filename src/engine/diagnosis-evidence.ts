@@ -10,7 +10,7 @@ import type {
   SessionEvidence,
   TimelineEvidence,
 } from "./diagnosis-types.js";
-import type { ClientContext, Reason } from "./engine-types.js";
+import type { ClientContext, HoldView, Reason } from "./engine-types.js";
 import { isoTime } from "./time-format.js";
 
 const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
@@ -108,6 +108,7 @@ export interface EvidenceInput {
   /** The client the decision judged, and whether it came from the latest session. */
   client: ClientContext | undefined;
   clientFromSession: boolean;
+  holds: readonly HoldView[];
 }
 
 /** The evidence of one reason, newest last; never throws on records that are not there. */
@@ -176,6 +177,19 @@ export function evidenceFor(reason: Reason, input: EvidenceInput): EvidenceItem[
     case "CLIENT_CACHE_STALE":
       addClient();
       break;
+    case "ACCOUNT_ON_HOLD": {
+      const hold = input.holds.find((h) => h.id === d.holdId);
+      if (hold) {
+        items.push({
+          type: "hold",
+          id: hold.id,
+          at: iso(hold.placedAt),
+          data: { reason: hold.reason, benefits: hold.benefits, clearMethod: hold.clearMethod },
+        });
+      }
+      addTimeline((t) => t.data.holdId === d.holdId);
+      break;
+    }
     default:
       addGrant();
   }

@@ -14,6 +14,7 @@ import type {
 import {
   type DecisionContext,
   type GrantView,
+  type HoldView,
   indexGrantsByBenefit,
   type MemberSnapshot,
   type MembershipView,
@@ -232,6 +233,16 @@ export function grant(over: Partial<GrantView> & { benefit: string; membershipId
   };
 }
 
+export function hold(over: Partial<HoldView> & { id: string }): HoldView {
+  return {
+    reason: "shared_device",
+    benefits: null,
+    clearMethod: "verify_identity",
+    placedAt: T.now - HOUR,
+    ...over,
+  };
+}
+
 export function pendingOrder(over: Partial<PendingOrderView> & { orderId: string }): PendingOrderView {
   return { plan: "vip_month", tier: "vip", createdAt: T.now - HOUR, ...over };
 }
@@ -251,6 +262,7 @@ export function snapshot(
     memberships: [],
     pendingOrders: [],
     latestSession: null,
+    holds: [],
     ...over,
     grants,
     grantsByBenefit,

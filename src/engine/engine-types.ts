@@ -49,6 +49,18 @@ export interface PendingOrderView {
   createdAt: number;
 }
 
+/** An open risk hold on the member. */
+export interface HoldView {
+  id: string;
+  /** shared_device, unusual_location, unofficial_channel, chargeback, manual */
+  reason: string;
+  /** The benefits it covers; null: every benefit. */
+  benefits: readonly string[] | null;
+  /** How it ends: the member verifies their identity, or an agent decides. */
+  clearMethod: "verify_identity" | "agent";
+  placedAt: number;
+}
+
 /** Everything the engine needs to know about one member, loaded with one indexed read and cached. */
 export interface MemberSnapshot {
   memberId: string;
@@ -62,6 +74,8 @@ export interface MemberSnapshot {
   /** Grants indexed by benefit code, so a decision touches only its own benefit. */
   grantsByBenefit: ReadonlyMap<string, readonly GrantView[]>;
   pendingOrders: readonly PendingOrderView[];
+  /** Open risk holds, oldest first. */
+  holds: readonly HoldView[];
   /** What the member's app last reported; decisions without `context.client` use it. */
   latestSession: ClientSessionView | null;
 }

@@ -133,7 +133,7 @@ export function channelList(env: MessageEnv, channels: unknown): string {
 }
 
 const HOLD_REASONS: Labels = {
-  shared_device: { en: "the account was used on a shared device", "zh-CN": "账号存在多设备共享" },
+  shared_device: { en: "the account being used on a shared device", "zh-CN": "账号存在多设备共享" },
   unusual_location: { en: "an unusual login location", "zh-CN": "检测到异地登录" },
   unofficial_channel: { en: "a purchase through an unofficial channel", "zh-CN": "会员通过非官方渠道购买" },
   chargeback: { en: "a payment dispute", "zh-CN": "存在支付争议" },

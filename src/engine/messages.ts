@@ -147,10 +147,17 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
   },
   QUOTA_EXHAUSTED: { en: quotaExhaustedEn, "zh-CN": quotaExhaustedZh },
   ACCOUNT_ON_HOLD: {
+    // A hold only support can clear must not send the member to a verification that cannot help.
     en: (d, env) =>
-      `${env.benefit} is paused on your account because of ${holdReasonText(env, d.holdReason)}. Verify your identity to restore it.`,
+      `${env.benefit} is paused on your account because of ${holdReasonText(env, d.holdReason)}. ${
+        d.clearMethod === "agent"
+          ? "Please contact support to restore it."
+          : "Verify your identity to restore it."
+      }`,
     "zh-CN": (d, env) =>
-      `因${holdReasonText(env, d.holdReason)}，为保障账户安全，${env.benefit}已暂停，完成身份验证后即可恢复`,
+      `因${holdReasonText(env, d.holdReason)}，为保障账户安全，${env.benefit}已暂停，${
+        d.clearMethod === "agent" ? "请联系客服处理" : "完成身份验证后即可恢复"
+      }`,
   },
   RULE_CHANGED: {
     en: (d, env) =>

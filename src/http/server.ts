@@ -10,6 +10,7 @@ import { registerDecisionRoutes } from "../decisions/decision-routes.js";
 import { errorBody } from "../errors.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerQuotaRoutes } from "../grants/quota-routes.js";
+import { registerHoldRoutes } from "../holds/hold-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
@@ -117,5 +118,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerSessionRoutes(server, app);
   registerDiagnosisRoutes(server, app);
   registerNoticeRoutes(server, app);
+  registerHoldRoutes(server, app);
   return server;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import { AppError } from "../errors.js";
+import { holdView } from "../holds/hold-views.js";
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from "../time/durations.js";
 import type { MemberUpsert } from "./member-store.js";
 import { grantView, membershipView, memberView, orderView } from "./member-views.js";
@@ -42,13 +43,14 @@ export class MemberService {
     return member;
   }
 
-  /** The member with memberships, grants and orders. */
+  /** The member with memberships, grants, orders and holds (newest first, open and cleared). */
   async detail(memberId: string) {
     const member = await this.requireMember(memberId);
-    const [memberships, grants, orders] = await Promise.all([
+    const [memberships, grants, orders, holds] = await Promise.all([
       this.data.memberships.listForMember(memberId),
       this.data.grants.listForMember(memberId),
       this.data.orders.listForMember(memberId),
+      this.data.holds.listForMember(memberId),
     ]);
     const now = this.clock.now();
     return {
@@ -56,7 +58,7 @@ export class MemberService {
       memberships: memberships.map((m) => membershipView(m, now)),
       grants: grants.map(grantView),
       orders: orders.map(orderView),
-      holds: [],
+      holds: holds.map(holdView),
     };
   }
 }

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
 
-/** Who made a change: the platform's backend, the member, the payment provider, an operator. */
-export type TimelineSource = "service" | "member" | "payment_provider" | "admin" | "system";
+/** Who made a change: the platform's backend, the member, the payment provider, an operator or agent. */
+export type TimelineSource = "service" | "member" | "payment_provider" | "admin" | "support" | "system";
 
 export interface TimelineEntry {
   at: Date;

@@ -96,11 +96,32 @@ describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
       expect(after.body.grants).toEqual(before.body.grants);
     });
 
+    it("a token for B can neither see, nor ask a code for, nor verify A's hold", async () => {
+      const mine = await f.request("GET", "/v1/me/holds", { auth: f.secrets.member_other });
+      expect(mine.body.holds.map((h: { holdId: string }) => h.holdId)).not.toContain(f.holdA);
+      const asB = { auth: f.secrets.member_other };
+      expectErrorShape(
+        await f.request("POST", `/v1/me/holds/${f.holdA}/verification`, asB),
+        404,
+        "HOLD_NOT_FOUND",
+      );
+      const verify = await f.request("POST", `/v1/me/holds/${f.holdA}/verify`, {
+        ...asB,
+        body: { code: "123456" },
+      });
+      expectErrorShape(verify, 404, "HOLD_NOT_FOUND");
+      const hold = await f.request("GET", `/v1/holds/${f.holdA}`, { auth: f.secrets.support });
+      expect(hold.body.status).toBe("open");
+      expect(hold.body.events.every((e: { actor: string }) => !e.actor.includes(f.memberB))).toBe(true);
+    });
+
     it("a member token is refused on the same member's non-/me routes", async () => {
       for (const [method, path] of [
         ["GET", `/v1/members/${f.memberA}`],
         ["GET", `/v1/members/${f.memberA}/entitlements`],
         ["POST", `/v1/members/${f.memberA}/token`],
+        ["GET", `/v1/holds/${f.holdA}`],
+        ["POST", `/v1/holds/${f.holdA}/clear`],
       ] as const) {
         const res = await f.request(method, path, { auth: f.secrets.member_self });
         expectErrorShape(res, 403, "FORBIDDEN");

@@ -5,6 +5,7 @@ import { RULES } from "./rule-registry.js";
 describe("rule registry", () => {
   it("lists the rules in evaluation order, each once", () => {
     expect(RULES.map((r) => r.code)).toEqual([
+      "hold",
       "grace-period",
       "effective-time",
       "activation",

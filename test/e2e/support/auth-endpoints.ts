@@ -3,6 +3,7 @@
  * line to ENDPOINTS; the coverage test in auth-matrix.test.ts fails until it is there.
  */
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
+import { DEFAULT_RISK_RULES } from "../../../src/holds/risk-rules.js";
 
 export type Role = "admin" | "service" | "support" | "member";
 export type Principal = "none" | "garbage" | "admin" | "service" | "support" | "member_self" | "member_other";
@@ -21,6 +22,10 @@ export interface Fixture {
   memberA: string;
   memberB: string;
   orderA: { orderId: string; amount: number };
+  /** A verify_identity hold on memberA's vip_zone only (her ad_free stays allowed). */
+  holdA: string;
+  /** A manual hold on memberB, for the agents' clear route. */
+  holdB: string;
   secrets: Record<Principal, string | null>;
 }
 
@@ -202,11 +207,81 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     method: "POST",
+    template: "/v1/members/{memberId}/diagnose",
+    who: ["service", "support"],
+    path: (f) => `/v1/members/${A(f)}/diagnose`,
+    body: () => ({ benefit: "ad_free" }),
+  },
+  {
+    method: "POST",
+    template: "/v1/me/diagnose",
+    who: ["member"],
+    path: () => "/v1/me/diagnose",
+    body: () => ({ benefit: "ad_free" }),
+  },
+  {
+    method: "POST",
     template: "/v1/me/sessions",
     who: ["member"],
     path: () => "/v1/me/sessions",
     body: () => ({ platform: "ios", version: "6.2.0", entitlementsVersion: 1 }),
     ok: [201],
+  },
+  {
+    method: "POST",
+    template: "/v1/members/{memberId}/signals",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}/signals`,
+    body: () => ({ type: "purchase", channel: "official_app" }),
+  },
+  { method: "GET", template: "/v1/risk-rules", who: ["admin", "support"], path: () => "/v1/risk-rules" },
+  {
+    method: "PUT",
+    template: "/v1/risk-rules",
+    who: ["admin"],
+    path: () => "/v1/risk-rules",
+    body: () => DEFAULT_RISK_RULES,
+  },
+  {
+    method: "POST",
+    template: "/v1/members/{memberId}/holds",
+    who: ["admin", "support"],
+    path: (f) => `/v1/members/${encodeURIComponent(f.memberB)}/holds`,
+    body: () => ({ reason: "manual", benefits: ["svip_concierge"], note: "matrix" }),
+  },
+  { method: "GET", template: "/v1/holds", who: ["admin", "support"], path: () => "/v1/holds?status=open" },
+  {
+    method: "GET",
+    template: "/v1/holds/{holdId}",
+    who: ["admin", "support"],
+    path: (f) => `/v1/holds/${f.holdA}`,
+  },
+  {
+    method: "POST",
+    template: "/v1/holds/{holdId}/clear",
+    who: ["admin", "support"],
+    // The first allowed caller clears Bob's hold, the next ones find it cleared.
+    path: (f) => `/v1/holds/${f.holdB}/clear`,
+    body: () => ({ note: "matrix" }),
+    ok: [200, 409],
+  },
+  { method: "GET", template: "/v1/me/holds", who: ["member"], path: () => "/v1/me/holds" },
+  {
+    method: "POST",
+    template: "/v1/me/holds/{holdId}/verification",
+    who: ["member"],
+    path: (f) => `/v1/me/holds/${f.holdA}/verification`,
+    // Alice: 202, then 429 within the minute; Bob: 404, it is not his hold.
+    ok: [202, 404, 429],
+  },
+  {
+    method: "POST",
+    template: "/v1/me/holds/{holdId}/verify",
+    who: ["member"],
+    path: (f) => `/v1/me/holds/${f.holdA}/verify`,
+    // Alice: 422 (wrong code; 200 in the one case in a million the code is 000000); Bob: 404.
+    body: () => ({ code: "000000" }),
+    ok: [200, 404, 422],
   },
 ];
 

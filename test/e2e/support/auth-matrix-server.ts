@@ -14,6 +14,8 @@ export class AuthMatrixServer implements Fixture {
   readonly memberA = "auth-alice";
   readonly memberB = "auth-bob";
   orderA = { orderId: "", amount: 0 };
+  holdA = "";
+  holdB = "";
   readonly secrets: Record<Principal, string | null> = {
     none: null,
     garbage: "not-a-real-credential",
@@ -42,6 +44,17 @@ export class AuthMatrixServer implements Fixture {
     const order = await this.server.createOrder(this.memberA, "vip_month");
     expect((await this.server.pay(order.orderId, order.amount.amount)).status).toBe(200);
     this.orderA = { orderId: order.orderId, amount: order.amount.amount };
+    // Alice's hold covers vip_zone only: her ad_free stays allowed, which the /v1/me tests rely on.
+    const holdA = await this.server.request("POST", `/v1/members/${this.memberA}/holds`, {
+      body: { reason: "shared_device", benefits: ["vip_zone"] },
+    });
+    expect(holdA.status).toBe(201);
+    this.holdA = holdA.body.holdId;
+    const holdB = await this.server.request("POST", `/v1/members/${this.memberB}/holds`, {
+      body: { reason: "manual" },
+    });
+    expect(holdB.status).toBe(201);
+    this.holdB = holdB.body.holdId;
     this.secrets.member_self = await this.server.memberToken(this.memberA);
     this.secrets.member_other = await this.server.memberToken(this.memberB);
   }

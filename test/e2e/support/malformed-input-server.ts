@@ -18,6 +18,12 @@ const TABLES = [
   "grants",
   "outbox",
   "quota_usage",
+  "signals",
+  "holds",
+  "hold_events",
+  "verification_codes",
+  "timeline",
+  "settings",
 ];
 
 /**

@@ -1,0 +1,102 @@
+import { Value } from "@sinclair/typebox/value";
+import type { Clock } from "../clock.js";
+import type { DataAccess, Stores } from "../db/stores.js";
+import { AppError } from "../errors.js";
+import type { MemberWrites } from "../members/member-writes.js";
+import { evaluateSignal, type Signal } from "./evaluate-signal.js";
+import { holdView } from "./hold-views.js";
+import { placeHold } from "./hold-writes.js";
+import {
+  DEFAULT_RISK_RULES,
+  type RiskRules,
+  RiskRulesSchema,
+  riskRulesProblems,
+  windowMillis,
+} from "./risk-rules.js";
+
+/** Members a shared-device hold's evidence names at most (the count of members is exact up to here). */
+const DEVICE_MEMBERS_READ = 100;
+
+/** The stored rules, or the defaults when none were stored (or the stored ones no longer validate). */
+async function loadRules(stores: Pick<Stores, "signals">): Promise<RiskRules> {
+  const stored = await stores.signals.readRules();
+  return stored !== null && Value.Check(RiskRulesSchema, stored) ? stored : DEFAULT_RISK_RULES;
+}
+
+/** Risk signals in, holds out; and the rules that connect them, editable by admins. */
+export class SignalService {
+  constructor(
+    private readonly data: DataAccess,
+    private readonly writes: MemberWrites,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Records a signal and places the holds the rules call for, in one transaction: a decision right
+   * after the signal already sees the hold.
+   */
+  async record(memberId: string, signal: Signal) {
+    return this.writes.run(async (scope) => {
+      const stores = scope.stores;
+      if (!(await stores.members.lock(memberId))) {
+        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+      }
+      const now = this.clock.now();
+      const rules = await loadRules(stores);
+      let deviceMembers: string[] = [];
+      let locations: Awaited<ReturnType<Stores["signals"]["locations"]>> = [];
+      if (signal.type === "login") {
+        if (rules.sharedDevice.enabled) {
+          await stores.signals.lockDevice(signal.deviceId);
+          const since = new Date(now - windowMillis(rules.sharedDevice.window));
+          deviceMembers = await stores.signals.deviceMembers(
+            signal.deviceId,
+            memberId,
+            since,
+            DEVICE_MEMBERS_READ,
+          );
+        }
+        if (rules.unusualLocation.enabled) {
+          const since = new Date(now - windowMillis(rules.unusualLocation.history));
+          locations = await stores.signals.locations(memberId, since);
+        }
+      }
+      const holds = await stores.holds.listForMember(memberId);
+      const openReasons = new Set(holds.filter((h) => h.status === "open").map((h) => h.reason as string));
+      const lastCleared = await stores.holds.lastCleared(memberId);
+      await stores.signals.insert(memberId, signal, new Date(now));
+      const toPlace = evaluateSignal(
+        rules,
+        memberId,
+        signal,
+        { deviceMembers, locations, openReasons, lastCleared },
+        now,
+      );
+      const placed = [];
+      for (const hold of toPlace) {
+        const record = await placeHold(
+          scope,
+          { memberId, reason: hold.reason, benefits: null, details: hold.details },
+          { id: `rule:${hold.reason}`, source: "system" },
+          now,
+        );
+        if (record !== null) placed.push(holdView(record));
+      }
+      return { memberId, type: signal.type, at: new Date(now).toISOString(), holdsPlaced: placed };
+    });
+  }
+
+  async rules(): Promise<RiskRules> {
+    return loadRules(this.data);
+  }
+
+  /** Replaces the rules; every problem the schema could not see is listed at once. */
+  async putRules(rules: RiskRules): Promise<RiskRules> {
+    const problems = riskRulesProblems(rules);
+    if (problems.length > 0) {
+      throw new AppError("VALIDATION_FAILED", `The risk rules have ${problems.length} problem(s).`, problems);
+    }
+    await this.data.signals.writeRules(rules);
+    return rules;
+  }
+}
