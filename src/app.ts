@@ -14,6 +14,8 @@ import { MemberWrites } from "./members/member-writes.js";
 import { MEMBERSHIP_JOB_HANDLERS } from "./memberships/membership-jobs.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { reconcileJobHandlers } from "./reconcile/reconcile-jobs.js";
+import { ReconcileService } from "./reconcile/reconcile-service.js";
 import { TimelineService } from "./timeline/timeline-service.js";
 
 export interface AppOptions {
@@ -40,6 +42,8 @@ export interface App {
   quotas: QuotaService;
   decisions: DecisionService;
   timeline: TimelineService;
+  /** Finds and repairs drift between orders, payment events, memberships, grants and versions. */
+  reconcile: ReconcileService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
 }
@@ -57,7 +61,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   await auth.init();
   await catalog.refresh();
   const members = new MemberService(data, writes, clock);
-  const jobHandlers: JobHandler[] = [...MEMBERSHIP_JOB_HANDLERS, QUOTA_RESET_JOB.handler];
+  const reconcile = new ReconcileService(data, writes, catalog, clock);
+  const jobHandlers: JobHandler[] = [
+    ...MEMBERSHIP_JOB_HANDLERS,
+    QUOTA_RESET_JOB.handler,
+    ...reconcileJobHandlers(reconcile, catalog),
+  ];
   return {
     database,
     data,
@@ -70,8 +79,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     payments: new PaymentService(options.paymentSecret, catalog, writes, clock),
     benefits: new BenefitActionService(catalog, writes, clock),
     quotas: new QuotaService(catalog, writes, clock),
-    decisions: new DecisionService(catalog, cache, clock),
+    decisions: new DecisionService(catalog, cache, clock, (memberId) => reconcile.requestRepair(memberId)),
     timeline: new TimelineService(data, members, catalog),
+    reconcile,
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };
 }

@@ -4,6 +4,7 @@ import * as initial from "./migrations/0001-initial.js";
 import * as timeline from "./migrations/0002-timeline.js";
 import * as lifecycle from "./migrations/0003-lifecycle.js";
 import * as quotas from "./migrations/0004-quotas.js";
+import * as reconcile from "./migrations/0007-reconcile.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-timeline": timeline,
   "0003-lifecycle": lifecycle,
   "0004-quotas": quotas,
+  "0007-reconcile": reconcile,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

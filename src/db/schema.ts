@@ -162,6 +162,23 @@ export interface QuotaUsageTable {
   created_at: CreatedAt;
 }
 
+/** One reconciliation run: counts per drift kind and the first findings. */
+export interface ReconcileRunsTable {
+  id: string;
+  trigger: string;
+  fix: boolean;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  members_scanned: number;
+  found: number;
+  repaired: number;
+  counts: Json<unknown>;
+  findings: Json<unknown>;
+  error: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -175,4 +192,5 @@ export interface Database {
   timeline: TimelineTable;
   jobs: JobsTable;
   quota_usage: QuotaUsageTable;
+  reconcile_runs: ReconcileRunsTable;
 }

@@ -9,6 +9,7 @@ import { createMembershipStore, type MembershipStore } from "../memberships/memb
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
+import { createReconcileStore, type ReconcileStore } from "../reconcile/reconcile-store.js";
 import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
 import type { Db } from "./database.js";
 import { type Executor, inTransaction } from "./transaction.js";
@@ -27,6 +28,7 @@ export interface Stores {
   timeline: TimelineStore;
   jobs: JobStore;
   quotas: QuotaStore;
+  reconcile: ReconcileStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -43,6 +45,7 @@ export function createStores(executor: Executor): Stores {
     timeline: createTimelineStore(executor),
     jobs: createJobStore(executor),
     quotas: createQuotaStore(executor),
+    reconcile: createReconcileStore(executor),
   };
 }
 

@@ -13,6 +13,7 @@ import { registerQuotaRoutes } from "../grants/quota-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
+import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
 import { registerBodyParsers } from "./body-parsers.js";
@@ -111,5 +112,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerBenefitRoutes(server, app);
   registerQuotaRoutes(server, app);
   registerTimelineRoutes(server, app);
+  registerReconcileRoutes(server, app);
   return server;
 }
