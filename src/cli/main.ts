@@ -4,6 +4,7 @@ import { AppError } from "../errors.js";
 import { check } from "./check.js";
 import { jobs } from "./jobs.js";
 import { openConfigured } from "./open.js";
+import { reconcile } from "./reconcile.js";
 import { serve } from "./serve.js";
 import { timeline } from "./timeline.js";
 
@@ -16,6 +17,8 @@ const USAGE = `Usage: perkwise <command>
                                          print a decision in words and as JSON (exit 1 when denied)
   timeline <member> [--json]             every event that touched the member, in order
   jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
+  reconcile [--fix] [--json]             find drift between orders, payments, memberships and grants
+                                         (dry run; --fix repairs it; exit 1 when drift remains)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
 PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, LOG_LEVEL.`;
@@ -32,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       locale: { type: "string" },
       json: { type: "boolean" },
       all: { type: "boolean" },
+      fix: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -74,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
     case "jobs":
       if (rest.length !== 0) break;
       return jobs({ all: values.all ?? false, json: values.json ?? false });
+    case "reconcile":
+      if (rest.length !== 0) break;
+      return reconcile({ fix: values.fix ?? false, json: values.json ?? false });
   }
   console.error(USAGE);
   return 2;

@@ -56,6 +56,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     setTimeout(() => server.server.closeAllConnections(), 10_000).unref();
     await server.close();
     await app.scheduler.stop();
+    await app.reconcile.settle();
     await database.close();
     process.exit(0);
   };

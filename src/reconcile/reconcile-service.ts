@@ -71,6 +71,8 @@ export function runView(run: ReconcileRunRecord): ReconcileRunView {
 export class ReconcileService {
   /** Members whose repair a decision already asked for, with the minute it asked (bounded). */
   private readonly requested = new Map<string, number>();
+  /** Repair requests still being written, so the database is not closed under them. */
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
     private readonly data: DataAccess,
@@ -161,9 +163,16 @@ export class ReconcileService {
     if (this.requested.get(memberId) === minute) return;
     if (this.requested.size >= 10_000) this.requested.clear();
     this.requested.set(memberId, minute);
-    this.data.jobs
+    const scheduling = this.data.jobs
       .schedule([reconcileMemberJob(memberId, now)])
-      .catch((error) => this.log(`reconcile: could not schedule the repair of member ${memberId}`, error));
+      .catch((error) => this.log(`reconcile: could not schedule the repair of member ${memberId}`, error))
+      .finally(() => this.pending.delete(scheduling));
+    this.pending.add(scheduling);
+  }
+
+  /** Waits for repair requests still being written: call before closing the database. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   private newRun(trigger: RunTrigger, fix: boolean): ReconcileRunRecord {

@@ -103,7 +103,7 @@ export function createReconcileStore(db: Executor): ReconcileStore {
       // that left no timeline entry for the member was written without a bump. (The timeline test
       // keeps a member row rewritten by a concurrent writer that took its xid earlier from counting.)
       const range = sql`between ${first} and ${last}`;
-      const { rows } = await sql<FindingRow>`
+      const query = sql<FindingRow>`
         with
         tiers as (
           select t.key as tier_code, array(select jsonb_array_elements_text(t.value)) as benefits
@@ -113,51 +113,60 @@ export function createReconcileStore(db: Executor): ReconcileStore {
           select id, member_id, tier_code, status, coalesce(grace_ends_at, expires_at) as ends_at, xmin as x
           from memberships where member_id ${range}),
         g as materialized (
-          select id, member_id, membership_id, benefit_code, status, xmin as x
-          from grants where member_id ${range}),
+          select membership_id, member_id, benefit_code, xmin as x from grants where member_id ${range}),
         ord as materialized (
           select id, member_id, membership_id, status from orders where member_id ${range}),
-        codes as (select membership_id, array_agg(benefit_code) as codes from g group by membership_id),
         paid_of as (
           select membership_id, bool_or(status = 'paid') as any_paid, bool_or(status = 'refunded') as any_refunded
           from ord where membership_id is not null group by membership_id),
-        live as (
-          select ms.id, ms.member_id, t.benefits from ms join tiers t on t.tier_code = ms.tier_code
-          where ms.status = 'active' and ms.ends_at > ${now}::timestamptz and cardinality(t.benefits) > 0),
+        -- What every live membership must hold, minus what it holds: one hash anti join.
+        absent as (
+          select ms.id, ms.member_id, b.code
+          from ms join tiers t on t.tier_code = ms.tier_code cross join unnest(t.benefits) as b(code)
+          where ms.status = 'active' and ms.ends_at > ${now}::timestamptz
+            and not exists (select 1 from g where g.membership_id = ms.id and g.benefit_code = b.code)),
+        absent_of as (
+          select id, member_id, array_agg(code order by code) as codes from absent group by id, member_id),
+        refunded as (
+          select ms.id, ms.member_id from ms left join paid_of p on p.membership_id = ms.id
+          where ms.status = 'revoked' or (ms.status = 'active' and p.any_refunded and not p.any_paid)),
         newer as materialized (
           select w.member_id, w.x
           from (select member_id, x from g union all select member_id, x from ms) w
           join mem on mem.id = w.member_id
           where age(w.x) < age(mem.x))
         select 'paid_without_membership' as kind, o.member_id, o.membership_id, o.id as order_id, null::text[] as ids
-          from ord o where o.status = 'paid'
-            and (o.membership_id is null or not exists (select 1 from ms where ms.id = o.membership_id))
+          from ord o left join ms on ms.id = o.membership_id
+          where o.status = 'paid' and ms.id is null
         union all
         select 'payment_event_not_applied', o.member_id, null, o.id, array_agg(pe.webhook_id order by pe.webhook_id)
           from ord o join payment_events pe on pe.order_id = o.id
           where o.status = 'pending_payment' and pe.type = 'payment.succeeded' and pe.outcome = 'applied'
           group by o.member_id, o.id
         union all
-        select 'membership_without_grants', l.member_id, l.id, null, null
-          from live l where not exists (select 1 from codes c where c.membership_id = l.id)
+        -- Drift is rare: each membership that lacks something is probed once on the grants index.
+        select case when has.any then 'grant_missing' else 'membership_without_grants' end,
+            a.member_id, a.id, null, case when has.any then a.codes end
+          from absent_of a
+          cross join lateral (select exists (select 1 from grants x where x.membership_id = a.id) as any) has
         union all
-        select 'grant_missing', l.member_id, l.id, null,
-            array(select b from unnest(l.benefits) b where b <> all(c.codes) order by b)
-          from live l join codes c on c.membership_id = l.id
-          where not (l.benefits <@ c.codes)
-        union all
-        select 'grant_after_refund', ms.member_id, ms.id, null, array_agg(g.id order by g.id)
-          from g join ms on ms.id = g.membership_id left join paid_of p on p.membership_id = ms.id
-          where g.status = 'active'
-            and (ms.status = 'revoked' or (ms.status = 'active' and p.any_refunded and not p.any_paid))
-          group by ms.member_id, ms.id
+        select 'grant_after_refund', r.member_id, r.id, null, array_agg(x.id order by x.id)
+          from refunded r join grants x on x.membership_id = r.id
+          where x.status = 'active'
+          group by r.member_id, r.id
         union all
         select 'version_not_bumped', n.member_id, null, null, null
           from newer n
           -- a sublink with LIMIT stays a per-row index probe: the timeline is never scanned whole
           where not exists (select 1 from timeline t where t.member_id = n.member_id and t.xmin = n.x limit 1)
           group by n.member_id
-        order by 2, 1, 3, 4`.execute(db);
+        order by 2, 1, 3, 4`;
+      // Room for the chunk's hash tables in memory (a transaction of its own unless already in one).
+      const run = async (trx: Executor) => {
+        await sql`set local work_mem = '64MB'`.execute(trx);
+        return (await query.execute(trx)).rows;
+      };
+      const rows = db.isTransaction ? await run(db) : await db.transaction().execute(run);
       return rows.map((r) => ({
         kind: r.kind,
         memberId: r.member_id,
