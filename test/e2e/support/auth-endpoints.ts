@@ -185,6 +185,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: (f) => `/v1/members/${A(f)}/timeline`,
   },
   { method: "GET", template: "/v1/me/timeline", who: ["member"], path: () => "/v1/me/timeline" },
+  {
+    method: "POST",
+    template: "/v1/reconcile",
+    who: ["admin"],
+    path: () => "/v1/reconcile",
+    // A dry run: the matrix must not repair anything behind the other tests' back.
+    body: () => ({ fix: false }),
+  },
+  {
+    method: "GET",
+    template: "/v1/reconcile/runs",
+    who: ["admin", "support"],
+    path: () => "/v1/reconcile/runs",
+  },
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */

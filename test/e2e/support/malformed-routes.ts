@@ -195,6 +195,13 @@ export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
     wrongTypes: [{ on: "false" }, { on: 0 }],
   },
   { name: "my claim", method: "POST", path: "/v1/me/benefits/monthly_gift/claim", as: "member" },
+  {
+    name: "reconcile",
+    method: "POST",
+    path: "/v1/reconcile",
+    valid: () => ({ fix: false }),
+    wrongTypes: [{ fix: "true" }, { fix: 1 }, { fix: null }, { fix: [true] }, { fix: false, all: true }],
+  },
 ];
 
 /** Every route with path parameters, as a function of the (raw, already encoded) parameter. */
