@@ -97,11 +97,13 @@ export function createReconcileStore(db: Executor): ReconcileStore {
       // One statement per chunk: each table is read once over the id range (index range scans), and
       // only findings come back. See README "Reconciliation" for each kind's definition.
       //
-      // version_not_bumped compares transaction ids: every write path changes grants or memberships
-      // and bumps the member (members row + outbox + timeline) in one transaction, so a grant or
-      // membership row written by a transaction newer than the member row's — age(xmin) smaller —
-      // that left no timeline entry for the member was written without a bump. (The timeline test
-      // keeps a member row rewritten by a concurrent writer that took its xid earlier from counting.)
+      // version_not_bumped compares transaction ids. Every write path changes grants or memberships
+      // and bumps the member (members row, outbox, timeline) in one transaction, so a grant or
+      // membership row whose writing transaction is newer than the member row's (smaller age(xmin))
+      // was written without a bump — unless that transaction wrote a timeline entry for the member:
+      // then it did bump, and the member row was rewritten since by a transaction whose id was
+      // assigned earlier (a concurrent writer that queued on the member's lock). Checking the
+      // timeline also keeps frozen or wrapped-around ids of very old rows from counting.
       const range = sql`between ${first} and ${last}`;
       const query = sql<FindingRow>`
         with

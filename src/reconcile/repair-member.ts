@@ -19,7 +19,7 @@ export function tierBenefits(catalog: CompiledCatalog): TierBenefits {
 export interface MemberRepair {
   /** The drift found under the member's lock (the scan may have seen more, or less). */
   found: Finding[];
-  repaired: Finding[];
+  repaired: { finding: Finding; data: Record<string, unknown> }[];
   /** Drift that cannot be repaired automatically, with why (e.g. the order's plan is in no catalog). */
   skipped: { finding: Finding; why: string }[];
 }
@@ -45,25 +45,28 @@ export async function repairMember(
   const order = (f: Finding) =>
     f.kind === "paid_without_membership" || f.kind === "payment_event_not_applied" ? 0 : 1;
   for (const finding of [...result.found].sort((a, b) => order(a) - order(b))) {
-    const why = await repair(scope, catalogs, catalog, member, finding, now);
-    if (why === null) result.repaired.push(finding);
-    else result.skipped.push({ finding, why });
+    const outcome = await repair(scope, catalogs, catalog, member, finding, now);
+    if (typeof outcome === "string") result.skipped.push({ finding, why: outcome });
+    else result.repaired.push({ finding, data: outcome });
   }
   if (result.repaired.length > 0) {
     await scope.entitlementsChanged(
       memberId,
       "reconcile.repaired",
-      { drifts: [...new Set(result.repaired.map((f) => f.kind))] },
+      { drifts: [...new Set(result.repaired.map((r) => r.finding.kind))] },
       {
         source: "system",
-        entries: result.repaired.map((f) => ({ kind: "reconcile.repaired", data: findingData(f) })),
+        entries: result.repaired.map((r) => ({
+          kind: "reconcile.repaired",
+          data: { ...findingData(r.finding), ...r.data },
+        })),
       },
     );
   }
   return result;
 }
 
-/** Repairs one finding; null when done, else why it could not be. */
+/** Repairs one finding: what it did (for the timeline), or why it could not. */
 async function repair(
   scope: MemberWriteScope,
   catalogs: CatalogService,
@@ -71,7 +74,7 @@ async function repair(
   member: MemberRecord,
   finding: Finding,
   now: number,
-): Promise<string | null> {
+): Promise<Record<string, unknown> | string> {
   const { stores } = scope;
   switch (finding.kind) {
     case "paid_without_membership":
@@ -85,7 +88,7 @@ async function repair(
           : null;
       if (existing) {
         await stores.reconcile.linkOrder(order.id, existing);
-        return null;
+        return { repair: "order_relinked", membershipId: existing };
       }
       // As the payment would have: the current catalog if it still sells the plan, else the order's.
       const sold = catalog.plans.has(order.plan)
@@ -102,7 +105,13 @@ async function repair(
         paidAt: order.paidAt ?? new Date(now),
         providerRef: order.providerRef,
       });
-      return null;
+      return {
+        repair: `membership_${activation.kind}`,
+        membershipId: activation.membershipId,
+        tier: activation.tier,
+        expiresAt: activation.periodEnd.toISOString(),
+        grantsCreated: activation.grantsCreated,
+      };
     }
     case "membership_without_grants":
     case "grant_missing": {
@@ -121,7 +130,7 @@ async function repair(
         expiresAt: membership.expiresAt,
         catalogVersion: catalog.version,
       }));
-      await stores.grants.insertMissing(grants);
+      const grantsCreated = await stores.grants.insertMissing(grants);
       // A grant that takes effect later needs its grants.effective job; known keys are not rescheduled.
       await stores.jobs.schedule(
         lifecycleJobs(
@@ -137,18 +146,19 @@ async function repair(
           now,
         ),
       );
-      return null;
+      return { repair: "grants_created", grantsCreated, catalogVersion: catalog.version };
     }
     case "grant_after_refund": {
       const membership = finding.membershipId ? await stores.memberships.get(finding.membershipId) : null;
       if (!membership) return "membership not found";
       // Every order of it was refunded, yet it is active: revoke it, as the refund would have.
-      if (membership.status === "active") await stores.memberships.revoke(membership.id, new Date(now));
-      await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
-      return null;
+      const revoked = membership.status === "active";
+      if (revoked) await stores.memberships.revoke(membership.id, new Date(now));
+      const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+      return { repair: "grants_ended", grantsEnded, membershipRevoked: revoked };
     }
     case "version_not_bumped":
       // The bump that ends every repair is the repair.
-      return null;
+      return { repair: "version_bumped" };
   }
 }

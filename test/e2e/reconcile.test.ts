@@ -232,4 +232,22 @@ describe.each(TEST_ENGINES)("reconciliation on $name", (engine) => {
     expect(rows.map((r) => r.key)).toEqual(["reconcile.run:2026-11-25T03:00:00.000Z"]);
     expect((await s.app.reconcile.run({ fix: false, trigger: "cli" })).found).toBe(0);
   });
+
+  it("expiries and grace periods run by the jobs never count as drift", async () => {
+    s.clock.set(T0);
+    const memberId = await newMember("ok-lifecycle");
+    await buy(memberId);
+    const usage = await s.request("POST", `/v1/members/${memberId}/benefits/cloud_storage/usage`, {
+      body: { amount: 1, idempotencyKey: "reconcile-lifecycle" },
+    });
+    expect(usage.status).toBe(200);
+    // Past the expiry, through the grace period, to its end: every member's lifecycle jobs run.
+    for (const days of [2, 31, 40]) {
+      s.clock.set(T0 + days * 24 * HOUR);
+      expect((await s.app.scheduler.runDue()).failed).toBe(0);
+    }
+    expect(codes(await s.check(memberId, "ad_free"))).toEqual(["MEMBERSHIP_EXPIRED"]);
+    const run = await s.app.reconcile.run({ fix: false, trigger: "cli" });
+    expect(run.found, JSON.stringify(run.findings)).toBe(0);
+  });
 });
