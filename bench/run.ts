@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices).
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices, reconcile).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,9 +23,10 @@ import {
 import { benchGrantActivation } from "./lifecycle-bench.js";
 import { benchNotices, NOTICE_SETUP } from "./notice-bench.js";
 import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.js";
+import { benchReconcile, RECONCILE_BUDGET_SECONDS } from "./reconcile-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
-const ALL = ["decide", "memory", "check", "batch", "payments", "lifecycle", "notices"] as const;
+const ALL = ["decide", "memory", "check", "batch", "payments", "lifecycle", "notices", "reconcile"] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
   process.argv.slice(2).length
@@ -251,6 +252,43 @@ if (selected.has("notices")) {
       return r.rows;
     },
   );
+}
+
+if (selected.has("reconcile")) {
+  const fallback = [
+    {
+      id: "8",
+      name: "reconcile dry run, 1,000,000 members × 10 grants (PostgreSQL)",
+      unit: "s",
+      direction: "max" as const,
+      budget: RECONCILE_BUDGET_SECONDS,
+    },
+  ];
+  const url = benchDatabaseUrl();
+  if (url) {
+    await step(
+      "8. reconciliation, 1,000,000 members × 10 grants, PostgreSQL (fresh schema)",
+      fallback,
+      async () => {
+        const r = await benchReconcile(url);
+        details.reconcile = { ...r, rows: undefined };
+        return r.rows;
+      },
+    );
+  } else {
+    // PostgreSQL only: PGlite is not where a million members live.
+    const skipped = fallback.map((f) =>
+      budgetRow({
+        ...f,
+        measured: null,
+        verdict: "SKIP",
+        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
+      }),
+    );
+    for (const row of skipped) console.log(formatRow(row));
+    rows.push(...skipped);
+    console.log("");
+  }
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;

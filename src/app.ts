@@ -20,6 +20,8 @@ import { catalogActivation } from "./notices/catalog-activation.js";
 import { NoticeService } from "./notices/notice-service.js";
 import { OrderService } from "./orders/order-service.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { reconcileJobHandlers } from "./reconcile/reconcile-jobs.js";
+import { ReconcileService } from "./reconcile/reconcile-service.js";
 import { SessionService } from "./sessions/session-service.js";
 import { DiagnosisService } from "./support/diagnosis-service.js";
 import { TimelineService } from "./timeline/timeline-service.js";
@@ -56,6 +58,8 @@ export interface App {
   sessions: SessionService;
   diagnosis: DiagnosisService;
   notices: NoticeService;
+  /** Finds and repairs drift between orders, payment events, memberships, grants and versions. */
+  reconcile: ReconcileService;
   /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
 }
@@ -77,12 +81,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   const members = new MemberService(data, writes, clock);
   const verifications = new VerificationService(data, writes, clock);
   await verifications.init();
+  const reconcile = new ReconcileService(data, writes, catalog, clock);
   const jobHandlers: JobHandler[] = [
     ...MEMBERSHIP_JOB_HANDLERS,
     QUOTA_RESET_JOB.handler,
     catalogActivation(catalog),
+    ...reconcileJobHandlers(reconcile, catalog),
   ];
-  const decisions = new DecisionService(catalog, cache, clock);
+  // A decision that meets drift asks for the member's repair (a job; the decision does not wait).
+  const decisions = new DecisionService(catalog, cache, clock, (memberId) =>
+    reconcile.requestRepair(memberId),
+  );
   return {
     database,
     data,
@@ -103,6 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessions: new SessionService(writes, clock),
     diagnosis: new DiagnosisService(catalog, cache, decisions, data, writes, clock, options.paymentWait),
     notices: new NoticeService(data, members, catalog, clock),
+    reconcile,
     scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
   };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/db/database.js";
+import { corrupt } from "./support/corrupt.js";
 
 const run = promisify(execFile);
 const BIN = path.resolve("bin/perkwise.js");
@@ -65,6 +67,42 @@ describe("perkwise CLI", () => {
     const jobsJson = JSON.parse((await perkwise("jobs", "--json")).stdout);
     expect(jobsJson.counts.pending).toBeGreaterThan(0);
     expect(jobsJson.upcoming).toEqual([]);
+  }, 120_000);
+
+  it("reconcile: a dry run finds drift and exits 1 with a table; --fix repairs it and exits 0", async () => {
+    // The demo's data (seeded by the first test) is clean.
+    const clean = await perkwise("reconcile");
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("no drift found");
+    // Drift injected behind Perkwise's back, with no Perkwise process holding the data directory.
+    const database = await openDatabase({ dataDir: path.join(dataDir, "data") });
+    try {
+      await corrupt.grantMissing(database.db, "demo-vip", "ad_free");
+      await corrupt.membershipWithoutGrants(database.db, "demo-svip");
+    } finally {
+      await database.close();
+    }
+    const dry = await perkwise("reconcile");
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toMatch(/^drift +found +repaired$/m);
+    expect(dry.stdout).toMatch(/^grant_missing +1 +-$/m);
+    expect(dry.stdout).toMatch(/^membership_without_grants +1 +-$/m);
+    expect(dry.stdout).toMatch(/^total +2 +-$/m);
+    expect(dry.stdout).toContain("run with --fix to repair");
+    // Not a terminal: progress comes as plain lines on stderr.
+    expect(dry.stderr).toMatch(/^reconcile: \d+\/\d+ members +100%/m);
+    expect((await perkwise("check", "demo-vip", "ad_free")).stdout).toContain("STATE_INCONSISTENT");
+
+    const fixed = await perkwise("reconcile", "--fix");
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toMatch(/^total +2 +2$/m);
+    expect(fixed.stdout).toContain("all drift repaired");
+    const again = JSON.parse((await perkwise("reconcile", "--json")).stdout);
+    expect(again).toMatchObject({ found: 0, remaining: 0, fix: false });
+    expect((await perkwise("check", "demo-vip", "ad_free")).code).toBe(0);
+    expect((await perkwise("timeline", "demo-svip")).stdout).toMatch(
+      /reconcile\.repaired +system .*membership_without_grants/,
+    );
   }, 120_000);
 
   it("serves with the demo, answers /healthz, and shuts down cleanly on SIGTERM", async () => {

@@ -37,6 +37,8 @@ export class TestServer {
 
   async stop(): Promise<void> {
     await this.server.close();
+    // Repairs that decisions asked for are still being scheduled: not under a closed database.
+    await this.app.reconcile.settle();
     await this.database.close();
   }
 

@@ -5,6 +5,7 @@ import { check } from "./check.js";
 import { diagnoseCommand } from "./diagnose.js";
 import { jobs } from "./jobs.js";
 import { openConfigured } from "./open.js";
+import { reconcile } from "./reconcile.js";
 import { serve } from "./serve.js";
 import { timeline } from "./timeline.js";
 
@@ -20,6 +21,8 @@ const USAGE = `Usage: perkwise <command>
                                          why a benefit does not work: self-check steps, findings,
                                          evidence and fixes (exit 1 when it does not work)
   jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
+  reconcile [--fix] [--json]             find drift between orders, payments, memberships and grants
+                                         (dry run; --fix repairs it; exit 1 when drift remains)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
 PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, LOG_LEVEL.`;
@@ -37,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       all: { type: "boolean" },
       order: { type: "string" },
+      fix: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -87,6 +91,9 @@ async function main(argv: string[]): Promise<number> {
     case "jobs":
       if (rest.length !== 0) break;
       return jobs({ all: values.all ?? false, json: values.json ?? false });
+    case "reconcile":
+      if (rest.length !== 0) break;
+      return reconcile({ fix: values.fix ?? false, json: values.json ?? false });
   }
   console.error(USAGE);
   return 2;

@@ -28,7 +28,12 @@ export async function withApp<T>(work: (app: App) => Promise<T>): Promise<T> {
       adminKey: config.adminKey,
       paymentSecret: config.paymentSecret,
     });
-    return await work(app);
+    try {
+      return await work(app);
+    } finally {
+      // A decision that met drift asked for a repair: let that request reach the database first.
+      await app.reconcile.settle();
+    }
   } finally {
     await database.close();
   }

@@ -2,6 +2,7 @@ import { createApp } from "../app.js";
 import { systemClock } from "../clock.js";
 import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
 import { buildServer } from "../http/server.js";
+import { nightlyReconcileJob } from "../reconcile/reconcile-jobs.js";
 import { openConfigured } from "./open.js";
 
 /** `perkwise serve`: migrations, optional demo data, then the HTTP server until SIGTERM/SIGINT. */
@@ -24,6 +25,9 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
   });
   const server = await buildServer(app, { logLevel: config.logLevel });
   const address = await server.listen({ port: config.port, host: config.host });
+  // The nightly reconciliation: each run schedules the next; the key makes this a no-op when one is
+  // already scheduled (by another process, or by last night's run).
+  await app.data.jobs.schedule([nightlyReconcileJob(app.clock.now())]);
   // Jobs that fell due while the server was down run now; then every second.
   app.scheduler.start();
   const url = address.replace("[::1]", "localhost");
@@ -56,6 +60,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     setTimeout(() => server.server.closeAllConnections(), 10_000).unref();
     await server.close();
     await app.scheduler.stop();
+    await app.reconcile.settle();
     await database.close();
     process.exit(0);
   };

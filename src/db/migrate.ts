@@ -6,6 +6,7 @@ import * as lifecycle from "./migrations/0003-lifecycle.js";
 import * as quotas from "./migrations/0004-quotas.js";
 import * as ruleChanges from "./migrations/0005-rule-changes.js";
 import * as holds from "./migrations/0006-holds.js";
+import * as reconcile from "./migrations/0007-reconcile.js";
 import * as sessions from "./migrations/0008-sessions.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
@@ -15,8 +16,9 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-lifecycle": lifecycle,
   "0004-quotas": quotas,
   "0005-rule-changes": ruleChanges,
-  "0008-sessions": sessions,
   "0006-holds": holds,
+  "0007-reconcile": reconcile,
+  "0008-sessions": sessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

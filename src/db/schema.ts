@@ -244,6 +244,23 @@ export interface VerificationCodesTable {
   locked_until: Date | null;
 }
 
+/** One reconciliation run: counts per drift kind and the first findings. */
+export interface ReconcileRunsTable {
+  id: string;
+  trigger: string;
+  fix: boolean;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  members_scanned: number;
+  found: number;
+  repaired: number;
+  counts: Json<unknown>;
+  findings: Json<unknown>;
+  error: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -263,4 +280,5 @@ export interface Database {
   holds: HoldsTable;
   hold_events: HoldEventsTable;
   verification_codes: VerificationCodesTable;
+  reconcile_runs: ReconcileRunsTable;
 }

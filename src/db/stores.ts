@@ -14,6 +14,7 @@ import { createNoticeStore, type NoticeStore } from "../notices/notice-store.js"
 import { createOrderStore, type OrderStore } from "../orders/order-store.js";
 import { createOutboxStore, type OutboxStore } from "../outbox/outbox-store.js";
 import { createPaymentEventStore, type PaymentEventStore } from "../payments/payment-event-store.js";
+import { createReconcileStore, type ReconcileStore } from "../reconcile/reconcile-store.js";
 import { createSessionStore, type SessionStore } from "../sessions/session-store.js";
 import { createEvidenceStore, type EvidenceStore } from "../support/evidence-store.js";
 import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
@@ -41,6 +42,7 @@ export interface Stores {
   holds: HoldStore;
   signals: SignalStore;
   verifications: VerificationStore;
+  reconcile: ReconcileStore;
 }
 
 export function createStores(executor: Executor): Stores {
@@ -64,6 +66,7 @@ export function createStores(executor: Executor): Stores {
     holds: createHoldStore(executor),
     signals: createSignalStore(executor),
     verifications: createVerificationStore(executor),
+    reconcile: createReconcileStore(executor),
   };
 }
 

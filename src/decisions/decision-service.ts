@@ -39,6 +39,8 @@ export class DecisionService {
     private readonly catalog: CatalogService,
     private readonly cache: SnapshotCache,
     private readonly clock: Clock,
+    /** Told of each member whose decision met drift (STATE_INCONSISTENT); must not block. */
+    private readonly onDrift: (memberId: string) => void = () => {},
   ) {}
 
   /** One decision. `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
@@ -48,7 +50,7 @@ export class DecisionService {
     const snapshot = this.cache.peek(input.memberId) ?? (await this.cache.get(input.memberId));
     const context = this.context(snapshot, input.context, requestLocale, "");
     if (forceLocale && requestLocale) context.locale = requestLocale;
-    return decide(snapshot, catalog, input.benefit, context);
+    return this.noticeDrift(decide(snapshot, catalog, input.benefit, context));
   }
 
   /** Many checks at once; members not in the cache are loaded once each, in parallel. */
@@ -60,11 +62,13 @@ export class DecisionService {
     const snapshots = new Map(members.map((id, i) => [id, loaded[i]]));
     return checks.map((c, i) => {
       const snapshot = snapshots.get(c.memberId)!;
-      return decide(
-        snapshot,
-        catalog,
-        c.benefit,
-        this.context(snapshot, c.context, requestLocale, `/checks/${i}`),
+      return this.noticeDrift(
+        decide(
+          snapshot,
+          catalog,
+          c.benefit,
+          this.context(snapshot, c.context, requestLocale, `/checks/${i}`),
+        ),
       );
     });
   }
@@ -75,6 +79,19 @@ export class DecisionService {
     const snapshot = await this.cache.get(memberId);
     if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
     return buildEntitlements(snapshot, catalog, this.context(snapshot, undefined, requestLocale, ""));
+  }
+
+  /** A denial that met drift starts the member's repair; allowed decisions cost one property read. */
+  private noticeDrift(decision: Decision): Decision {
+    if (!decision.allowed) {
+      for (const reason of decision.reasons) {
+        if (reason.code === "STATE_INCONSISTENT") {
+          this.onDrift(decision.memberId);
+          break;
+        }
+      }
+    }
+    return decision;
   }
 
   private requireBenefit(catalog: CompiledCatalog, code: string, path: string) {

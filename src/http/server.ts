@@ -15,6 +15,7 @@ import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
+import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
 import { registerDiagnosisRoutes } from "../support/diagnosis-routes.js";
 import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
@@ -119,5 +120,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerDiagnosisRoutes(server, app);
   registerNoticeRoutes(server, app);
   registerHoldRoutes(server, app);
+  registerReconcileRoutes(server, app);
   return server;
 }

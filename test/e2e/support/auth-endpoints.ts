@@ -283,6 +283,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: () => ({ code: "000000" }),
     ok: [200, 404, 422],
   },
+  {
+    method: "POST",
+    template: "/v1/reconcile",
+    who: ["admin"],
+    path: () => "/v1/reconcile",
+    // A dry run: the matrix must not repair anything behind the other tests' back.
+    body: () => ({ fix: false }),
+  },
+  {
+    method: "GET",
+    template: "/v1/reconcile/runs",
+    who: ["admin", "support"],
+    path: () => "/v1/reconcile/runs",
+  },
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */

@@ -328,6 +328,13 @@ export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
     wrongTypes: [{ code: 123456 }, { code: "12345" }, { code: "1234567" }, { code: "12345a" }],
     inject: (s) => [{ code: s }],
   },
+  {
+    name: "reconcile",
+    method: "POST",
+    path: "/v1/reconcile",
+    valid: () => ({ fix: false }),
+    wrongTypes: [{ fix: "true" }, { fix: 1 }, { fix: null }, { fix: [true] }, { fix: false, all: true }],
+  },
 ];
 
 /** Every route with path parameters, as a function of the (raw, already encoded) parameter. */

@@ -1,0 +1,164 @@
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { CompiledCatalog } from "../catalog/catalog-types.js";
+import { grantEffectiveFrom } from "../grants/grant-times.js";
+import { newId } from "../ids.js";
+import type { MemberRecord } from "../members/member-store.js";
+import type { MemberWriteScope } from "../members/member-writes.js";
+import { lifecycleJobs } from "../memberships/lifecycle-jobs.js";
+import { activateMembership } from "../memberships/membership-changes.js";
+import { type Finding, findingData } from "./drift.js";
+import type { TierBenefits } from "./reconcile-store.js";
+
+/** The current catalog's tiers and their benefits, as the detection query takes them. */
+export function tierBenefits(catalog: CompiledCatalog): TierBenefits {
+  const tiers: TierBenefits = {};
+  for (const [code, tier] of catalog.tiers) tiers[code] = [...tier.benefits];
+  return tiers;
+}
+
+export interface MemberRepair {
+  /** The drift found under the member's lock (the scan may have seen more, or less). */
+  found: Finding[];
+  repaired: { finding: Finding; data: Record<string, unknown> }[];
+  /** Drift that cannot be repaired automatically, with why (e.g. the order's plan is in no catalog). */
+  skipped: { finding: Finding; why: string }[];
+}
+
+/**
+ * Repairs one member, in the caller's transaction: locks the member row, detects the member's drift
+ * again under the lock (what a scan saw may have been fixed by a concurrent write meanwhile), repairs
+ * each finding idempotently, and records every repair on the timeline with one entitlements bump.
+ */
+export async function repairMember(
+  scope: MemberWriteScope,
+  catalogs: CatalogService,
+  memberId: string,
+  now: number,
+): Promise<MemberRepair> {
+  const { stores } = scope;
+  const member = await stores.members.lock(memberId);
+  const result: MemberRepair = { found: [], repaired: [], skipped: [] };
+  if (!member) return result;
+  const catalog = catalogs.require();
+  result.found = await stores.reconcile.detect(memberId, memberId, new Date(now), tierBenefits(catalog));
+  // Activations first: they create memberships and grants, which the other kinds then see.
+  const order = (f: Finding) =>
+    f.kind === "paid_without_membership" || f.kind === "payment_event_not_applied" ? 0 : 1;
+  for (const finding of [...result.found].sort((a, b) => order(a) - order(b))) {
+    const outcome = await repair(scope, catalogs, catalog, member, finding, now);
+    if (typeof outcome === "string") result.skipped.push({ finding, why: outcome });
+    else result.repaired.push({ finding, data: outcome });
+  }
+  if (result.repaired.length > 0) {
+    await scope.entitlementsChanged(
+      memberId,
+      "reconcile.repaired",
+      { drifts: [...new Set(result.repaired.map((r) => r.finding.kind))] },
+      {
+        source: "system",
+        entries: result.repaired.map((r) => ({
+          kind: "reconcile.repaired",
+          data: { ...findingData(r.finding), ...r.data },
+        })),
+      },
+    );
+  }
+  return result;
+}
+
+/** Repairs one finding: what it did (for the timeline), or why it could not. */
+async function repair(
+  scope: MemberWriteScope,
+  catalogs: CatalogService,
+  catalog: CompiledCatalog,
+  member: MemberRecord,
+  finding: Finding,
+  now: number,
+): Promise<Record<string, unknown> | string> {
+  const { stores } = scope;
+  switch (finding.kind) {
+    case "paid_without_membership":
+    case "payment_event_not_applied": {
+      const order = finding.orderId ? await stores.orders.get(finding.orderId) : null;
+      if (!order) return "order not found";
+      // The membership may still be there, only unlinked: link it again rather than sell a second one.
+      const existing =
+        finding.kind === "paid_without_membership"
+          ? await stores.reconcile.membershipOfOrder(order.id)
+          : null;
+      if (existing) {
+        await stores.reconcile.linkOrder(order.id, existing);
+        return { repair: "order_relinked", membershipId: existing };
+      }
+      // As the payment would have: the current catalog if it still sells the plan, else the order's.
+      const sold = catalog.plans.has(order.plan)
+        ? catalog
+        : await catalogs.compiled(order.catalogVersion, stores.catalog);
+      const plan = sold.plans.get(order.plan);
+      if (!plan) return `plan ${order.plan} is in no catalog`;
+      const activation = await activateMembership(stores, sold, member, order, plan, now);
+      await stores.orders.markPaid(order.id, {
+        membershipId: activation.membershipId,
+        periodStart: activation.periodStart,
+        periodEnd: activation.periodEnd,
+        upgrade: activation.upgrade,
+        paidAt: order.paidAt ?? new Date(now),
+        providerRef: order.providerRef,
+      });
+      return {
+        repair: `membership_${activation.kind}`,
+        membershipId: activation.membershipId,
+        tier: activation.tier,
+        expiresAt: activation.periodEnd.toISOString(),
+        grantsCreated: activation.grantsCreated,
+      };
+    }
+    case "membership_without_grants":
+    case "grant_missing": {
+      const membership = finding.membershipId ? await stores.memberships.get(finding.membershipId) : null;
+      if (membership?.status !== "active") return "membership is no longer active";
+      const tier = catalog.tiers.get(membership.tier);
+      if (!tier) return `tier ${membership.tier} is not in the catalog`;
+      const startsAt = membership.startsAt.getTime();
+      const grants = [...tier.benefits].map((code) => ({
+        id: newId("grt"),
+        memberId: member.id,
+        membershipId: membership.id,
+        benefit: code,
+        tier: membership.tier,
+        effectiveFrom: new Date(grantEffectiveFrom(catalog.benefits.get(code)!, startsAt, member.timezone)),
+        expiresAt: membership.expiresAt,
+        catalogVersion: catalog.version,
+      }));
+      const grantsCreated = await stores.grants.insertMissing(grants);
+      // A grant that takes effect later needs its grants.effective job; known keys are not rescheduled.
+      await stores.jobs.schedule(
+        lifecycleJobs(
+          {
+            id: membership.id,
+            memberId: member.id,
+            tier: membership.tier,
+            startsAt,
+            expiresAt: membership.expiresAt.getTime(),
+            graceEndsAt: membership.graceEndsAt?.getTime() ?? null,
+          },
+          grants.map((g) => g.effectiveFrom.getTime()),
+          now,
+        ),
+      );
+      return { repair: "grants_created", grantsCreated, catalogVersion: catalog.version };
+    }
+    case "grant_after_refund": {
+      const membership = finding.membershipId ? await stores.memberships.get(finding.membershipId) : null;
+      if (!membership) return "membership not found";
+      // Every order of it was refunded, yet it is active: revoke it, as the refund would have.
+      const revoked = membership.status === "active";
+      if (revoked) await stores.memberships.revoke(membership.id, new Date(now));
+      const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+      return { repair: "grants_ended", grantsEnded, membershipRevoked: revoked };
+    }
+    case "version_not_bumped":
+      // The bump that ends every repair is the repair.
+      return { repair: "version_bumped" };
+  }
+}
