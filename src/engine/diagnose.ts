@@ -12,6 +12,7 @@ import type {
   ClaimedOrder,
   Diagnosis,
   DiagnosisStepResult,
+  DriftRepair,
   EvidenceBundle,
   Finding,
   PaymentWaitPolicy,
@@ -42,6 +43,8 @@ export interface DiagnoseInput {
   /** The order the member says they paid, when they named one. */
   claimedOrder: ClaimedOrder | null;
   paymentWait: PaymentWaitPolicy;
+  /** Drift found in the member's records just before (see reconcile/), repaired or not. */
+  drift: readonly DriftRepair[];
 }
 
 /** Which self-check step each reason belongs to: the rules say it themselves; the rest are about the membership. */
@@ -96,6 +99,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   }
   const claimed = input.claimedOrder === null ? null : claimedOrderFinding(input, findings);
   if (claimed) findings.unshift(claimed);
+  for (const drift of input.drift) {
+    // Unrepaired drift the decision already reports (a missing grant) is that same finding.
+    const known = findings.find(
+      (f) => f.code === "STATE_INCONSISTENT" && f.details.membershipId === drift.membershipId,
+    );
+    if (known && !drift.repaired) continue;
+    findings.push(driftFinding(input, drift));
+  }
   // Stable: equally actionable findings keep the engine's order.
   findings.sort((a, b) => ACTIONABILITY[a.remedy.action] - ACTIONABILITY[b.remedy.action]);
   return {
@@ -162,6 +173,46 @@ function claimedOrderFinding(input: DiagnoseInput, findings: Finding[]): Finding
     remedy: flagged
       ? { actor: "support", action: "contact_support" }
       : { actor: "platform", action: "wait", until: isoTime(Math.max(expectedBy, input.ctx.at)) },
+  };
+}
+
+/** A system fault: drift between the member's records, and whether Perkwise repaired it itself. */
+function driftFinding(input: DiagnoseInput, drift: DriftRepair): Finding {
+  const details: Record<string, unknown> = { problem: drift.kind, autoFixed: drift.repaired };
+  if (drift.membershipId) details.membershipId = drift.membershipId;
+  if (drift.orderId) details.orderId = drift.orderId;
+  if (drift.why) details.why = drift.why;
+  const benefit = benefitOf(input.catalog, input.benefit)!;
+  const evidence = [];
+  const order = input.evidence.orders.find((o) => o.id === drift.orderId);
+  if (order) evidence.push(orderItem(order));
+  for (const t of input.evidence.timeline) {
+    if (t.kind !== "reconcile.repaired" || t.data.drift !== drift.kind) continue;
+    if (drift.membershipId && t.data.membershipId !== drift.membershipId) continue;
+    evidence.push({
+      type: "timeline" as const,
+      id: t.id,
+      at: isoTime(t.at),
+      data: { kind: t.kind, ...t.data },
+    });
+  }
+  return {
+    cause: REASON_CODES.STATE_INCONSISTENT,
+    code: "STATE_INCONSISTENT",
+    message: reasonMessage(
+      "STATE_INCONSISTENT",
+      details,
+      input.ctx.locale,
+      benefit,
+      input.snapshot.timezone,
+      input.catalog,
+    ),
+    details,
+    evidence,
+    remedy: drift.repaired
+      ? { actor: "member", action: "refresh_client" }
+      : { actor: "support", action: "contact_support" },
+    autoFixed: drift.repaired,
   };
 }
 

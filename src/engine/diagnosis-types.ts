@@ -138,6 +138,16 @@ export interface ClaimedOrder {
   paymentEvents: PaymentEventEvidence[];
 }
 
+/** Drift in the member's records that the diagnosis found, and whether it was repaired on the spot. */
+export interface DriftRepair {
+  kind: string;
+  membershipId: string | null;
+  orderId: string | null;
+  repaired: boolean;
+  /** Why it could not be repaired automatically. */
+  why?: string;
+}
+
 /** How long payment confirmation normally takes, and when a pending order goes to support. */
 export interface PaymentWaitPolicy {
   expectedWaitMs: number;

@@ -182,9 +182,14 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
     "zh-CN": () => "您的App显示的会员信息不是最新的，请下拉刷新或重新打开App",
   },
   STATE_INCONSISTENT: {
-    en: (_, env) =>
-      `We found a problem in the records behind your ${env.benefit} and are fixing it. If it is not back soon, contact support.`,
-    "zh-CN": (_, env) => `系统发现您的${env.benefit}记录异常，正在修复；如未尽快恢复，请联系客服`,
+    en: (d, env) =>
+      d.autoFixed
+        ? `We found a problem in the records behind your ${env.benefit} and fixed it just now. If the app still shows the old state, refresh it.`
+        : `We found a problem in the records behind your ${env.benefit} and are fixing it. If it is not back soon, contact support.`,
+    "zh-CN": (d, env) =>
+      d.autoFixed
+        ? `系统发现您的${env.benefit}记录异常，已自动修复；如App仍显示旧状态，请刷新`
+        : `系统发现您的${env.benefit}记录异常，正在修复；如未尽快恢复，请联系客服`,
   },
 };
 

@@ -1,14 +1,15 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
-import type { Locale } from "../catalog/catalog-types.js";
+import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import type { ContextInput, DecisionService } from "../decisions/decision-service.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import { diagnose } from "../engine/diagnose.js";
-import type { Diagnosis, EvidenceBundle, PaymentWaitPolicy } from "../engine/diagnosis-types.js";
+import type { Diagnosis, DriftRepair, EvidenceBundle, PaymentWaitPolicy } from "../engine/diagnosis-types.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
 import { AppError } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
+import { repairMember, tierBenefits } from "../reconcile/repair-member.js";
 
 export interface DiagnoseRequest {
   benefit: string;
@@ -48,6 +49,7 @@ export class DiagnosisService {
         { path: "/benefit", message: "unknown benefit" },
       ]);
     }
+    const drift = await this.heal(memberId, catalog);
     const snapshot = await this.cache.get(memberId);
     if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
     const ctx = this.decisions.context(snapshot, request.context, requestLocale, "");
@@ -68,9 +70,37 @@ export class DiagnosisService {
       evidence,
       claimedOrder,
       paymentWait: this.paymentWait,
+      drift,
     });
     await this.flagOverduePayment(memberId, diagnosis, evidence);
     return diagnosis;
+  }
+
+  /**
+   * Self-healing: drift in this member's records (reconcile/) is repaired now, under the member's
+   * lock, so the diagnosis describes the repaired state and says what was fixed. One read when there
+   * is none, which is nearly always.
+   */
+  private async heal(memberId: string, catalog: CompiledCatalog): Promise<DriftRepair[]> {
+    const now = this.clock.now();
+    const found = await this.data.reconcile.detect(memberId, memberId, new Date(now), tierBenefits(catalog));
+    if (found.length === 0) return [];
+    const repair = await this.writes.run((scope) => repairMember(scope, this.catalog, memberId, now));
+    return [
+      ...repair.repaired.map(({ finding }) => ({
+        kind: finding.kind,
+        membershipId: finding.membershipId,
+        orderId: finding.orderId,
+        repaired: true,
+      })),
+      ...repair.skipped.map(({ finding, why }) => ({
+        kind: finding.kind,
+        membershipId: finding.membershipId,
+        orderId: finding.orderId,
+        repaired: false,
+        why,
+      })),
+    ];
   }
 
   /** An order pending past the threshold goes to support once: a timeline entry and an outbox event. */
