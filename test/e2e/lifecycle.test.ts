@@ -1,12 +1,13 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
-import { ManualClock } from "../../src/clock.js";
-import { openDatabase } from "../../src/db/database.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import { PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import type { RunSummary } from "../../src/jobs/scheduler.js";
+import { T0, TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 
+const run = promisify(execFile);
 const DAY = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const utc = (s: string) => Date.parse(s);
@@ -266,6 +267,20 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
     });
     afterAll(() => s.stop());
 
+    /** Runs test/support/scheduler-process.ts as its own OS process on this test's schema. */
+    async function schedulerProcess(worker: string, now: number): Promise<RunSummary> {
+      const { stdout } = await run("node", ["--import", "tsx", "test/support/scheduler-process.ts"], {
+        env: {
+          ...process.env,
+          DATABASE_URL: process.env.TEST_DATABASE_URL,
+          SCHEMA: s.database.schema,
+          NOW: String(now),
+          WORKER: worker,
+        },
+      });
+      return JSON.parse(stdout.trim().split("\n").at(-1)!);
+    }
+
     it("each member's grant activation, reminder and grace start happen once", async () => {
       const members = Array.from({ length: 40 }, (_, i) => `twin-${i}`);
       for (const memberId of members) {
@@ -273,39 +288,24 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
         const order = await s.createOrder(memberId, "vip_month");
         await s.pay(order.orderId, order.amount.amount);
       }
-      const other = await openDatabase({
-        url: process.env.TEST_DATABASE_URL!,
-        schema: s.database.schema,
-        poolSize: 6,
-      });
-      try {
-        const clock = new ManualClock(utc("2026-12-24T02:00:00Z"));
-        s.clock.set(clock.now());
-        const second = await createApp({
-          database: other,
-          clock,
-          adminKey: "unused-admin-key-0123456789",
-          paymentSecret: PAYMENT_SECRET,
-          scheduler: { batchSize: 10, concurrency: 2 },
-        });
-        const [a, b] = await Promise.all([s.app.scheduler.runDue(), second.scheduler.runDue()]);
-        // Per member: grants taking effect (next day), the reminder and the grace start — 3 jobs, each once.
-        expect(a.done + b.done).toBeGreaterThanOrEqual(3 * members.length);
-        expect(a.lost + b.lost + a.failed + b.failed).toBe(0);
-        const { rows } = await sql<{ member_id: string; kind: string; n: number }>`
-          select member_id, kind, count(*)::int as n from timeline
-          where member_id like 'twin-%' and kind in ('grants.effective', 'membership.expiry_reminder', 'membership.grace_started')
-          group by member_id, kind`.execute(s.database.db);
-        expect(rows).toHaveLength(3 * members.length);
-        expect(rows.every((r) => r.n === 1)).toBe(true);
-        const { rows: reminders } = await sql<{ n: number }>`
-          select count(*)::int as n from outbox where type = 'membership.expiring' and member_id like 'twin-%'`.execute(
-          s.database.db,
-        );
-        expect(reminders[0].n).toBe(members.length);
-      } finally {
-        await other.close();
-      }
+      // Two more Perkwise processes, each with its own pool, run the scheduler at the same time.
+      const at = utc("2026-12-24T02:00:00Z");
+      s.clock.set(at);
+      const [a, b] = await Promise.all(["proc-a", "proc-b"].map((worker) => schedulerProcess(worker, at)));
+      // Per member: grants taking effect (next day), the reminder and the grace start — 3 jobs, each once.
+      expect(a.done + b.done).toBeGreaterThanOrEqual(3 * members.length);
+      expect(a.lost + b.lost + a.failed + b.failed).toBe(0);
+      const { rows } = await sql<{ member_id: string; kind: string; n: number }>`
+        select member_id, kind, count(*)::int as n from timeline
+        where member_id like 'twin-%' and kind in ('grants.effective', 'membership.expiry_reminder', 'membership.grace_started')
+        group by member_id, kind`.execute(s.database.db);
+      expect(rows).toHaveLength(3 * members.length);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      const { rows: reminders } = await sql<{ n: number }>`
+        select count(*)::int as n from outbox where type = 'membership.expiring' and member_id like 'twin-%'`.execute(
+        s.database.db,
+      );
+      expect(reminders[0].n).toBe(members.length);
     });
   },
 );
