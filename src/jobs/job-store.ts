@@ -44,6 +44,8 @@ export interface JobStore {
   lease(worker: string, now: Date, leaseMs: number, limit: number): Promise<JobRecord[]>;
   /** Marks jobs done if `worker` still holds them; returns how many it did (fewer means a lease was lost). */
   complete(ids: string[], worker: string, now: Date): Promise<number>;
+  /** Keeps jobs leased to `worker` until `until`; returns how many it still held. */
+  extendLease(ids: string[], worker: string, until: Date): Promise<number>;
   /** Records a failed attempt: back to pending at `retryAt`, or failed for good when retryAt is null. */
   fail(id: string, worker: string, error: string, retryAt: Date | null, now: Date): Promise<void>;
   /** Jobs by status (all unfinished when none is given), due first. */
@@ -120,6 +122,18 @@ export function createJobStore(db: Executor): JobStore {
       const rows = await db
         .updateTable("jobs")
         .set({ status: "done", finished_at: now, locked_until: null, last_error: null })
+        .where("id", "in", ids)
+        .where("status", "=", "running")
+        .where("locked_by", "=", worker)
+        .returning("id")
+        .execute();
+      return rows.length;
+    },
+    async extendLease(ids, worker, until) {
+      if (ids.length === 0) return 0;
+      const rows = await db
+        .updateTable("jobs")
+        .set({ locked_until: until })
         .where("id", "in", ids)
         .where("status", "=", "running")
         .where("locked_by", "=", worker)

@@ -152,6 +152,31 @@ describe.each(TEST_ENGINES)("durable scheduler on $name", (engine) => {
     expect(await ranKeys(kind)).toEqual([`${kind}:orphan`]);
   });
 
+  it("a kind that declares a longer lease keeps its jobs from being taken over while it runs", async () => {
+    const kind = uniqueKind();
+    const clock = new ManualClock(T);
+    await data.jobs.schedule([{ kind, key: `${kind}:long`, runAt: new Date(T) }]);
+    let seenLease: Date | null = null;
+    const scheduler = schedulerOn(
+      data,
+      clock,
+      [
+        {
+          kind,
+          leaseMs: 30 * MINUTE,
+          async run(scope, jobs) {
+            seenLease = (await scope.stores.jobs.list({ statuses: ["running"], limit: 1000 })).find(
+              (j) => j.id === jobs[0].id,
+            )!.lockedUntil;
+          },
+        },
+      ],
+      { leaseMs: MINUTE },
+    );
+    expect(await scheduler.runDue()).toMatchObject({ done: 1 });
+    expect(seenLease).toEqual(new Date(T + 30 * MINUTE));
+  });
+
   it("a job with no handler fails at once with a clear error", async () => {
     const kind = uniqueKind();
     await data.jobs.schedule([{ kind, key: `${kind}:x`, runAt: new Date(T) }]);

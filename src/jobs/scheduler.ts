@@ -13,6 +13,11 @@ export interface JobHandler {
    * completes without effect.
    */
   run(scope: MemberWriteScope, jobs: JobRecord[], now: number): Promise<void>;
+  /**
+   * How long this kind may take, when longer than the scheduler's lease (a full reconciliation scan):
+   * its jobs' lease is extended to this before they run, so no other worker presumes them dead.
+   */
+  leaseMs?: number;
 }
 
 export interface SchedulerOptions {
@@ -135,7 +140,16 @@ export class Scheduler {
     }
   }
 
-  private apply(handler: JobHandler, jobs: JobRecord[]): Promise<void> {
+  private async apply(handler: JobHandler, jobs: JobRecord[]): Promise<void> {
+    if (handler.leaseMs !== undefined && handler.leaseMs > this.leaseMs) {
+      const until = new Date(this.clock.now() + handler.leaseMs);
+      const extended = await this.writes.data.jobs.extendLease(
+        jobs.map((j) => j.id),
+        this.workerId,
+        until,
+      );
+      if (extended !== jobs.length) throw new LeaseLost();
+    }
     return this.writes.run(async (scope) => {
       const now = this.clock.now();
       await handler.run(scope, jobs, now);

@@ -44,6 +44,8 @@ export function reconcileJobHandlers(service: ReconcileService, catalog: Catalog
   return [
     {
       kind: RECONCILE_JOBS.run,
+      // A full scan of a large database takes minutes: no other worker may take it over meanwhile.
+      leaseMs: 30 * 60_000,
       async run(scope, jobs, now) {
         // Several due at once (a server that was down for days): one scan does for all of them.
         // Before the first catalog there is nothing to compare with.
