@@ -79,6 +79,21 @@ async function step(
   rows.push(...produced);
 }
 
+/** A benchmark whose budget is for PostgreSQL: SKIP rows, not a failure, when no PostgreSQL URL is set. */
+async function postgresStep(
+  title: string,
+  fallback: Omit<BudgetRow, "verdict" | "measured">[],
+  run: () => Promise<BudgetRow[]>,
+) {
+  if (benchDatabaseUrl()) return step(title, fallback, run);
+  const skipped = fallback.map((f) =>
+    budgetRow({ ...f, measured: null, verdict: "SKIP", note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL" }),
+  );
+  for (const row of skipped) console.log(formatRow(row));
+  rows.push(...skipped);
+  console.log("");
+}
+
 if (selected.has("decide")) {
   await step(
     "1. in-process decide() (bench/decide-bench.ts)",
@@ -190,25 +205,15 @@ if (selected.has("payments")) {
       budget: 0,
     },
   ];
-  if (benchDatabaseUrl()) {
-    await step("4. payment ingestion + read-your-writes, PostgreSQL (fresh schema)", pgFallback, async () => {
+  await postgresStep(
+    "4. payment ingestion + read-your-writes, PostgreSQL (fresh schema)",
+    pgFallback,
+    async () => {
       const r = await benchPayments("postgres");
       details.paymentsPostgres = r;
       return r.rows;
-    });
-  } else {
-    const skipped = pgFallback.map((f) =>
-      budgetRow({
-        ...f,
-        measured: null,
-        verdict: "SKIP",
-        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
-      }),
-    );
-    for (const row of skipped) console.log(formatRow(row));
-    rows.push(...skipped);
-    console.log("");
-  }
+    },
+  );
 }
 
 if (selected.has("lifecycle")) {
@@ -221,24 +226,11 @@ if (selected.has("lifecycle")) {
       budget: 60,
     },
   ];
-  if (benchDatabaseUrl()) {
-    await step("7. scheduled grant activation, PostgreSQL (fresh schema)", fallback, async () => {
-      const r = await benchGrantActivation();
-      details.grantActivation = { ...r, rows: undefined };
-      return r.rows;
-    });
-  } else {
-    const skipped = fallback.map((f) =>
-      budgetRow({
-        ...f,
-        measured: null,
-        verdict: "SKIP",
-        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
-      }),
-    );
-    for (const row of skipped) console.log(formatRow(row));
-    rows.push(...skipped);
-  }
+  await postgresStep("7. scheduled grant activation, PostgreSQL (fresh schema)", fallback, async () => {
+    const r = await benchGrantActivation();
+    details.grantActivation = { ...r, rows: undefined };
+    return r.rows;
+  });
 }
 
 if (selected.has("notices")) {
@@ -264,31 +256,16 @@ if (selected.has("reconcile")) {
       budget: RECONCILE_BUDGET_SECONDS,
     },
   ];
-  const url = benchDatabaseUrl();
-  if (url) {
-    await step(
-      "8. reconciliation, 1,000,000 members × 10 grants, PostgreSQL (fresh schema)",
-      fallback,
-      async () => {
-        const r = await benchReconcile(url);
-        details.reconcile = { ...r, rows: undefined };
-        return r.rows;
-      },
-    );
-  } else {
-    // PostgreSQL only: PGlite is not where a million members live.
-    const skipped = fallback.map((f) =>
-      budgetRow({
-        ...f,
-        measured: null,
-        verdict: "SKIP",
-        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
-      }),
-    );
-    for (const row of skipped) console.log(formatRow(row));
-    rows.push(...skipped);
-    console.log("");
-  }
+  // PostgreSQL only: PGlite is not where a million members live.
+  await postgresStep(
+    "8. reconciliation, 1,000,000 members × 10 grants, PostgreSQL (fresh schema)",
+    fallback,
+    async () => {
+      const r = await benchReconcile(benchDatabaseUrl()!);
+      details.reconcile = { ...r, rows: undefined };
+      return r.rows;
+    },
+  );
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
