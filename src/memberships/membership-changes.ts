@@ -64,7 +64,8 @@ export async function activateMembership(
 
   const rank = rankOf(catalog, plan.tier);
   const running = active.filter((m) => m.startsAt.getTime() <= now);
-  const higher = running.filter((m) => rankOf(catalog, m.tier) > rank);
+  // Only a term still paid for waits: a higher tier already in its grace period has no term left.
+  const higher = running.filter((m) => rankOf(catalog, m.tier) > rank && m.expiresAt.getTime() > now);
   if (higher.length > 0) {
     // The end of the current term: when the last higher membership expires (its grace is not paid for).
     const until = higher.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));

@@ -219,6 +219,17 @@ describe.each(TEST_ENGINES)("membership lifecycle on $name", (engine) => {
     );
   });
 
+  it("a lower tier bought while the higher one is only in its grace period starts at once", async () => {
+    const memberId = await newMember();
+    await buy(memberId, "svip_month"); // to 24 Dec, grace to 27 Dec
+    s.clock.set(utc("2026-12-25T02:00:00Z"));
+    await buy(memberId, "vip_month");
+    const snapshot = await entitlements(memberId);
+    expect(snapshot.scheduledChanges).toEqual([]);
+    const vip = snapshot.memberships.find((m: { tier: string }) => m.tier === "vip");
+    expect(vip).toMatchObject({ status: "active", startsAt: "2026-12-25T02:00:00.000Z" });
+  });
+
   it("renewing the higher tier moves a scheduled downgrade with it", async () => {
     const memberId = await newMember();
     await buy(memberId, "svip_month"); // to 24 Dec
