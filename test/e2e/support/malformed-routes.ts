@@ -1,26 +1,9 @@
 /** The routes the malformed-input suites attack, with valid, incomplete and hostile bodies for each. */
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
-import { DEFAULT_RISK_RULES } from "../../../src/holds/risk-rules.js";
+import { ALICE, type BodyEndpoint } from "./malformed-fixtures.js";
+import { SUPPORT_BODY_ENDPOINTS } from "./malformed-routes-support.js";
 
-/** The member every malformed-input suite acts on (or as, with her member token). */
-export const ALICE = "mi-alice";
-/** A well-formed hold id no hold has: the routes refuse bad input before they look it up. */
-export const NO_HOLD = "hold_mi_missing";
-
-export interface BodyEndpoint {
-  name: string;
-  method: "POST" | "PUT";
-  path: string;
-  /** "member": a member token for ALICE; otherwise the admin key (admin may do everything). */
-  as?: "member";
-  /** A body the route accepts; none on the bodiless claim routes. */
-  valid?: () => Record<string, unknown>;
-  /** A body lacking a required field, when the body has one. */
-  missing?: Record<string, unknown>;
-  wrongTypes?: Record<string, unknown>[];
-  /** The body with `s` in each id-like field (ids and codes must match a strict pattern). */
-  inject?: (s: string) => Record<string, unknown>[];
-}
+export { ALICE, type BodyEndpoint } from "./malformed-fixtures.js";
 
 const tier = DEMO_CATALOG.tiers[0];
 
@@ -198,143 +181,7 @@ export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
     wrongTypes: [{ on: "false" }, { on: 0 }],
   },
   { name: "my claim", method: "POST", path: "/v1/me/benefits/monthly_gift/claim", as: "member" },
-  {
-    name: "diagnose",
-    method: "POST",
-    path: `/v1/members/${ALICE}/diagnose`,
-    valid: () => ({ benefit: "ad_free", context: { channel: "official_app" } }),
-    missing: { context: {} },
-    wrongTypes: [
-      { benefit: 1 },
-      { benefit: "ad_free", context: "now" },
-      { benefit: "ad_free", orderId: "" },
-      { benefit: "ad_free", orderId: 12 },
-      { benefit: "ad_free", context: { client: { entitlementsVersion: "3" } } },
-    ],
-    inject: (s) => [{ benefit: s }, { benefit: "ad_free", orderId: s }],
-  },
-  {
-    name: "my diagnosis",
-    method: "POST",
-    path: "/v1/me/diagnose",
-    as: "member",
-    valid: () => ({ benefit: "vip_zone" }),
-    missing: {},
-    wrongTypes: [{ benefit: ["vip_zone"] }, { benefit: "vip_zone", extra: true }],
-    inject: (s) => [{ benefit: s }],
-  },
-  {
-    name: "my session",
-    method: "POST",
-    path: "/v1/me/sessions",
-    as: "member",
-    valid: () => ({ platform: "ios", version: "6.2.0", entitlementsVersion: 3 }),
-    missing: { platform: "ios", version: "6.2.0" },
-    wrongTypes: [
-      { platform: "symbian", version: "6.2.0", entitlementsVersion: 3 },
-      { platform: "ios", version: "", entitlementsVersion: 3 },
-      { platform: "ios", version: "6.2.0 beta", entitlementsVersion: 3 },
-      { platform: "ios", version: "6.2.0", entitlementsVersion: -1 },
-      { platform: "ios", version: "6.2.0", entitlementsVersion: "3" },
-      { platform: "ios", version: "v".repeat(65), entitlementsVersion: 3 },
-    ],
-    inject: (s) => [{ platform: "ios", version: s, entitlementsVersion: 3 }],
-  },
-  {
-    name: "signal",
-    method: "POST",
-    path: `/v1/members/${ALICE}/signals`,
-    valid: () => ({
-      type: "login",
-      deviceId: "mi-device",
-      ip: "198.51.100.4",
-      country: "CN",
-      city: "Shanghai",
-    }),
-    missing: { type: "login", ip: "198.51.100.4" },
-    wrongTypes: [
-      { type: "login", deviceId: 5, ip: "198.51.100.4" },
-      { type: "login", deviceId: "", ip: "198.51.100.4" },
-      { type: "login", deviceId: "d", ip: "198.51.100.4", country: "cn" },
-      { type: "login", deviceId: "d", ip: "198.51.100.4", city: "" },
-      { type: "login", deviceId: "d".repeat(129), ip: "198.51.100.4" },
-      { type: "purchase", channel: 1 },
-      { type: "purchase", channel: "official_app", deviceId: "d" },
-      { type: "logout", deviceId: "d", ip: "198.51.100.4" },
-      { type: null },
-    ],
-    inject: (s) => [
-      { type: "purchase", channel: s },
-      { type: "login", deviceId: "d", ip: s },
-      { type: "login", deviceId: "d", ip: "198.51.100.4", country: s },
-      { type: s, channel: "official_app" },
-    ],
-  },
-  {
-    name: "place hold",
-    method: "POST",
-    path: `/v1/members/${ALICE}/holds`,
-    valid: () => ({ reason: "manual", benefits: ["vip_zone"], note: "n" }),
-    missing: { benefits: ["vip_zone"] },
-    wrongTypes: [
-      { reason: "fraud" },
-      { reason: "manual", benefits: [] },
-      { reason: "manual", benefits: "vip_zone" },
-      { reason: "manual", note: "" },
-      { reason: "manual", note: "x".repeat(2001) },
-      { reason: "manual", clearMethod: "sms" },
-    ],
-    inject: (s) => [{ reason: s }, { reason: "manual", benefits: [s] }, { reason: "manual", clearMethod: s }],
-  },
-  {
-    name: "clear hold",
-    method: "POST",
-    path: `/v1/holds/${NO_HOLD}/clear`,
-    valid: () => ({ note: "resolved" }),
-    missing: {},
-    wrongTypes: [{ note: 1 }, { note: "" }, { note: null }],
-  },
-  {
-    name: "risk rules",
-    method: "PUT",
-    path: "/v1/risk-rules",
-    valid: () => structuredClone(DEFAULT_RISK_RULES),
-    missing: { sharedDevice: DEFAULT_RISK_RULES.sharedDevice },
-    wrongTypes: [
-      { ...DEFAULT_RISK_RULES, sharedDevice: { ...DEFAULT_RISK_RULES.sharedDevice, maxMembers: "3" } },
-      { ...DEFAULT_RISK_RULES, sharedDevice: { ...DEFAULT_RISK_RULES.sharedDevice, window: "P1M" } },
-      { ...DEFAULT_RISK_RULES, sharedDevice: { ...DEFAULT_RISK_RULES.sharedDevice, window: "PT0S" } },
-      { ...DEFAULT_RISK_RULES, unusualLocation: { ...DEFAULT_RISK_RULES.unusualLocation, enabled: "yes" } },
-      { ...DEFAULT_RISK_RULES, unofficialChannel: { enabled: true, authorizedPartners: ["x", "x"] } },
-    ],
-    inject: (s) => [
-      { ...DEFAULT_RISK_RULES, unofficialChannel: { enabled: true, authorizedPartners: [s] } },
-      { ...DEFAULT_RISK_RULES, sharedDevice: { ...DEFAULT_RISK_RULES.sharedDevice, window: s } },
-    ],
-  },
-  {
-    name: "my hold verification",
-    method: "POST",
-    path: `/v1/me/holds/${NO_HOLD}/verification`,
-    as: "member",
-  },
-  {
-    name: "my hold verify",
-    method: "POST",
-    path: `/v1/me/holds/${NO_HOLD}/verify`,
-    as: "member",
-    valid: () => ({ code: "123456" }),
-    missing: {},
-    wrongTypes: [{ code: 123456 }, { code: "12345" }, { code: "1234567" }, { code: "12345a" }],
-    inject: (s) => [{ code: s }],
-  },
-  {
-    name: "reconcile",
-    method: "POST",
-    path: "/v1/reconcile",
-    valid: () => ({ fix: false }),
-    wrongTypes: [{ fix: "true" }, { fix: 1 }, { fix: null }, { fix: [true] }, { fix: false, all: true }],
-  },
+  ...SUPPORT_BODY_ENDPOINTS,
 ];
 
 /** Every route with path parameters, as a function of the (raw, already encoded) parameter. */
