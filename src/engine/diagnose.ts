@@ -7,7 +7,7 @@
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import { decideWithGrant } from "./decide.js";
 import { evidenceFor, orderItem, paymentItem } from "./diagnosis-evidence.js";
-import { stepDetail } from "./diagnosis-messages.js";
+import { claimedOrderAddendum, stepDetail } from "./diagnosis-messages.js";
 import type {
   ClaimedOrder,
   Diagnosis,
@@ -72,6 +72,8 @@ const ACTIONABILITY: Record<RemedyAction, number> = {
   none: 8,
 };
 
+const AUTO_FIXED_RANK = ACTIONABILITY.none + 1;
+
 const STEPS: readonly DiagnosisStep[] = [
   "membership_status",
   "benefit_rules",
@@ -108,7 +110,15 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     findings.push(driftFinding(input, drift));
   }
   // Stable: equally actionable findings keep the engine's order.
-  findings.sort((a, b) => ACTIONABILITY[a.remedy.action] - ACTIONABILITY[b.remedy.action]);
+  const paymentPending = findings.some((f) => f.code === "PAYMENT_PENDING");
+  const rank = (f: Finding) => {
+    // Already repaired: nothing left to do but refresh, so after whatever still stands in the way.
+    if (f.autoFixed) return AUTO_FIXED_RANK;
+    // While a payment is being confirmed, "pay" would have the member pay twice: the wait comes first.
+    if (paymentPending && f.remedy.action === "pay") return ACTIONABILITY.wait + 0.5;
+    return ACTIONABILITY[f.remedy.action];
+  };
+  findings.sort((a, b) => rank(a) - rank(b));
   return {
     memberId: snapshot.memberId,
     benefit,
@@ -150,6 +160,8 @@ function claimedOrderFinding(input: DiagnoseInput, findings: Finding[]): Finding
     plan: order.plan,
     ageSeconds: Math.floor(ageMs / 1000),
     expectedBy: isoTime(expectedBy),
+    expectedWaitSeconds: Math.floor(input.paymentWait.expectedWaitMs / 1000),
+    flagAfterSeconds: Math.floor(input.paymentWait.flagAfterMs / 1000),
     overdue: input.ctx.at >= expectedBy,
     flaggedForSupport: flagged,
   };
@@ -160,14 +172,15 @@ function claimedOrderFinding(input: DiagnoseInput, findings: Finding[]): Finding
   return {
     cause: REASON_CODES.PAYMENT_PENDING,
     code: "PAYMENT_PENDING",
-    message: reasonMessage(
-      "PAYMENT_PENDING",
-      details,
-      input.ctx.locale,
-      benefit,
-      input.snapshot.timezone,
-      input.catalog,
-    ),
+    message:
+      reasonMessage(
+        "PAYMENT_PENDING",
+        details,
+        input.ctx.locale,
+        benefit,
+        input.snapshot.timezone,
+        input.catalog,
+      ) + claimedOrderAddendum(details.ageSeconds, details.expectedWaitSeconds, input.ctx.locale),
     details,
     evidence: [orderItem(order), ...paymentEvents.map(paymentItem)],
     remedy: flagged
@@ -226,7 +239,10 @@ function steps(
   const results: DiagnosisStepResult[] = [];
   let blocked = false;
   for (const step of STEPS) {
-    const failed = findings.find((f) => stepOf(f.code) === step && f.code !== "MEMBERSHIP_IN_GRACE");
+    // Grace keeps the benefit on, and a fault repaired just now no longer stands in the way.
+    const failed = findings.find(
+      (f) => stepOf(f.code) === step && f.code !== "MEMBERSHIP_IN_GRACE" && !f.autoFixed,
+    );
     if (failed) {
       results.push({ step, status: "fail", detail: failed.message });
       // Without a membership covering it, the benefit's own rules and the scenario cannot be judged.
