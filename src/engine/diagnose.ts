@@ -6,7 +6,7 @@
  */
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import { decideWithGrant } from "./decide.js";
-import { evidenceFor, orderItem, paymentItem } from "./diagnosis-evidence.js";
+import { evidenceFor, grantItem, membershipItem, orderItem, paymentItem } from "./diagnosis-evidence.js";
 import { claimedOrderAddendum, stepDetail } from "./diagnosis-messages.js";
 import type {
   ClaimedOrder,
@@ -126,7 +126,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     verdict: decision.allowed ? "working" : "not_working",
     causes: [...new Set(findings.map((f) => f.cause))],
     findings,
-    steps: steps(input, findings, grant !== null, ctx.locale),
+    steps: steps(input, findings, grant !== null, decision.allowed, ctx.locale),
     entitlementsVersion: decision.entitlementsVersion,
     at: isoTime(ctx.at),
   };
@@ -196,8 +196,13 @@ function driftFinding(input: DiagnoseInput, drift: DriftRepair): Finding {
   if (drift.orderId) details.orderId = drift.orderId;
   if (drift.why) details.why = drift.why;
   const benefit = benefitOf(input.catalog, input.benefit)!;
+  // The rows as they are now (loaded after the repair): what an agent checks the repair against.
   const evidence = [];
-  const order = input.evidence.orders.find((o) => o.id === drift.orderId);
+  const membership = input.evidence.memberships.find((m) => m.id === drift.membershipId);
+  if (membership) evidence.push(membershipItem(membership));
+  for (const g of input.evidence.grants)
+    if (g.membershipId === drift.membershipId) evidence.push(grantItem(g));
+  const order = input.evidence.orders.find((o) => o.id === (drift.orderId ?? membership?.sourceOrderId));
   if (order) evidence.push(orderItem(order));
   for (const t of input.evidence.timeline) {
     if (t.kind !== "reconcile.repaired" || t.data.drift !== drift.kind) continue;
@@ -233,15 +238,21 @@ function steps(
   input: DiagnoseInput,
   findings: Finding[],
   hasGrant: boolean,
+  allowed: boolean,
   locale: Locale,
 ): DiagnosisStepResult[] {
   const { snapshot, catalog, ctx } = input;
   const results: DiagnosisStepResult[] = [];
   let blocked = false;
   for (const step of STEPS) {
-    // Grace keeps the benefit on, and a fault repaired just now no longer stands in the way.
+    // Grace keeps the benefit on, a fault repaired just now no longer stands in the way, and an order
+    // still being confirmed while the benefit works (a renewal) is news, not a failed check.
     const failed = findings.find(
-      (f) => stepOf(f.code) === step && f.code !== "MEMBERSHIP_IN_GRACE" && !f.autoFixed,
+      (f) =>
+        stepOf(f.code) === step &&
+        f.code !== "MEMBERSHIP_IN_GRACE" &&
+        !f.autoFixed &&
+        !(f.code === "PAYMENT_PENDING" && allowed),
     );
     if (failed) {
       results.push({ step, status: "fail", detail: failed.message });

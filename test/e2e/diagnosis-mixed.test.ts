@@ -143,6 +143,16 @@ describe.each(TEST_ENGINES)("diagnosis: several causes, locales, access on $name
     expect(codes(d)).toEqual([]);
   });
 
+  it("{orderId} of a renewal still pending while the membership runs: working, the wait reported", async () => {
+    const m = await member("renewing");
+    await buy(m);
+    const renewal = await s.createOrder(m, "vip_month");
+    const d = await diagnose(m, { benefit: "ad_free", orderId: renewal.orderId });
+    expect(d.verdict).toBe("working");
+    expect(d.findings[0]).toMatchObject({ code: "PAYMENT_PENDING", details: { orderId: renewal.orderId } });
+    expect(stepStatus(d).membership_status).toBe("pass");
+  });
+
   it("overdue orders flagged once even when diagnosed concurrently", async () => {
     const m = await member("race");
     const order = await s.createOrder(m, "vip_month");

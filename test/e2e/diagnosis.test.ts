@@ -414,7 +414,12 @@ describe.each(TEST_ENGINES)("diagnosis of each cause on $name", (engine) => {
       .execute();
     expect(repaired).toHaveLength(1);
     expect(ids(d.findings[0], "timeline")).toEqual([String(repaired[0].id)]);
-    expect(d.findings[0].evidence[0].data).toMatchObject({
+    // The repaired rows as they are now: the membership and the grant the repair inserted.
+    const grant = (await detail(memberId)).grants.find((g: any) => g.benefit === "ad_free");
+    expect(ids(d.findings[0], "membership")).toEqual([membership.id]);
+    expect(ids(d.findings[0], "grant")).toEqual([grant.id]);
+    expect(ids(d.findings[0], "order")).toEqual([membership.sourceOrderId]);
+    expect(d.findings[0].evidence.find((e) => e.type === "timeline")?.data).toMatchObject({
       kind: "reconcile.repaired",
       drift: "grant_missing",
     });
