@@ -3,25 +3,12 @@ import type { CatalogDocument } from "../../src/catalog/catalog-types.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { TestServer } from "../e2e-harness.js";
 import { corrupt } from "../support/corrupt.js";
+import { codes, type Finding, ids, stepStatus } from "../support/diagnosis-shape.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const HAN = /[\u4e00-\u9fff]/;
-
-type Finding = {
-  cause: string;
-  code: string;
-  message: string;
-  details: Record<string, unknown>;
-  evidence: { type: string; id: string; data: Record<string, unknown> }[];
-  remedy: { actor: string; action: string; until?: string };
-  autoFixed?: boolean;
-};
-const codes = (d: { findings: Finding[] }) => d.findings.map((f) => f.code);
-const ids = (f: Finding, type: string) => f.evidence.filter((e) => e.type === type).map((e) => e.id);
-const stepStatus = (d: { steps: { step: string; status: string }[] }) =>
-  Object.fromEntries(d.steps.map((s) => [s.step, s.status]));
 
 /** Several causes at once, locales, authorization, and the edge cases of a diagnosis. */
 describe.each(TEST_ENGINES)("diagnosis: several causes, locales, access on $name", (engine) => {

@@ -2,38 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { TestServer } from "../e2e-harness.js";
 import { corrupt } from "../support/corrupt.js";
+import { type Diagnosis, ids, stepStatus } from "../support/diagnosis-shape.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-interface Evidence {
-  type: string;
-  id: string;
-  at: string | null;
-  data: Record<string, unknown>;
-}
-interface Finding {
-  cause: string;
-  code: string;
-  message: string;
-  details: Record<string, unknown>;
-  evidence: Evidence[];
-  remedy: { actor: string; action: string; until?: string };
-  autoFixed?: boolean;
-}
-interface Diagnosis {
-  memberId: string;
-  benefit: string;
-  allowed: boolean;
-  verdict: string;
-  causes: string[];
-  findings: Finding[];
-  steps: { step: string; status: string; detail: string }[];
-}
-
-const ids = (f: Finding, type: string) => f.evidence.filter((e) => e.type === type).map((e) => e.id);
-const stepStatus = (d: Diagnosis) => Object.fromEntries(d.steps.map((s) => [s.step, s.status]));
 
 /** One scenario per cause: the diagnosis names it first, with the records it rests on and the remedy. */
 describe.each(TEST_ENGINES)("diagnosis of each cause on $name", (engine) => {
