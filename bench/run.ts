@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices, reconcile).
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices, reconcile, diagnosis).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchDecide } from "./decide-bench.js";
+import { benchDiagnosis, DIAGNOSIS_SETUP } from "./diagnosis-bench.js";
 import { benchHttpBatch } from "./http-batch-bench.js";
 import { benchHttpCheck, startDemoServer } from "./http-check-bench.js";
 import { LOAD } from "./lib/load.js";
@@ -26,7 +27,17 @@ import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.
 import { benchReconcile, RECONCILE_BUDGET_SECONDS } from "./reconcile-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
-const ALL = ["decide", "memory", "check", "batch", "payments", "lifecycle", "notices", "reconcile"] as const;
+const ALL = [
+  "decide",
+  "memory",
+  "check",
+  "batch",
+  "payments",
+  "lifecycle",
+  "notices",
+  "reconcile",
+  "diagnosis",
+] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
   process.argv.slice(2).length
@@ -266,6 +277,37 @@ if (selected.has("reconcile")) {
       return r.rows;
     },
   );
+}
+
+if (selected.has("diagnosis")) {
+  const fallback = [
+    {
+      id: "9",
+      name: "diagnosis p99, member with a 200-entry timeline (PostgreSQL)",
+      unit: "ms",
+      direction: "max" as const,
+      budget: DIAGNOSIS_SETUP.budgetP99Ms,
+    },
+  ];
+  if (benchDatabaseUrl()) {
+    await step("9. diagnosis latency, PostgreSQL (fresh schema)", fallback, async () => {
+      const r = await benchDiagnosis();
+      details.diagnosis = { ...r, rows: undefined };
+      return r.rows;
+    });
+  } else {
+    const skipped = fallback.map((f) =>
+      budgetRow({
+        ...f,
+        measured: null,
+        verdict: "SKIP",
+        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
+      }),
+    );
+    for (const row of skipped) console.log(formatRow(row));
+    rows.push(...skipped);
+    console.log("");
+  }
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;

@@ -53,6 +53,24 @@ describe("perkwise CLI", () => {
     expect(outdated.stdout).toContain("CLIENT_OUTDATED");
     expect((await perkwise("check", "demo-vip")).code).toBe(2);
 
+    // Diagnosis: the self-check list, then each finding with its fix and evidence; exit 1 when not working.
+    const diagnosis = await perkwise("diagnose", "demo-hold", "ad_free", "--locale", "en");
+    expect(diagnosis.code).toBe(1);
+    expect(diagnosis.stdout).toContain("demo-hold / ad_free: NOT WORKING");
+    expect(diagnosis.stdout).toMatch(/^ {2}✗ membership_status +.*paused/m);
+    expect(diagnosis.stdout).toMatch(/^ {2}– update_client +Not checked/m);
+    expect(diagnosis.stdout).toMatch(
+      /1\. ACCOUNT_ON_HOLD \(account_risk\): .*\n +fix: member → verify_identity/,
+    );
+    expect(diagnosis.stdout).toMatch(/evidence: hold hold_\S+ \(/);
+    const diagnosisJson = await perkwise("diagnose", "demo-grace", "ad_free", "--json");
+    expect(diagnosisJson.code).toBe(0);
+    expect(JSON.parse(diagnosisJson.stdout)).toMatchObject({
+      memberId: "demo-grace",
+      verdict: "working",
+      findings: [{ code: "MEMBERSHIP_IN_GRACE" }],
+    });
+
     const history = await perkwise("timeline", "demo-refunded");
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/order\.created .*\n.*payment\.succeeded[\s\S]*membership\.revoked/);

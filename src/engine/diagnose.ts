@@ -6,8 +6,8 @@
  */
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import { decideWithGrant } from "./decide.js";
-import { evidenceFor, orderItem, paymentItem } from "./diagnosis-evidence.js";
-import { stepDetail } from "./diagnosis-messages.js";
+import { evidenceFor, grantItem, membershipItem, orderItem, paymentItem } from "./diagnosis-evidence.js";
+import { claimedOrderAddendum, stepDetail } from "./diagnosis-messages.js";
 import type {
   ClaimedOrder,
   Diagnosis,
@@ -72,6 +72,8 @@ const ACTIONABILITY: Record<RemedyAction, number> = {
   none: 8,
 };
 
+const AUTO_FIXED_RANK = ACTIONABILITY.none + 1;
+
 const STEPS: readonly DiagnosisStep[] = [
   "membership_status",
   "benefit_rules",
@@ -108,7 +110,15 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     findings.push(driftFinding(input, drift));
   }
   // Stable: equally actionable findings keep the engine's order.
-  findings.sort((a, b) => ACTIONABILITY[a.remedy.action] - ACTIONABILITY[b.remedy.action]);
+  const paymentPending = findings.some((f) => f.code === "PAYMENT_PENDING");
+  const rank = (f: Finding) => {
+    // Already repaired: nothing left to do but refresh, so after whatever still stands in the way.
+    if (f.autoFixed) return AUTO_FIXED_RANK;
+    // While a payment is being confirmed, "pay" would have the member pay twice: the wait comes first.
+    if (paymentPending && f.remedy.action === "pay") return ACTIONABILITY.wait + 0.5;
+    return ACTIONABILITY[f.remedy.action];
+  };
+  findings.sort((a, b) => rank(a) - rank(b));
   return {
     memberId: snapshot.memberId,
     benefit,
@@ -116,7 +126,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     verdict: decision.allowed ? "working" : "not_working",
     causes: [...new Set(findings.map((f) => f.cause))],
     findings,
-    steps: steps(input, findings, grant !== null, ctx.locale),
+    steps: steps(input, findings, grant !== null, decision.allowed, ctx.locale),
     entitlementsVersion: decision.entitlementsVersion,
     at: isoTime(ctx.at),
   };
@@ -150,6 +160,8 @@ function claimedOrderFinding(input: DiagnoseInput, findings: Finding[]): Finding
     plan: order.plan,
     ageSeconds: Math.floor(ageMs / 1000),
     expectedBy: isoTime(expectedBy),
+    expectedWaitSeconds: Math.floor(input.paymentWait.expectedWaitMs / 1000),
+    flagAfterSeconds: Math.floor(input.paymentWait.flagAfterMs / 1000),
     overdue: input.ctx.at >= expectedBy,
     flaggedForSupport: flagged,
   };
@@ -160,14 +172,15 @@ function claimedOrderFinding(input: DiagnoseInput, findings: Finding[]): Finding
   return {
     cause: REASON_CODES.PAYMENT_PENDING,
     code: "PAYMENT_PENDING",
-    message: reasonMessage(
-      "PAYMENT_PENDING",
-      details,
-      input.ctx.locale,
-      benefit,
-      input.snapshot.timezone,
-      input.catalog,
-    ),
+    message:
+      reasonMessage(
+        "PAYMENT_PENDING",
+        details,
+        input.ctx.locale,
+        benefit,
+        input.snapshot.timezone,
+        input.catalog,
+      ) + claimedOrderAddendum(details.ageSeconds, details.expectedWaitSeconds, input.ctx.locale),
     details,
     evidence: [orderItem(order), ...paymentEvents.map(paymentItem)],
     remedy: flagged
@@ -183,8 +196,13 @@ function driftFinding(input: DiagnoseInput, drift: DriftRepair): Finding {
   if (drift.orderId) details.orderId = drift.orderId;
   if (drift.why) details.why = drift.why;
   const benefit = benefitOf(input.catalog, input.benefit)!;
+  // The rows as they are now (loaded after the repair): what an agent checks the repair against.
   const evidence = [];
-  const order = input.evidence.orders.find((o) => o.id === drift.orderId);
+  const membership = input.evidence.memberships.find((m) => m.id === drift.membershipId);
+  if (membership) evidence.push(membershipItem(membership));
+  for (const g of input.evidence.grants)
+    if (g.membershipId === drift.membershipId) evidence.push(grantItem(g));
+  const order = input.evidence.orders.find((o) => o.id === (drift.orderId ?? membership?.sourceOrderId));
   if (order) evidence.push(orderItem(order));
   for (const t of input.evidence.timeline) {
     if (t.kind !== "reconcile.repaired" || t.data.drift !== drift.kind) continue;
@@ -220,13 +238,22 @@ function steps(
   input: DiagnoseInput,
   findings: Finding[],
   hasGrant: boolean,
+  allowed: boolean,
   locale: Locale,
 ): DiagnosisStepResult[] {
   const { snapshot, catalog, ctx } = input;
   const results: DiagnosisStepResult[] = [];
   let blocked = false;
   for (const step of STEPS) {
-    const failed = findings.find((f) => stepOf(f.code) === step && f.code !== "MEMBERSHIP_IN_GRACE");
+    // Grace keeps the benefit on, a fault repaired just now no longer stands in the way, and an order
+    // still being confirmed while the benefit works (a renewal) is news, not a failed check.
+    const failed = findings.find(
+      (f) =>
+        stepOf(f.code) === step &&
+        f.code !== "MEMBERSHIP_IN_GRACE" &&
+        !f.autoFixed &&
+        !(f.code === "PAYMENT_PENDING" && allowed),
+    );
     if (failed) {
       results.push({ step, status: "fail", detail: failed.message });
       // Without a membership covering it, the benefit's own rules and the scenario cannot be judged.

@@ -42,7 +42,7 @@ export function paymentItem(p: PaymentEventEvidence): EvidenceItem {
   };
 }
 
-function membershipItem(m: MembershipEvidence): EvidenceItem {
+export function membershipItem(m: MembershipEvidence): EvidenceItem {
   return {
     type: "membership",
     id: m.id,
@@ -59,7 +59,7 @@ function membershipItem(m: MembershipEvidence): EvidenceItem {
   };
 }
 
-function grantItem(g: GrantEvidence): EvidenceItem {
+export function grantItem(g: GrantEvidence): EvidenceItem {
   return {
     type: "grant",
     id: g.id,

@@ -1,6 +1,6 @@
 /** What a passed or skipped self-check step says, in English and Simplified Chinese. */
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
-import { isMembershipActive } from "./covering-grant.js";
+import { isInGrace, isMembershipActive } from "./covering-grant.js";
 import type { DecisionContext, MemberSnapshot } from "./engine-types.js";
 import { type MessageEnv, tierName, when } from "./message-format.js";
 import type { DiagnosisStep } from "./rules/rule-types.js";
@@ -18,6 +18,14 @@ type Text = Record<Locale, (env: StepEnv, m: MessageEnv) => string>;
 function membershipPass(env: StepEnv, m: MessageEnv): string {
   const active = env.snapshot.memberships.find((ms) => isMembershipActive(ms, env.ctx.at));
   if (!active) return env.locale === "en" ? "Membership is in order." : "会员状态正常";
+  // In grace the expiry has passed: "active until" a past date would read as a contradiction.
+  if (isInGrace(active, env.ctx.at)) {
+    const expired = when(m, isoTime(active.expiresAt));
+    const graceEnds = when(m, isoTime(active.graceEndsAt!));
+    return env.locale === "en"
+      ? `Your ${tierName(m, active.tier)} membership expired on ${expired}; its benefits stay on during the grace period until ${graceEnds}.`
+      : `您的${tierName(m, active.tier)}已于${expired}到期，宽限期内权益仍可使用，至${graceEnds}止`;
+  }
   const until = when(m, isoTime(active.expiresAt));
   return env.locale === "en"
     ? `Your ${tierName(m, active.tier)} membership is active until ${until}.`
@@ -79,4 +87,29 @@ export function stepDetail(step: DiagnosisStep, status: "pass" | "skip", env: St
     catalog: env.catalog,
   };
   return PASS[step][env.locale](env, m);
+}
+
+/** "3 minutes" / "3分钟": a wait or an age as a member reads it, rounded down, at least "a minute". */
+function span(seconds: number, locale: Locale): string {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) {
+    if (minutes < 1) return locale === "en" ? "less than a minute" : "不到1分钟";
+    return locale === "en" ? `${minutes} minute${minutes === 1 ? "" : "s"}` : `${minutes}分钟`;
+  }
+  const hours = Math.floor(minutes / 60);
+  return locale === "en" ? `${hours} hours` : `${hours}小时`;
+}
+
+/**
+ * What a member asking about an order they paid needs besides "still confirming": how long ago they
+ * ordered, and how long confirmation normally takes (the payment wait policy).
+ */
+export function claimedOrderAddendum(
+  ageSeconds: number,
+  expectedWaitSeconds: number,
+  locale: Locale,
+): string {
+  return locale === "en"
+    ? ` You ordered ${span(ageSeconds, locale)} ago; payments are usually confirmed within ${span(expectedWaitSeconds, locale)}.`
+    : `（${span(ageSeconds, locale)}前下单，支付通常在${span(expectedWaitSeconds, locale)}内确认）`;
 }

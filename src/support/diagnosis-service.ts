@@ -103,19 +103,25 @@ export class DiagnosisService {
     ];
   }
 
-  /** An order pending past the threshold goes to support once: a timeline entry and an outbox event. */
+  /**
+   * An order pending past the threshold goes to support once: a timeline entry and an outbox event.
+   * The cited timeline says whether it was flagged already without a write in the common case; the
+   * member's lock and a re-check under it keep concurrent diagnoses from flagging it twice.
+   */
   private async flagOverduePayment(memberId: string, diagnosis: Diagnosis, evidence: EvidenceBundle) {
     const overdue = diagnosis.findings.find(
       (f) => f.code === "PAYMENT_PENDING" && f.details.flaggedForSupport,
     );
     if (!overdue) return;
-    const orderId = overdue.details.orderId;
-    const already = evidence.timeline.some(
+    const orderId = String(overdue.details.orderId);
+    const seen = evidence.timeline.some(
       (t) => t.kind === "order.flagged_for_support" && t.data.orderId === orderId,
     );
-    if (already) return;
+    if (seen) return;
     const data = { orderId, since: overdue.details.since, ageSeconds: overdue.details.ageSeconds };
     await this.writes.run(async (scope) => {
+      await scope.stores.members.lock(memberId);
+      if (await scope.stores.evidence.flaggedForSupport(memberId, orderId)) return;
       await scope.stores.outbox.append({
         memberId,
         type: "support.payment_overdue",

@@ -10,6 +10,8 @@ export interface EvidenceStore {
   load(memberId: string, benefit: string): Promise<EvidenceBundle>;
   /** The member's own order with its payment events; null for an unknown order or another member's. */
   claimedOrder(memberId: string, orderId: string): Promise<ClaimedOrder | null>;
+  /** Whether the order was flagged for support already (any time, not only within the cited timeline). */
+  flaggedForSupport(memberId: string, orderId: string): Promise<boolean>;
 }
 
 type Json = Record<string, unknown>;
@@ -132,6 +134,12 @@ export function createEvidenceStore(db: Executor): EvidenceStore {
               from orders where id = ${orderId} and member_id = ${memberId}) o`.execute(db);
       const row = rows[0];
       return row ? { order: toOrder(row.order), paymentEvents: row.payments.map(toPayment) } : null;
+    },
+    async flaggedForSupport(memberId, orderId) {
+      const { rows } = await sql<{ flagged: boolean }>`
+        select exists (select 1 from timeline where member_id = ${memberId}
+          and kind = 'order.flagged_for_support' and data->>'orderId' = ${orderId}) as flagged`.execute(db);
+      return rows[0].flagged;
     },
   };
 }
