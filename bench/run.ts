@@ -289,25 +289,11 @@ if (selected.has("diagnosis")) {
       budget: DIAGNOSIS_SETUP.budgetP99Ms,
     },
   ];
-  if (benchDatabaseUrl()) {
-    await step("9. diagnosis latency, PostgreSQL (fresh schema)", fallback, async () => {
-      const r = await benchDiagnosis();
-      details.diagnosis = { ...r, rows: undefined };
-      return r.rows;
-    });
-  } else {
-    const skipped = fallback.map((f) =>
-      budgetRow({
-        ...f,
-        measured: null,
-        verdict: "SKIP",
-        note: "set BENCH_DATABASE_URL or TEST_DATABASE_URL",
-      }),
-    );
-    for (const row of skipped) console.log(formatRow(row));
-    rows.push(...skipped);
-    console.log("");
-  }
+  await postgresStep("9. diagnosis latency, PostgreSQL (fresh schema)", fallback, async () => {
+    const r = await benchDiagnosis();
+    details.diagnosis = { ...r, rows: undefined };
+    return r.rows;
+  });
 }
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;

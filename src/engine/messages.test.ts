@@ -88,7 +88,7 @@ describe("messages", () => {
         "UTC",
         null,
       ),
-    ).toBe("云存储空间额度已用完（已用2048/2048GB）");
+    ).toBe("云存储空间额度已用完（已用2048/2048 GB）");
     expect(message("ACCOUNT_ON_HOLD", SAMPLE.ACCOUNT_ON_HOLD, "zh-CN")).toBe(
       "因账号存在多设备共享，为保障账户安全，会员折扣已暂停，完成身份验证后即可恢复",
     );

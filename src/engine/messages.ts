@@ -81,7 +81,8 @@ function quotaExhaustedEn(d: Details, env: MessageEnv): string {
 }
 
 function quotaExhaustedZh(d: Details, env: MessageEnv): string {
-  const unit = text(d.unit);
+  // A Latin unit ("downloads", "GB") is set apart from the number; a Chinese one ("次") is not.
+  const unit = /^[A-Za-z]/.test(text(d.unit)) ? ` ${text(d.unit)}` : text(d.unit);
   const reset = d.resetAt ? `，将于${when(env, d.resetAt)}重置` : "";
   const short = quotaShortfall(d);
   if (short !== null) {

@@ -6,7 +6,7 @@ import type { TimelineEntry } from "./timeline-store.js";
 
 export interface TimelineView {
   memberId: string;
-  entries: { at: string; kind: string; source: string; data: Record<string, unknown> }[];
+  entries: { id: string; at: string; kind: string; source: string; data: Record<string, unknown> }[];
 }
 
 /** The member's timeline: the evidence that diagnosis and support show. */
@@ -25,8 +25,10 @@ export class TimelineService {
     const view: TimelineView["entries"] = [];
     for (const entry of entries) {
       const shown = entry.kind === "catalog.changed" ? this.relevantCatalogChange(entry, tiers) : entry;
-      if (shown)
-        view.push({ at: shown.at.toISOString(), kind: shown.kind, source: shown.source, data: shown.data });
+      if (shown) {
+        const { at, kind, source, data } = shown;
+        view.push({ id: entry.id, at: at.toISOString(), kind, source, data });
+      }
     }
     return { memberId, entries: view };
   }

@@ -109,7 +109,7 @@ describe("quota rule", () => {
       remedy: { actor: "member", action: "wait", until: "2026-11-30T16:00:00.000Z" },
     });
     expect(reason("zh-CN", 5).message).toBe(
-      "高清下载剩余额度不足（剩余2downloads，本次需要5downloads），将于2026-12-01 00:00 (Asia/Shanghai)重置",
+      "高清下载剩余额度不足（剩余2 downloads，本次需要5 downloads），将于2026-12-01 00:00 (Asia/Shanghai)重置",
     );
     const spent = member({ quotaUsed: 10, quotaResetsAt: MIDNIGHT });
     expect(decide(spent, catalog, "hd_downloads", context({ locale: "en" })).reasons[0].message).toBe(
