@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, createApp } from "../app.js";
-import { ManualClock } from "../clock.js";
-import { type DatabaseHandle, openDatabase } from "../db/database.js";
-import { migrateToLatest } from "../db/migrate.js";
+import { openSeededDemo } from "../../test/support/seeded-demo-app.js";
+import type { App } from "../app.js";
+import type { DatabaseHandle } from "../db/database.js";
 import type { ContextInput } from "../decisions/decision-service.js";
-import { seedDemo } from "./seed-demo.js";
 import { RULE_CHANGE_DEMO_CLIENT } from "./seed-rule-change.js";
 
 const NOW = Date.parse("2026-11-24T02:00:00Z");
@@ -14,16 +12,8 @@ const HAN = /[\u4e00-\u9fff]/;
 describe("the demo members' diagnoses", () => {
   let database: DatabaseHandle;
   let app: App;
-  const options = {
-    adminKey: "pwadmin_demo_test_0123456789",
-    paymentSecret: `whsec_${Buffer.from("demo-seed-test-secret-32-bytes!!").toString("base64")}`,
-  };
-
   beforeAll(async () => {
-    database = await openDatabase({ memory: true });
-    await migrateToLatest(database);
-    expect(await seedDemo({ database, ...options, now: NOW })).toBe(true);
-    app = await createApp({ database, clock: new ManualClock(NOW), ...options });
+    ({ app, database } = await openSeededDemo(NOW));
   });
   afterAll(() => database.close());
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, createApp } from "../app.js";
-import { ManualClock } from "../clock.js";
-import { type DatabaseHandle, openDatabase } from "../db/database.js";
-import { migrateToLatest } from "../db/migrate.js";
+import { DEMO_TEST_OPTIONS, openSeededDemo } from "../../test/support/seeded-demo-app.js";
+import type { App } from "../app.js";
+import type { DatabaseHandle } from "../db/database.js";
 import { DEMO_MEMBERS, seedDemo } from "./seed-demo.js";
 
 const NOW = Date.parse("2026-11-24T02:00:00Z");
@@ -13,16 +12,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe("the demo members", () => {
   let database: DatabaseHandle;
   let app: App;
-  const options = {
-    adminKey: "pwadmin_demo_test_0123456789",
-    paymentSecret: `whsec_${Buffer.from("demo-seed-test-secret-32-bytes!!").toString("base64")}`,
-  };
-
   beforeAll(async () => {
-    database = await openDatabase({ memory: true });
-    await migrateToLatest(database);
-    expect(await seedDemo({ database, ...options, now: NOW })).toBe(true);
-    app = await createApp({ database, clock: new ManualClock(NOW), ...options });
+    ({ app, database } = await openSeededDemo(NOW));
   });
   afterAll(() => database.close());
 
@@ -34,7 +25,7 @@ describe("the demo members", () => {
     (await app.timeline.forMember(memberId)).entries.map((e) => e.kind);
 
   it("seeds once", async () => {
-    expect(await seedDemo({ database, ...options, now: NOW })).toBe(false);
+    expect(await seedDemo({ database, ...DEMO_TEST_OPTIONS, now: NOW })).toBe(false);
     expect(DEMO_MEMBERS.length).toBe(11);
   });
 
