@@ -101,7 +101,12 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       catalogVersion: 1,
     });
     // The membership and its first grant in one statement: the grant's foreign key sees it.
-    await data.memberships.insertWithGrants(membership, [grant("ad_free", "s-g1")]);
+    const expiry = { kind: "membership.expire", key: "s-ms1:end", memberId: "s-m2", runAt: at(33) };
+    await data.memberships.insertWithGrants(membership, [grant("ad_free", "s-g1")], [expiry]);
+    const [job] = (await data.jobs.list({ statuses: ["pending"], limit: 100 })).filter(
+      (j) => j.key === "s-ms1:end",
+    );
+    expect(job).toMatchObject({ kind: "membership.expire", memberId: "s-m2", runAt: at(33), attempts: 0 });
     await data.orders.markPaid("s-o1", {
       membershipId: "s-ms1",
       periodStart: at(0),

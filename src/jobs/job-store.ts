@@ -75,23 +75,26 @@ function toRecord(row: Row): JobRecord {
   };
 }
 
+/** A new job as a row: pending, with its payload as JSON. */
+export function jobRow(job: NewJob) {
+  return {
+    kind: job.kind,
+    key: job.key,
+    member_id: job.memberId ?? null,
+    run_at: job.runAt,
+    payload: JSON.stringify(job.payload ?? {}),
+    status: "pending",
+    max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+}
+
 export function createJobStore(db: Executor): JobStore {
   return {
     async schedule(jobs) {
       if (jobs.length === 0) return 0;
       const rows = await db
         .insertInto("jobs")
-        .values(
-          jobs.map((job) => ({
-            kind: job.kind,
-            key: job.key,
-            member_id: job.memberId ?? null,
-            run_at: job.runAt,
-            payload: JSON.stringify(job.payload ?? {}),
-            status: "pending",
-            max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          })),
-        )
+        .values(jobs.map(jobRow))
         .onConflict((oc) => oc.column("key").doNothing())
         .returning("id")
         .execute();

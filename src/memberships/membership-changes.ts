@@ -120,6 +120,12 @@ async function create(
   const graceEndsAt = graceEnd(plan, expiresAt, member.timezone);
   const membershipId = newId("msh");
   const grants = tierGrants(catalog, member, plan, membershipId, startsAt, expiresAt);
+  const jobs = lifecycleJobs(
+    { id: membershipId, memberId: member.id, tier: plan.tier, startsAt, expiresAt, graceEndsAt },
+    grants.map((g) => g.effectiveFrom.getTime()),
+    now,
+    how.downgradeFrom,
+  );
   await stores.memberships.insertWithGrants(
     {
       id: membershipId,
@@ -131,14 +137,7 @@ async function create(
       sourceOrderId: order.id,
     },
     grants,
-  );
-  await stores.jobs.schedule(
-    lifecycleJobs(
-      { id: membershipId, memberId: member.id, tier: plan.tier, startsAt, expiresAt, graceEndsAt },
-      grants.map((g) => g.effectiveFrom.getTime()),
-      now,
-      how.downgradeFrom,
-    ),
+    jobs,
   );
   return {
     kind: how.kind,

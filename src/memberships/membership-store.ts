@@ -3,6 +3,7 @@ import type { MembershipsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 import type { MembershipStatus } from "../engine/engine-types.js";
 import { grantRow, type NewGrant } from "../grants/grant-store.js";
+import { jobRow, type NewJob } from "../jobs/job-store.js";
 
 export interface MembershipRecord {
   id: string;
@@ -22,8 +23,8 @@ export type NewMembership = Omit<MembershipRecord, "status" | "revokedAt" | "end
 
 /** Memberships: a member's paid period in a tier. Paying again for the same tier extends one. */
 export interface MembershipStore {
-  /** A new membership and its grants, in one statement. */
-  insertWithGrants(m: NewMembership, grants: NewGrant[]): Promise<void>;
+  /** A new membership, its grants and its lifecycle jobs, in one statement. */
+  insertWithGrants(m: NewMembership, grants: NewGrant[], jobs?: NewJob[]): Promise<void>;
   get(id: string): Promise<MembershipRecord | null>;
   /**
    * The member's active memberships that have not ended at `at` (grace periods included), running
@@ -75,17 +76,33 @@ function membershipRow(m: NewMembership, now: Date) {
 
 export function createMembershipStore(db: Executor): MembershipStore {
   return {
-    async insertWithGrants(m, grants) {
+    async insertWithGrants(m, grants, jobs = []) {
       const now = new Date();
-      if (grants.length === 0) {
+      // Each insert a CTE of the next, so the grants' foreign key sees the membership: one round trip.
+      const withMembership = db.with("membership", (qc) =>
+        qc.insertInto("memberships").values(membershipRow(m, now)),
+      );
+      if (jobs.length === 0 && grants.length === 0) {
         await db.insertInto("memberships").values(membershipRow(m, now)).execute();
-        return;
+      } else if (jobs.length === 0) {
+        await withMembership
+          .insertInto("grants")
+          .values(grants.map((g) => grantRow(g, now)))
+          .execute();
+      } else if (grants.length === 0) {
+        await withMembership
+          .insertInto("jobs")
+          .values(jobs.map(jobRow))
+          .onConflict((oc) => oc.column("key").doNothing())
+          .execute();
+      } else {
+        await withMembership
+          .with("granted", (qc) => qc.insertInto("grants").values(grants.map((g) => grantRow(g, now))))
+          .insertInto("jobs")
+          .values(jobs.map(jobRow))
+          .onConflict((oc) => oc.column("key").doNothing())
+          .execute();
       }
-      await db
-        .with("membership", (qc) => qc.insertInto("memberships").values(membershipRow(m, now)))
-        .insertInto("grants")
-        .values(grants.map((g) => grantRow(g, now)))
-        .execute();
     },
     async get(id) {
       const row = await db.selectFrom("memberships").selectAll().where("id", "=", id).executeTakeFirst();
