@@ -19,7 +19,7 @@ async function openFreshPostgres(url: string): Promise<DatabaseHandle> {
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const handle = await openDatabase({ url, schema, poolSize: 12 });
-  await migrateToLatest(handle);
+  await migrateDespiteConcurrentDrops(handle);
   return {
     ...handle,
     async close() {
@@ -30,6 +30,24 @@ async function openFreshPostgres(url: string): Promise<DatabaseHandle> {
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Kysely's migrator looks for its table by introspecting every schema of the database, calling
+ * has_schema_privilege() on each: another test file dropping its schema at that moment makes the
+ * call fail with 3F000 (invalid_schema_name) for a schema that is not ours. Only tests share a
+ * database with schemas coming and going; try again.
+ */
+async function migrateDespiteConcurrentDrops(handle: DatabaseHandle, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(handle);
+      return;
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (code !== "3F000" || attempt >= attempts) throw error;
+    }
+  }
 }
 
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
