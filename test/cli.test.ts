@@ -63,6 +63,10 @@ describe("perkwise CLI", () => {
       /1\. ACCOUNT_ON_HOLD \(account_risk\): .*\n +fix: member → verify_identity/,
     );
     expect(diagnosis.stdout).toMatch(/evidence: hold hold_\S+ \(/);
+    // No answer at all (an order that is not the member's) is exit 2, not a "not working".
+    const unknownOrder = await perkwise("diagnose", "demo-hold", "ad_free", "--order", "ord_not_hers");
+    expect(unknownOrder.code).toBe(2);
+    expect(unknownOrder.stderr).toContain("ORDER_NOT_FOUND");
     const diagnosisJson = await perkwise("diagnose", "demo-grace", "ad_free", "--json");
     expect(diagnosisJson.code).toBe(0);
     expect(JSON.parse(diagnosisJson.stdout)).toMatchObject({
@@ -145,7 +149,7 @@ describe("perkwise CLI", () => {
     expect(health.status).toBe(200);
     // The embedded database serves one process: a second one is refused, not let in to corrupt it.
     const second = await perkwise("check", "demo-vip", "ad_free");
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(2);
     expect(second.stderr).toContain("is in use by process");
     const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");

@@ -105,6 +105,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(error instanceof AppError ? `${error.code}: ${error.message}` : error);
-    process.exit(1);
+    // 1 is a negative answer (denied, not working, drift left); 2 means no answer could be given.
+    process.exit(2);
   },
 );
