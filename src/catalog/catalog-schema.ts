@@ -13,6 +13,8 @@ export { DATE_TIME_PATTERN };
 export const LIMITS = {
   tiers: 500,
   benefits: 500,
+  coupons: 500,
+  packItems: 50,
   plansPerTier: 50,
   benefitsPerTier: 500,
   listItems: 1000,
@@ -113,6 +115,17 @@ export const DiscountSchema = Type.Object(
   strict,
 );
 
+export const CouponPackSchema = Type.Object(
+  {
+    items: Type.Array(Type.Object({ coupon: Code, count: Type.Number() }, strict), {
+      minItems: 1,
+      maxItems: LIMITS.packItems,
+    }),
+    period: ShortText,
+  },
+  strict,
+);
+
 export const BenefitSchema = Type.Object(
   {
     code: Code,
@@ -121,6 +134,7 @@ export const BenefitSchema = Type.Object(
       Type.Literal("quota"),
       Type.Literal("discount"),
       Type.Literal("access"),
+      Type.Literal("coupon_pack"),
     ]),
     name: LocalizedTextSchema,
     description: Type.Optional(LocalizedTextSchema),
@@ -128,6 +142,42 @@ export const BenefitSchema = Type.Object(
     quota: Type.Optional(QuotaSchema),
     discount: Type.Optional(DiscountSchema),
     resources: Type.Optional(IdList(0)),
+    couponPack: Type.Optional(CouponPackSchema),
+  },
+  strict,
+);
+
+// Thresholds and limits are checked semantically (positive integers), with clearer messages.
+export const CouponConditionsSchema = Type.Object(
+  {
+    scope: Type.Optional(ScopeSchema),
+    channels: Type.Optional(IdList(1)),
+    minAmount: Type.Optional(MoneySchema),
+    minQuantity: Type.Optional(Type.Number()),
+    validFrom: Type.Optional(Type.String({ pattern: DATE_TIME_PATTERN, maxLength: 64 })),
+    validUntil: Type.Optional(Type.String({ pattern: DATE_TIME_PATTERN, maxLength: 64 })),
+    validDays: Type.Optional(Type.Number()),
+    minTier: Type.Optional(Code),
+  },
+  strict,
+);
+
+export const CouponSchema = Type.Object(
+  {
+    code: Code,
+    name: LocalizedTextSchema,
+    description: Type.Optional(LocalizedTextSchema),
+    // Range (0, 100] is checked semantically, as for discounts.
+    percentOff: Type.Optional(Type.Number()),
+    amountOff: Type.Optional(MoneySchema),
+    maxOff: Type.Optional(MoneySchema),
+    conditions: Type.Optional(CouponConditionsSchema),
+    limits: Type.Optional(
+      Type.Object({ perMember: Type.Optional(Type.Number()), total: Type.Optional(Type.Number()) }, strict),
+    ),
+    stacking: Type.Optional(
+      Type.Object({ group: Type.Optional(Code), exclusive: Type.Optional(Type.Boolean()) }, strict),
+    ),
   },
   strict,
 );
@@ -135,6 +185,7 @@ export const BenefitSchema = Type.Object(
 const documentProperties = {
   tiers: Type.Array(TierSchema, { maxItems: LIMITS.tiers }),
   benefits: Type.Array(BenefitSchema, { maxItems: LIMITS.benefits }),
+  coupons: Type.Optional(Type.Array(CouponSchema, { maxItems: LIMITS.coupons })),
 };
 
 export const CatalogDocumentSchema = Type.Object(documentProperties, strict);

@@ -30,7 +30,7 @@ export interface TierDoc {
   plans: PlanDoc[];
 }
 
-export const BENEFIT_KINDS = ["feature", "quota", "discount", "access"] as const;
+export const BENEFIT_KINDS = ["feature", "quota", "discount", "access", "coupon_pack"] as const;
 export type BenefitKind = (typeof BENEFIT_KINDS)[number];
 
 export const ACTIVATIONS = ["automatic", "claim", "toggle"] as const;
@@ -71,6 +71,13 @@ export interface DiscountDoc {
   maxOff?: Money;
 }
 
+/** What a `coupon_pack` benefit issues: `count` coupons of each template, again every `period`. */
+export interface CouponPackDoc {
+  items: { coupon: string; count: number }[];
+  /** ISO-8601 duration between issues, e.g. P1M. */
+  period: string;
+}
+
 export interface BenefitDoc {
   code: string;
   kind: BenefitKind;
@@ -80,11 +87,43 @@ export interface BenefitDoc {
   quota?: QuotaDoc;
   discount?: DiscountDoc;
   resources?: string[];
+  couponPack?: CouponPackDoc;
+}
+
+/** When and to whom a coupon applies: a benefit-style scope plus order thresholds and a window. */
+export interface CouponConditionsDoc {
+  scope?: ScopeDoc;
+  /** Allowed channels, a shorthand for `scope.channels` (DESIGN.md names it directly in conditions). */
+  channels?: string[];
+  minAmount?: Money;
+  minQuantity?: number;
+  /** Absolute window, ISO-8601 date-times with an offset. */
+  validFrom?: string;
+  validUntil?: string;
+  /** Days a coupon stays valid after the member claims it. */
+  validDays?: number;
+  /** Code of the lowest tier whose members may use it. */
+  minTier?: string;
+}
+
+/** A coupon template: what one issued coupon is worth and when it applies. */
+export interface CouponDoc {
+  code: string;
+  name: LocalizedText;
+  description?: LocalizedText;
+  percentOff?: number;
+  amountOff?: Money;
+  maxOff?: Money;
+  conditions?: CouponConditionsDoc;
+  limits?: { perMember?: number; total?: number };
+  stacking?: { group?: string; exclusive?: boolean };
 }
 
 export interface CatalogDocument {
   tiers: TierDoc[];
   benefits: BenefitDoc[];
+  /** Coupon templates, issued by `coupon_pack` benefits. Optional so that older documents stay valid. */
+  coupons?: CouponDoc[];
 }
 
 /** `effective.delay` compiled: how to compute a grant's effectiveFrom from the membership start. */
@@ -114,6 +153,7 @@ export interface CompiledBenefit {
   quota: QuotaDoc | null;
   discount: DiscountDoc | null;
   resources: readonly string[];
+  couponPack: CouponPackDoc | null;
   /** Codes of the tiers that include this benefit, lowest rank first. */
   tiers: readonly string[];
   /** The document as written, for diffs and display. */
@@ -138,6 +178,30 @@ export interface CompiledTier {
   doc: TierDoc;
 }
 
+/** A coupon template in the form the engine reads: times as epoch ms, scope as sets. */
+export interface CompiledCoupon {
+  code: string;
+  name: LocalizedText;
+  description: LocalizedText | undefined;
+  percentOff: number | null;
+  amountOff: Money | null;
+  maxOff: Money | null;
+  minAmount: Money | null;
+  minQuantity: number | null;
+  /** null when the coupon applies everywhere. */
+  scope: CompiledScope | null;
+  validFrom: number | null;
+  validUntil: number | null;
+  validDays: number | null;
+  minTier: string | null;
+  perMember: number | null;
+  total: number | null;
+  stackingGroup: string | null;
+  exclusive: boolean;
+  /** The document as written, for diffs and display. */
+  doc: CouponDoc;
+}
+
 /** The catalog in the form the engine reads: lookups by code, computed once per version. */
 export interface CompiledCatalog {
   version: number;
@@ -145,6 +209,8 @@ export interface CompiledCatalog {
   benefits: ReadonlyMap<string, CompiledBenefit>;
   tiers: ReadonlyMap<string, CompiledTier>;
   plans: ReadonlyMap<string, CompiledPlan>;
+  /** Coupon templates by code, in document order. */
+  coupons: ReadonlyMap<string, CompiledCoupon>;
   document: CatalogDocument;
   /**
    * The versions before this one, as decisions need them (rule changes, withdrawn benefits, the

@@ -6,9 +6,11 @@ import type {
   ClientPlatform,
   CompiledBenefit,
   CompiledCatalog,
+  CompiledCoupon,
   CompiledPlan,
   CompiledScope,
   CompiledTier,
+  CouponDoc,
   EffectiveDelay,
   ScopeDoc,
 } from "./catalog-types.js";
@@ -62,8 +64,18 @@ export function compileCatalog(
     benefits.set(b.code, compileBenefit(b, Object.freeze(tiersOfBenefit.get(b.code) ?? [])));
   }
 
-  // Maps keep insertion order: tiers iterate lowest rank first, benefits and plans in document order.
-  return Object.freeze({ version, createdAt: createdAtMs, benefits, tiers, plans, document: doc });
+  const coupons = new Map<string, CompiledCoupon>();
+  for (const c of doc.coupons ?? []) coupons.set(c.code, compileCoupon(c, tiers));
+  for (const b of doc.benefits) {
+    for (const item of b.couponPack?.items ?? []) {
+      if (!coupons.has(item.coupon)) {
+        throw new AppError("CATALOG_INVALID", `benefit "${b.code}" issues unknown coupon "${item.coupon}"`);
+      }
+    }
+  }
+
+  // Maps keep insertion order: tiers iterate lowest rank first, the rest in document order.
+  return Object.freeze({ version, createdAt: createdAtMs, benefits, tiers, plans, coupons, document: doc });
 }
 
 function compileBenefit(b: BenefitDoc, tiers: readonly string[]): CompiledBenefit {
@@ -80,8 +92,39 @@ function compileBenefit(b: BenefitDoc, tiers: readonly string[]): CompiledBenefi
     quota: b.quota ?? null,
     discount: b.discount ?? null,
     resources: b.resources ?? Object.freeze([]),
+    couponPack: b.couponPack ?? null,
     tiers,
     doc: b,
+  });
+}
+
+function compileCoupon(c: CouponDoc, tiers: ReadonlyMap<string, CompiledTier>): CompiledCoupon {
+  const cond = c.conditions ?? {};
+  if (cond.minTier !== undefined && !tiers.has(cond.minTier)) {
+    throw new AppError("CATALOG_INVALID", `coupon "${c.code}" names unknown tier "${cond.minTier}"`);
+  }
+  // Date.parse is safe here: validateCatalog admitted only offset-qualified ISO date-times.
+  const time = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
+  return Object.freeze({
+    code: c.code,
+    name: c.name,
+    description: c.description,
+    percentOff: c.percentOff ?? null,
+    amountOff: c.amountOff ?? null,
+    maxOff: c.maxOff ?? null,
+    minAmount: cond.minAmount ?? null,
+    minQuantity: cond.minQuantity ?? null,
+    // Validation admits channels in one place only, so the merge cannot drop a list.
+    scope: compileScope({ ...cond.scope, ...(cond.channels ? { channels: cond.channels } : {}) }),
+    validFrom: time(cond.validFrom),
+    validUntil: time(cond.validUntil),
+    validDays: cond.validDays ?? null,
+    minTier: cond.minTier ?? null,
+    perMember: c.limits?.perMember ?? null,
+    total: c.limits?.total ?? null,
+    stackingGroup: c.stacking?.group ?? null,
+    exclusive: c.stacking?.exclusive === true,
+    doc: c,
   });
 }
 

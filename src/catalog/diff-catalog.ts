@@ -24,19 +24,27 @@ export interface EntityDiff {
 export interface CatalogDiff {
   tiers: EntityDiff[];
   benefits: EntityDiff[];
+  /**
+   * Coupon templates, keyed by code like benefits. Absent when no coupon changed, so diffs stored
+   * before coupons existed and diffs of coupon-free catalogs keep their shape.
+   */
+  coupons?: EntityDiff[];
 }
 
 /** Diffs two documents (`before` null for the first version); entities match by code, unchanged ones are omitted. */
 export function diffCatalogs(before: CatalogDocument | null, after: CatalogDocument): CatalogDiff {
-  return {
+  const diff: CatalogDiff = {
     tiers: diffEntities(before?.tiers ?? [], after.tiers),
     benefits: diffEntities(before?.benefits ?? [], after.benefits),
   };
+  const coupons = diffEntities(before?.coupons ?? [], after.coupons ?? []);
+  if (coupons.length > 0) diff.coupons = coupons;
+  return diff;
 }
 
 /** True when the diff records no change at all. */
 export function isEmptyDiff(diff: CatalogDiff): boolean {
-  return diff.tiers.length === 0 && diff.benefits.length === 0;
+  return diff.tiers.length === 0 && diff.benefits.length === 0 && (diff.coupons ?? []).length === 0;
 }
 
 interface Coded {

@@ -126,13 +126,13 @@ describe("validateCatalog", () => {
 
   it("rejects unknown fields anywhere, naming the field", () => {
     const doc = copy() as Doc & Record<string, unknown>;
-    doc.coupons = [];
+    doc.vouchers = [];
     doc.tiers[0].color = "gold";
     (doc.benefits[3].rules as Record<string, unknown>).scope = { categories: ["books"], regions: ["cn"] };
     doc.benefits[0].name = { en: "No ads", fr: "Sans pub" };
     const problems = problemsOf(doc);
     expect(problems).toEqual([
-      { path: "/coupons", message: 'unknown field "coupons"', code: "unknown_field" },
+      { path: "/vouchers", message: 'unknown field "vouchers"', code: "unknown_field" },
       { path: "/tiers/0/color", message: 'unknown field "color"', code: "unknown_field" },
       { path: "/benefits/0/name/fr", message: 'unknown field "fr"', code: "unknown_field" },
       { path: "/benefits/3/rules/scope/regions", message: 'unknown field "regions"', code: "unknown_field" },
@@ -144,7 +144,7 @@ describe("validateCatalog", () => {
     doc.benefits[0].name = 42;
     doc.benefits[1].rules = { activation: "sometimes", minClientVersion: 5 };
     doc.benefits[2].quota = { limit: 1, unit: "GB", period: 30 };
-    doc.benefits[3].kind = "coupon_pack";
+    doc.benefits[3].kind = "voucher";
     const problems = problemsOf(doc);
     expect(problems.filter((p) => p.path === "/benefits/0/name")).toEqual([
       {

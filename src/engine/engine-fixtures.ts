@@ -148,6 +148,7 @@ function compileBenefit(doc: BenefitDoc, tiers: readonly string[]): CompiledBene
   return {
     code: doc.code,
     kind: doc.kind,
+    couponPack: doc.couponPack ?? null,
     name: doc.name,
     description: doc.description,
     activation: rules.activation ?? "automatic",
@@ -200,7 +201,8 @@ export function fixtureCatalog(document: CatalogDocument = FIXTURE_DOCUMENT, ver
     const including = byRank.filter((t) => t.benefits.includes(b.code)).map((t) => t.code);
     benefits.set(b.code, compileBenefit(b, including));
   }
-  return { version, createdAt: T.start - 30 * DAY, benefits, tiers, plans, document };
+  // Engine fixtures carry no coupon templates: the decision engine does not read them.
+  return { version, createdAt: T.start - 30 * DAY, benefits, tiers, plans, coupons: new Map(), document };
 }
 
 export function membership(over: Partial<MembershipView> & { id: string; tier: string }): MembershipView {
