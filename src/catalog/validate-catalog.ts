@@ -4,18 +4,30 @@ import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
 import semver from "semver";
 import type { ErrorDetail } from "../errors.js";
-import { durationToMillisApprox, isValidIsoDuration } from "../time/durations.js";
+import { isValidIsoDuration } from "../time/durations.js";
 import {
   CatalogDocumentSchema,
   type CatalogDocumentStatic,
   CatalogPutBodySchema,
   type CatalogPutMetaSchema,
-  CODE_PATTERN,
-  DATE_TIME_PATTERN,
   LIMITS,
   PATTERN_HINTS,
 } from "./catalog-schema.js";
 import { BENEFIT_KINDS, type CatalogDocument } from "./catalog-types.js";
+import { checkCoupons } from "./validate-coupons.js";
+import {
+  type Add,
+  checkScope,
+  codeRe,
+  DATE_TIME_RE,
+  isObj,
+  isPositiveDuration,
+  isRealDateTime,
+  isStr,
+  items,
+  type Obj,
+  q,
+} from "./validation-kit.js";
 
 /** A problem found in a catalog; `code` is a short machine tag such as `unknown_benefit`. */
 export interface CatalogProblem extends ErrorDetail {
@@ -28,17 +40,6 @@ export type ValidateCatalogResult =
 
 /** Beyond this many problems the rest are summarized: enough to fix a document, bounded for the server. */
 export const MAX_PROBLEMS = 100;
-
-type Obj = Record<string, unknown>;
-type Add = (path: string, message: string, code: string) => void;
-
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === "string";
-/** The array, or nothing when it is not one or too long to be worth checking (already reported). */
-const items = (v: unknown, max: number): unknown[] => (Array.isArray(v) && v.length <= max ? v : []);
-const codeRe = new RegExp(CODE_PATTERN);
-const DATE_TIME_RE = new RegExp(DATE_TIME_PATTERN);
-const q = (v: unknown) => JSON.stringify(v);
 
 /** Validates a catalog document: `{ok: true, document}` or every problem found. */
 export function validateCatalog(input: unknown): ValidateCatalogResult {
@@ -69,21 +70,6 @@ function effectiveFromProblem(input: unknown): CatalogProblem | null {
   return isRealDateTime(value)
     ? null
     : { path: "/effectiveFrom", message: "is not a real date and time", code: "invalid_date" };
-}
-
-/** False for a well-formed date-time naming a moment that does not exist (2026-02-30, month 13). */
-function isRealDateTime(value: string): boolean {
-  const [year, month, day] = value.slice(0, 10).split("-").map(Number);
-  const [hour, minute] = value.slice(11, 16).split(":").map(Number);
-  return (
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= new Date(Date.UTC(year, month, 0)).getUTCDate() &&
-    hour <= 23 &&
-    minute <= 59 &&
-    !Number.isNaN(Date.parse(value))
-  );
 }
 
 function validate(input: unknown, schema: TSchema): ValidateCatalogResult {
@@ -292,154 +278,8 @@ function checkSemantics(doc: Obj, add: Add): void {
     });
   });
 
-  const couponCodes = new Map<string, number>();
-  items(doc.coupons, LIMITS.coupons).forEach((c, i) => {
-    if (!isObj(c)) return;
-    if (isStr(c.code)) {
-      const first = couponCodes.get(c.code);
-      if (first === undefined) couponCodes.set(c.code, i);
-      else
-        add(
-          `/coupons/${i}/code`,
-          `duplicate coupon code ${q(c.code)} (also at /coupons/${first})`,
-          "duplicate_code",
-        );
-    }
-    checkCoupon(c, `/coupons/${i}`, tierCodes, add);
-  });
-  benefits.forEach((b, i) => {
-    if (isObj(b) && isObj(b.couponPack))
-      checkCouponPack(b.couponPack, `/benefits/${i}/couponPack`, couponCodes, add);
-  });
+  checkCoupons(doc, tierCodes, benefits, add);
 }
-
-const isPositiveInteger = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
-
-function checkCouponPack(pack: Obj, at: string, coupons: ReadonlyMap<string, number>, add: Add): void {
-  const seen = new Set<string>();
-  items(pack.items, LIMITS.packItems).forEach((item, k) => {
-    if (!isObj(item)) return;
-    const { coupon, count } = item;
-    if (isStr(coupon) && codeRe.test(coupon)) {
-      // One item per template: two would be one item with the counts added, said less clearly.
-      if (seen.has(coupon))
-        add(`${at}/items/${k}/coupon`, `coupon ${q(coupon)} is listed twice`, "duplicate_coupon");
-      else if (!coupons.has(coupon))
-        add(`${at}/items/${k}/coupon`, `unknown coupon ${q(coupon)}`, "unknown_coupon");
-      seen.add(coupon);
-    }
-    if (typeof count === "number" && !isPositiveInteger(count)) {
-      add(`${at}/items/${k}/count`, "must be a whole number of at least 1", "invalid_value");
-    }
-  });
-  if (isStr(pack.period) && !isPositiveDuration(pack.period)) {
-    add(`${at}/period`, "must be an ISO-8601 duration longer than zero, e.g. P1M", "invalid_duration");
-  }
-}
-
-function checkCoupon(c: Obj, at: string, tiers: ReadonlyMap<string, number>, add: Add): void {
-  const { percentOff, amountOff, maxOff } = c;
-  const cond = isObj(c.conditions) ? c.conditions : {};
-  if ((percentOff === undefined) === (amountOff === undefined)) {
-    add(at, 'needs exactly one of "percentOff" and "amountOff"', "coupon_value");
-  }
-  if (typeof percentOff === "number" && !(percentOff > 0 && percentOff <= 100)) {
-    add(`${at}/percentOff`, "must be greater than 0 and at most 100", "invalid_value");
-  }
-  // An amount-off coupon is its own cap; a maxOff beside it would be ignored or contradict it.
-  if (maxOff !== undefined && amountOff !== undefined) {
-    add(`${at}/maxOff`, 'only a "percentOff" coupon takes a cap', "invalid_combination");
-  }
-  const money: [string, unknown][] = [
-    ["amountOff", amountOff],
-    ["maxOff", maxOff],
-    ["conditions/minAmount", cond.minAmount],
-  ];
-  let currency: [string, string] | null = null;
-  for (const [field, m] of money) {
-    if (!isObj(m)) continue;
-    if (m.amount === 0) add(`${at}/${field}/amount`, "must be greater than 0", "invalid_value");
-    if (!isStr(m.currency)) continue;
-    if (currency === null) currency = [field, m.currency];
-    else if (m.currency !== currency[1]) {
-      const msg = `currency ${q(m.currency)} differs from ${currency[0]}'s ${q(currency[1])}`;
-      add(`${at}/${field}/currency`, msg, "currency_mismatch");
-    }
-  }
-  if (cond.minQuantity !== undefined && !isPositiveInteger(cond.minQuantity)) {
-    add(`${at}/conditions/minQuantity`, "must be a whole number of at least 1", "invalid_value");
-  }
-  if (cond.validDays !== undefined && !isPositiveInteger(cond.validDays)) {
-    add(`${at}/conditions/validDays`, "must be a whole number of days, at least 1", "invalid_value");
-  }
-  const times: number[] = [];
-  for (const field of ["validFrom", "validUntil"] as const) {
-    const v = cond[field];
-    // A malformed date-time was reported by the schema already.
-    if (!isStr(v) || !DATE_TIME_RE.test(v)) continue;
-    if (isRealDateTime(v)) times.push(Date.parse(v));
-    else add(`${at}/conditions/${field}`, "is not a real date and time", "invalid_date");
-  }
-  if (times.length === 2 && times[0] >= times[1]) {
-    add(`${at}/conditions/validUntil`, 'must be later than "validFrom"', "invalid_window");
-  }
-  if (isStr(cond.minTier) && codeRe.test(cond.minTier) && !tiers.has(cond.minTier)) {
-    add(`${at}/conditions/minTier`, `unknown tier ${q(cond.minTier)}`, "unknown_tier");
-  }
-  const scope = isObj(cond.scope) ? cond.scope : {};
-  checkScope(scope, `${at}/conditions/scope`, add);
-  if (cond.channels !== undefined && scope.channels !== undefined) {
-    const msg = 'give the channels once, here or in "scope.channels"';
-    add(`${at}/conditions/channels`, msg, "invalid_combination");
-  }
-  // conditions.channels is an allow-list like scope.channels: it must not also be excluded.
-  checkScope(
-    { channels: cond.channels, excludeChannels: scope.excludeChannels },
-    `${at}/conditions/scope`,
-    add,
-  );
-
-  const limits = isObj(c.limits) ? c.limits : {};
-  for (const field of ["perMember", "total"] as const) {
-    const v = limits[field];
-    if (v !== undefined && !isPositiveInteger(v)) {
-      add(
-        `${at}/limits/${field}`,
-        "must be a whole number of at least 1; omit it for no limit",
-        "invalid_value",
-      );
-    }
-  }
-  if (isPositiveInteger(limits.perMember) && isPositiveInteger(limits.total)) {
-    if ((limits.perMember as number) > (limits.total as number)) {
-      add(`${at}/limits/perMember`, `must not exceed "total" (${limits.total})`, "invalid_limits");
-    }
-  }
-}
-
-/** Reports values both allowed and excluded; `at` is the object holding the scope fields. */
-function checkScope(scope: Obj, at: string, add: Add): void {
-  for (const [allow, exclude] of SCOPE_PAIRS) {
-    const allowed = new Set(items(scope[allow], LIMITS.listItems));
-    const both = [...new Set(items(scope[exclude], LIMITS.listItems))].filter(
-      (v) => isStr(v) && allowed.has(v),
-    );
-    if (both.length > 0) {
-      const msg = `${both.map(q).join(", ")} both allowed by ${allow} and excluded`;
-      add(`${at}/${exclude}`, msg, "scope_conflict");
-    }
-  }
-}
-
-function isPositiveDuration(s: string): boolean {
-  return isValidIsoDuration(s) && durationToMillisApprox(s) > 0;
-}
-
-const SCOPE_PAIRS = [
-  ["categories", "excludeCategories"],
-  ["products", "excludeProducts"],
-  ["channels", "excludeChannels"],
-] as const;
 
 function checkBenefit(b: Obj, at: string, add: Add): void {
   const kind = b.kind;
