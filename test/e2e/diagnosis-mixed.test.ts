@@ -3,6 +3,7 @@ import type { CatalogDocument } from "../../src/catalog/catalog-types.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { TestServer } from "../e2e-harness.js";
 import { corrupt } from "../support/corrupt.js";
+import { bind, DiagnosisScenarios } from "../support/diagnosis-scenarios.js";
 import { codes, type Finding, ids, stepStatus } from "../support/diagnosis-shape.js";
 import { TEST_ENGINES } from "../test-database.js";
 
@@ -13,7 +14,6 @@ const HAN = /[\u4e00-\u9fff]/;
 /** Several causes at once, locales, authorization, and the edge cases of a diagnosis. */
 describe.each(TEST_ENGINES)("diagnosis: several causes, locales, access on $name", (engine) => {
   let s: TestServer;
-  let seq = 0;
   let support: string;
   let service: string;
 
@@ -27,21 +27,7 @@ describe.each(TEST_ENGINES)("diagnosis: several causes, locales, access on $name
   });
   afterAll(() => s?.stop());
 
-  async function member(prefix: string, body: Record<string, unknown> = { locale: "en" }) {
-    const memberId = `${prefix}-${++seq}`;
-    await s.createMember(memberId, body);
-    return memberId;
-  }
-  async function buy(memberId: string, plan = "vip_month") {
-    const order = await s.createOrder(memberId, plan);
-    expect((await s.pay(order.orderId, order.amount.amount)).status).toBe(200);
-    return order;
-  }
-  async function diagnose(memberId: string, body: unknown, headers?: Record<string, string>) {
-    const res = await s.request("POST", `/v1/members/${memberId}/diagnose`, { body, headers });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  }
+  const { member, buy, diagnose } = bind(new DiagnosisScenarios(() => s));
 
   it("an outdated app and a hold: both reported, verifying identity (the hold) first", async () => {
     const m = await member("multi");
@@ -183,7 +169,8 @@ describe.each(TEST_ENGINES)("diagnosis: several causes, locales, access on $name
     expect(d.verdict).toBe("working");
     expect(codes(d)).toEqual(["MEMBERSHIP_IN_GRACE"]);
     expect(d.findings[0].remedy.action).toBe("pay");
-    const step = d.steps.find((x: { step: string }) => x.step === "membership_status");
+    const step = d.steps.find((x) => x.step === "membership_status");
+    if (!step) throw new Error("no membership_status step");
     expect(step.status).toBe("pass");
     // Not "active until" a date already past.
     expect(step.detail).not.toContain("active until");
