@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices, reconcile, diagnosis).
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices, reconcile, diagnosis,
+ * checkout, cluster, events, sdk).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { runCheckoutAndDeliverySteps } from "./checkout-delivery-steps.js";
 import { benchDecide } from "./decide-bench.js";
 import { benchDiagnosis, DIAGNOSIS_SETUP } from "./diagnosis-bench.js";
 import { benchHttpBatch } from "./http-batch-bench.js";
@@ -37,6 +39,10 @@ const ALL = [
   "notices",
   "reconcile",
   "diagnosis",
+  "checkout",
+  "cluster",
+  "events",
+  "sdk",
 ] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
@@ -295,6 +301,8 @@ if (selected.has("diagnosis")) {
     return r.rows;
   });
 }
+
+await runCheckoutAndDeliverySteps((name) => selected.has(name as Name), { step, postgresStep, details });
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
 console.log(

@@ -13,6 +13,8 @@ export interface Config {
   adminKey: string;
   paymentSecret: string;
   logLevel: string;
+  /** PERKWISE_METRICS_TOKEN: a bearer token for GET /metrics only (the admin key works too). */
+  metricsToken: string | undefined;
   /** Secrets created on this start (embedded mode), to print once. */
   generated: { adminKey: boolean; paymentSecret: boolean };
 }
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     adminKey: admin.value,
     paymentSecret: payment.value,
     logLevel: env.LOG_LEVEL ?? "info",
+    metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,
     generated: { adminKey: admin.generated, paymentSecret: payment.generated },
   };
 }

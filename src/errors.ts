@@ -18,6 +18,10 @@ export const ERROR_STATUS = {
   CATALOG_VERSION_NOT_FOUND: 404,
   /** No such hold, or (for a member) not one of theirs. */
   HOLD_NOT_FOUND: 404,
+  /** No such outgoing webhook endpoint. */
+  WEBHOOK_ENDPOINT_NOT_FOUND: 404,
+  /** No such delivery of that endpoint. */
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   NOT_ACCEPTABLE: 406,
   CONFLICT: 409,
@@ -28,12 +32,22 @@ export const ERROR_STATUS = {
   USAGE_DENIED: 409,
   /** An idempotency key reused with a different request. */
   IDEMPOTENCY_CONFLICT: 409,
+  /** No such coupon, or (for anyone but its member) not theirs: the same answer either way. */
+  COUPON_NOT_FOUND: 404,
+  /** No coupons were redeemed under this order reference. */
+  REDEMPTION_NOT_FOUND: 404,
+  /** A redemption refused: details list every coupon with every problem (coupon reason codes). */
+  COUPON_NOT_REDEEMABLE: 409,
+  /** A coupon whose claim deadline passed cannot be claimed any more. */
+  COUPON_NOT_CLAIMABLE: 409,
   /** The hold was cleared already. */
   HOLD_NOT_OPEN: 409,
   /** The hold is cleared by an agent's decision only; the member cannot verify it away. */
   HOLD_NOT_SELF_CLEARABLE: 409,
   /** A verification attempt with no live code: none was requested, or it was used or voided. */
   VERIFICATION_NOT_REQUESTED: 409,
+  /** A replay to an endpoint that is disabled: re-enable it first. */
+  WEBHOOK_ENDPOINT_DISABLED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HEADERS_TOO_LARGE: 431,

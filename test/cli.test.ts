@@ -10,7 +10,11 @@ import { corrupt } from "./support/corrupt.js";
 const run = promisify(execFile);
 const BIN = path.resolve("bin/perkwise.js");
 
-/** The real command line, as a newcomer runs it: a PGlite data directory of its own. */
+/**
+ * The real command line, as a newcomer runs it: a PGlite data directory of its own. Each command is a
+ * new Node process that compiles TypeScript and opens PGlite (seconds each on a loaded 2-core VM),
+ * hence the long timeouts.
+ */
 describe("perkwise CLI", () => {
   let dataDir: string;
   const env = () => ({ ...process.env, PERKWISE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" });
@@ -89,7 +93,7 @@ describe("perkwise CLI", () => {
     const jobsJson = JSON.parse((await perkwise("jobs", "--json")).stdout);
     expect(jobsJson.counts.pending).toBeGreaterThan(0);
     expect(jobsJson.upcoming).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("reconcile: a dry run finds drift and exits 1 with a table; --fix repairs it and exits 0", async () => {
     // The demo's data (seeded by the first test) is clean.
@@ -125,7 +129,7 @@ describe("perkwise CLI", () => {
     expect((await perkwise("timeline", "demo-svip")).stdout).toMatch(
       /reconcile\.repaired +system .*membership_without_grants/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it("serves with the demo, answers /healthz, and shuts down cleanly on SIGTERM", async () => {
     const child: ChildProcess = spawn("node", [BIN, "serve", "--demo", "--port", "0"], { env: env() });
@@ -134,7 +138,7 @@ describe("perkwise CLI", () => {
       output += chunk;
     });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 120_000);
       child.stdout?.on("data", () => {
         const match = /running at (http:\/\/\S+)/.exec(output);
         if (match && output.includes("demo-new")) {
@@ -154,5 +158,5 @@ describe("perkwise CLI", () => {
     const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });

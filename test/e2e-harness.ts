@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { type App, createApp } from "../src/app.js";
+import { type App, type AppOptions, createApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
 import type { DatabaseHandle } from "../src/db/database.js";
 import { buildServer, type Server } from "../src/http/server.js";
@@ -24,22 +24,45 @@ export class TestServer {
     readonly database: DatabaseHandle,
     readonly clock: ManualClock,
     readonly baseUrl: string,
+    private readonly ownsDatabase = true,
   ) {}
 
-  static async start(engine: TestEngine, now = T0): Promise<TestServer> {
-    const database = await engine.open();
-    const clock = new ManualClock(now);
-    const app = await createApp({ database, clock, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET });
+  static async start(
+    engine: TestEngine,
+    now = T0,
+    options: Partial<Omit<AppOptions, "database" | "clock">> = {},
+  ): Promise<TestServer> {
+    return TestServer.startOn(await engine.open(), new ManualClock(now), options);
+  }
+
+  /**
+   * A server over a database it does not open: a second node beside another server on the same
+   * database (`ownsDatabase` false: `stop` leaves the database to the first).
+   */
+  static async startOn(
+    database: DatabaseHandle,
+    clock: ManualClock,
+    options: { ownsDatabase?: boolean } & Partial<AppOptions> = {},
+  ): Promise<TestServer> {
+    const { ownsDatabase = true, ...appOptions } = options;
+    const app = await createApp({
+      database,
+      clock,
+      adminKey: ADMIN_KEY,
+      paymentSecret: PAYMENT_SECRET,
+      ...appOptions,
+    });
     const server = await buildServer(app, { logLevel: "silent" });
     const address = await server.listen({ port: 0, host: "127.0.0.1" });
-    return new TestServer(app, server, database, clock, address);
+    return new TestServer(app, server, database, clock, address, ownsDatabase);
   }
 
   async stop(): Promise<void> {
     await this.server.close();
     // Repairs that decisions asked for are still being scheduled: not under a closed database.
     await this.app.reconcile.settle();
-    await this.database.close();
+    if (this.ownsDatabase) await this.database.close();
+    else await this.app.cluster.close();
   }
 
   /** One HTTP request; `auth` is a bearer secret (default: the admin key), or null for none. */

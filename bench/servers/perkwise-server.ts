@@ -1,6 +1,7 @@
 /**
  * A Perkwise server for the HTTP benchmarks, in its own process. Environment:
- * - BENCH_SERVER_CATALOG: `demo` (the demo catalog and members, seeded with seedDemo) or `bench` (bench/lib/bench-catalog.ts).
+ * - BENCH_SERVER_CATALOG: `demo` (the demo catalog and members, seeded with seedDemo), `bench` (bench/lib/bench-catalog.ts),
+ *   or `none` (a second node on a database another node already set up: the catalog is loaded from it).
  * - BENCH_SERVER_DATABASE_URL + BENCH_SERVER_DATABASE_SCHEMA (+ BENCH_SERVER_POOL_SIZE): PostgreSQL, in that
  *   (fresh) schema, never `public`; else PGlite in memory. Set only by the benchmark that spawns this.
  * - BENCH_SERVER_ADMIN_KEY, BENCH_SERVER_PAYMENT_SECRET: the secrets the load generator signs and authenticates with.
@@ -50,6 +51,8 @@ if (catalogKind === "bench") await app.catalog.put(BENCH_SERVER_CATALOG);
 const { key: apiKey } = await app.auth.createApiKey("bench", "service");
 const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
 const url = await server.listen({ port: 0, host: "127.0.0.1" });
+// As `perkwise serve` does: outbox rows are numbered on a poll too (rows other nodes left behind).
+app.events.start();
 const info: PerkwiseServerInfo = { port: Number(new URL(url).port), url, apiKey, database: database.kind };
 console.log(JSON.stringify(info));
 

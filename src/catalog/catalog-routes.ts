@@ -2,7 +2,31 @@ import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
-import { CatalogPutBodySchema } from "./catalog-schema.js";
+import { CatalogDocumentSchema, CatalogPutBodySchema } from "./catalog-schema.js";
+
+/** A version with everything a local evaluator needs to compile it and explain rule changes. */
+const CatalogHistorySchema = Type.Object(
+  {
+    versions: Type.Array(
+      Type.Object({
+        version: Type.Integer(),
+        createdAt: Type.String({ format: "date-time" }),
+        effectiveFrom: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+        inForceFrom: Type.String({ format: "date-time" }),
+        document: CatalogDocumentSchema,
+        diff: Type.Object(
+          {
+            tiers: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+            benefits: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+            coupons: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+          },
+          { description: "What this version changed against the one before (see /versions/{n}/diff)" },
+        ),
+      }),
+    ),
+  },
+  { $id: "CatalogHistory" },
+);
 
 const VersionParams = Type.Object({ n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const tags = ["catalog"];
@@ -62,6 +86,29 @@ export function registerCatalogRoutes(server: Server, app: App): void {
         status: v.status,
         inForceFrom: v.activeAt.toISOString(),
         createdAt: v.createdAt.toISOString(),
+      })),
+    }),
+  );
+  server.addSchema(CatalogHistorySchema);
+  server.get(
+    "/v1/catalog/history",
+    {
+      config: { roles: ["admin", "service"] },
+      schema: {
+        tags,
+        summary:
+          "Every version with its document and diff, oldest first: what a local evaluator (the SDK) compiles",
+        response: { 200: Type.Ref("CatalogHistory") },
+      },
+    },
+    async () => ({
+      versions: (await app.catalog.history()).map((v) => ({
+        version: v.version,
+        createdAt: v.createdAt.toISOString(),
+        effectiveFrom: v.effectiveFrom?.toISOString() ?? null,
+        inForceFrom: v.activeAt.toISOString(),
+        document: v.document,
+        diff: v.diff,
       })),
     }),
   );

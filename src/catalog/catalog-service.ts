@@ -1,7 +1,8 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
+import type { Executor } from "../db/transaction.js";
 import { AppError } from "../errors.js";
-import { buildCatalogHistory } from "./catalog-history.js";
+import { catalogWithHistory, versionInForce } from "./catalog-in-force.js";
 import type { CatalogStore, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
 import type { CompiledCatalog } from "./catalog-types.js";
 import { compileCatalog } from "./compile-catalog.js";
@@ -62,6 +63,8 @@ export class CatalogService {
   constructor(
     private readonly data: DataAccess,
     private readonly clock: Clock,
+    /** Tells the other nodes, inside the storing transaction, that a version was stored. */
+    private readonly announce: (executor: Executor, version: number) => Promise<void> = async () => {},
   ) {}
 
   /** Loads the versions from the database (on start, and when another node may have written). */
@@ -129,6 +132,12 @@ export class CatalogService {
             ALL_MEMBERS,
           );
         }
+        // Every event stream learns of the new version (clients with a local evaluator refetch it).
+        await stores.outbox.append({
+          memberId: null,
+          type: "catalog.changed",
+          payload: { version: record.version, effectiveFrom: new Date(activeAt).toISOString() },
+        });
         await stores.jobs.schedule([
           {
             kind: CATALOG_ACTIVATE,
@@ -137,6 +146,7 @@ export class CatalogService {
             payload: { version: record.version, cursor: "" },
           },
         ]);
+        await this.announce(stores.executor, record.version);
         return true;
       });
       if (inserted) {
@@ -166,6 +176,11 @@ export class CatalogService {
             : "superseded";
       return { ...v, status, activeAt: new Date(activeAt) };
     });
+  }
+
+  /** Every stored version with its document and diff, oldest first, each with when it comes into force. */
+  async history(): Promise<(CatalogVersionRecord & { activeAt: Date })[]> {
+    return (await this.data.catalog.all()).map((v) => ({ ...v, activeAt: new Date(activeAtOf(v)) }));
   }
 
   async version(n: number): Promise<CatalogVersionRecord> {
@@ -209,23 +224,15 @@ export class CatalogService {
 
   /** Puts the right version in force for now, and tells listeners when anything moved. */
   private advance(notify: boolean): void {
-    const now = this.clock.now();
-    let index = -1;
-    for (let i = this.installed.length - 1; i >= 0; i--) {
-      if (this.installed[i].activeAt <= now) {
-        index = i;
-        break;
-      }
-    }
-    this.nextSwitchAt = Number.POSITIVE_INFINITY;
-    for (let i = index + 1; i < this.installed.length; i++)
-      this.nextSwitchAt = Math.min(this.nextSwitchAt, this.installed[i].activeAt);
+    const { index, nextSwitchAt } = versionInForce(this.installed, this.clock.now());
+    this.nextSwitchAt = nextSwitchAt;
     if (index >= 0 && this.current?.version !== this.installed[index].record.version) {
-      const upTo = this.installed.slice(0, index + 1);
-      const history = buildCatalogHistory(
-        upTo.map((v) => ({ compiled: v.compiled, diff: v.record.diff, activeAt: v.activeAt })),
-      );
-      this.current = Object.freeze({ ...this.installed[index].compiled, history });
+      const versions = this.installed.map((v) => ({
+        compiled: v.compiled,
+        diff: v.record.diff,
+        activeAt: v.activeAt,
+      }));
+      this.current = catalogWithHistory(versions, index);
     }
     if (notify && this.current) for (const listener of this.listeners) listener(this.current);
   }

@@ -113,9 +113,8 @@ describe("diffCatalogs", () => {
 
   it("matches entities by code, so a rename is a removal plus an addition", () => {
     const after = base();
-    after.benefits[0].code = "no_ads";
-    after.tiers[0].benefits[0] = "no_ads";
-    after.tiers[1].benefits[0] = "no_ads";
+    after.benefits.find((b) => b.code === "ad_free")!.code = "no_ads";
+    for (const tier of after.tiers) tier.benefits[tier.benefits.indexOf("ad_free")] = "no_ads";
     const diff = diffCatalogs(DEMO_CATALOG, after);
     expect(diff.benefits).toEqual([
       { code: "no_ads", change: "added" },

@@ -27,6 +27,8 @@ export async function withApp<T>(work: (app: App) => Promise<T>): Promise<T> {
       clock: systemClock,
       adminKey: config.adminKey,
       paymentSecret: config.paymentSecret,
+      // A one-shot command: a serving node numbers its events (on start, and by its poll).
+      events: { dispatchOnCommit: false },
     });
     try {
       return await work(app);

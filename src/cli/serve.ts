@@ -1,6 +1,8 @@
 import { createApp } from "../app.js";
 import { systemClock } from "../clock.js";
 import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
+import { eventOptionsFromEnv } from "../events/event-config.js";
+import { eventPruneJob } from "../events/event-prune-job.js";
 import { buildServer } from "../http/server.js";
 import { nightlyReconcileJob } from "../reconcile/reconcile-jobs.js";
 import { openConfigured } from "./open.js";
@@ -22,19 +24,25 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     clock: systemClock,
     adminKey: config.adminKey,
     paymentSecret: config.paymentSecret,
+    metricsToken: config.metricsToken,
+    events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });
   const address = await server.listen({ port: config.port, host: config.host });
   // The nightly reconciliation: each run schedules the next; the key makes this a no-op when one is
   // already scheduled (by another process, or by last night's run).
-  await app.data.jobs.schedule([nightlyReconcileJob(app.clock.now())]);
+  await app.data.jobs.schedule([nightlyReconcileJob(app.clock.now()), eventPruneJob(app.clock.now())]);
   // Jobs that fell due while the server was down run now; then every second.
   app.scheduler.start();
+  // Outbox rows left undelivered by a previous run are numbered now; then kicks and a slow poll.
+  app.events.start();
+  app.webhookWorker.start();
   const url = address.replace("[::1]", "localhost");
 
   const lines = [
     "",
     `Perkwise is running at ${url}   (API docs: ${url}/docs)`,
+    `  member centre:   ${url}/   operator console: ${url}/admin (sign in with the admin key)`,
     `  database:        ${database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.memory ? "PGlite in memory" : `PGlite in ${config.dataDir}/data`}`,
     `  admin key:       ${config.adminKey}${config.generated.adminKey ? "  (generated)" : ""}`,
     `  payment secret:  ${config.paymentSecret}${config.generated.paymentSecret ? "  (generated)" : ""}`,
@@ -45,7 +53,11 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     );
     for (const member of DEMO_MEMBERS) {
       const { token } = await app.auth.memberToken(member.id);
-      lines.push(`    ${member.id.padEnd(14)} ${member.displayName}`, `      ${token}`);
+      lines.push(
+        `    ${member.id.padEnd(14)} ${member.displayName}`,
+        `      ${token}`,
+        `      sign in: ${url}/?token=${token}`,
+      );
     }
   }
   console.log(`${lines.join("\n")}\n`);
@@ -60,6 +72,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     setTimeout(() => server.server.closeAllConnections(), 10_000).unref();
     await server.close();
     await app.scheduler.stop();
+    await app.webhookWorker.stop();
     await app.reconcile.settle();
     await database.close();
     process.exit(0);

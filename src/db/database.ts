@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { lockDataDir } from "./data-dir-lock.js";
-import { corkQueries, usePreparedStatements } from "./pg-client-tuning.js";
+import { corkQueries, enablePreparedStatements } from "./pg-client-tuning.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -17,7 +17,22 @@ export interface DatabaseHandle {
   url: string | null;
   /** The schema that holds our tables (and the migration bookkeeping). */
   schema: string;
+  /** The embedded engine (PGlite only): its LISTEN/NOTIFY carries the cluster bus in process. */
+  pglite?: PGlite;
+  /** Runs `hook` at the start of `close()` (e.g. the cluster bus's LISTEN connection goes first). */
+  onClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
+}
+
+/** Close hooks, run in order before the database itself closes. */
+function closeHooks() {
+  const hooks: (() => Promise<void>)[] = [];
+  return {
+    onClose: (hook: () => Promise<void>) => void hooks.push(hook),
+    run: async () => {
+      for (const hook of hooks.splice(0)) await hook();
+    },
+  };
 }
 
 export interface DatabaseOptions {
@@ -49,15 +64,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     pool.on("error", () => {});
     pool.on("connect", (client) => {
       corkQueries(client);
-      if (options.preparedStatements !== false) usePreparedStatements(client);
+      if (options.preparedStatements !== false) enablePreparedStatements(client);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const hooks = closeHooks();
     return {
       db,
       kind: "postgres",
       url: options.url,
       schema: options.schema ?? "public",
-      close: () => db.destroy(),
+      onClose: hooks.onClose,
+      async close() {
+        await hooks.run();
+        await db.destroy();
+      },
     };
   }
   let client: PGlite;
@@ -76,12 +96,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     throw error;
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const hooks = closeHooks();
   return {
     db,
     kind: "pglite",
     url: null,
     schema: "public",
+    pglite: client,
+    onClose: hooks.onClose,
     async close() {
+      await hooks.run();
       await db.destroy();
       unlock();
     },

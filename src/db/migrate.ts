@@ -8,6 +8,9 @@ import * as ruleChanges from "./migrations/0005-rule-changes.js";
 import * as holds from "./migrations/0006-holds.js";
 import * as reconcile from "./migrations/0007-reconcile.js";
 import * as sessions from "./migrations/0008-sessions.js";
+import * as coupons from "./migrations/0009-coupons.js";
+import * as events from "./migrations/0010-events.js";
+import * as paymentLatency from "./migrations/0011-payment-latency.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +22,9 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006-holds": holds,
   "0007-reconcile": reconcile,
   "0008-sessions": sessions,
+  "0009-coupons": coupons,
+  "0011-payment-latency": paymentLatency,
+  "0010-events": events,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -35,7 +35,7 @@ const STALE_PLAN = /cached plan must not change result type/;
  * falls back to unnamed statements. A statement whose plan went stale through a migration run by
  * another node fails once, and is prepared anew under a fresh name the next time.
  */
-export function usePreparedStatements(client: pg.PoolClient): void {
+export function enablePreparedStatements(client: pg.PoolClient): void {
   const names = new Map<string, string>();
   let counter = 0;
   wrapQuery(client, (query) => (text, values, callback) => {

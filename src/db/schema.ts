@@ -69,6 +69,8 @@ export interface PaymentEventsTable {
   response_status: number;
   payload: Json<unknown>;
   received_at: CreatedAt;
+  /** Receipt → grants committed, in ms, for applied events (migration 0011). */
+  grant_latency_ms: number | null;
 }
 
 export interface MembershipsTable {
@@ -261,6 +263,103 @@ export interface ReconcileRunsTable {
   created_at: CreatedAt;
 }
 
+/** A coupon issued to a member (src/coupons). */
+export interface MemberCouponsTable {
+  id: string;
+  member_id: string;
+  template: string;
+  benefit_code: string | null;
+  grant_id: string | null;
+  period_start: Date;
+  period_end: Date;
+  sequence: number;
+  issued_at: Date;
+  claimed_at: Date | null;
+  valid_from: Date;
+  valid_until: Date | null;
+  status: string;
+  order_ref: string | null;
+  updated_at: Date;
+}
+
+/** The delivered event log: outbox rows numbered after commit (src/events/event-log-store.ts). */
+export interface EventLogTable {
+  seq: number;
+  outbox_id: number;
+  member_id: string | null;
+  type: string;
+  data: string;
+  created_at: Date;
+}
+
+/** One row: the last number given out, and how far the log was pruned. */
+export interface EventSequencerTable {
+  id: number;
+  last_seq: number;
+  pruned_through: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  events: Json<string[]>;
+  description: string | null;
+  secret: string;
+  enabled: Generated<boolean>;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  consecutive_failures: Generated<number>;
+  failing_since: Date | null;
+  created_at: CreatedAt;
+  updated_at: Date;
+}
+
+/** Locked and used coupons per template, by every member (the global limit). */
+export interface CouponUsageTable {
+  template: string;
+  used: number;
+}
+
+/** Coupons locked to an order, by the platform's order reference. */
+export interface CouponRedemptionsTable {
+  order_ref: string;
+  member_id: string;
+  coupon_ids: Json<string[]>;
+  status: string;
+  response: Json<Record<string, unknown>>;
+  locked_at: Date;
+  completed_at: Date | null;
+  released_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_seq: number;
+  event_type: string;
+  body: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  at: Date;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -281,4 +380,12 @@ export interface Database {
   hold_events: HoldEventsTable;
   verification_codes: VerificationCodesTable;
   reconcile_runs: ReconcileRunsTable;
+  member_coupons: MemberCouponsTable;
+  coupon_usage: CouponUsageTable;
+  coupon_redemptions: CouponRedemptionsTable;
+  event_log: EventLogTable;
+  event_sequencer: EventSequencerTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

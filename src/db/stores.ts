@@ -1,7 +1,9 @@
 import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
 import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
 import { createRuleChangeStore, type RuleChangeStore } from "../catalog/rule-change-store.js";
+import { type CouponStore, createCouponStore } from "../coupons/coupon-store.js";
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
+import { createEventLogStore, type EventLogStore } from "../events/event-log-store.js";
 import { createGrantStore, type GrantStore } from "../grants/grant-store.js";
 import { createQuotaStore, type QuotaStore } from "../grants/quota-store.js";
 import { createHoldStore, type HoldStore } from "../holds/hold-store.js";
@@ -18,11 +20,14 @@ import { createReconcileStore, type ReconcileStore } from "../reconcile/reconcil
 import { createSessionStore, type SessionStore } from "../sessions/session-store.js";
 import { createEvidenceStore, type EvidenceStore } from "../support/evidence-store.js";
 import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
+import { createWebhookStore, type WebhookStore } from "../webhooks/webhook-store.js";
 import type { Db } from "./database.js";
 import { type Executor, inTransaction } from "./transaction.js";
 
 /** Every store, bound to one executor (the pool, or one transaction). */
 export interface Stores {
+  /** The connection or transaction the stores are bound to (the cluster bus notifies through it). */
+  executor: Executor;
   auth: AuthStore;
   catalog: CatalogStore;
   members: MemberStore;
@@ -43,10 +48,14 @@ export interface Stores {
   signals: SignalStore;
   verifications: VerificationStore;
   reconcile: ReconcileStore;
+  coupons: CouponStore;
+  events: EventLogStore;
+  webhooks: WebhookStore;
 }
 
 export function createStores(executor: Executor): Stores {
   return {
+    executor,
     auth: createAuthStore(executor),
     catalog: createCatalogStore(executor),
     members: createMemberStore(executor),
@@ -67,6 +76,9 @@ export function createStores(executor: Executor): Stores {
     signals: createSignalStore(executor),
     verifications: createVerificationStore(executor),
     reconcile: createReconcileStore(executor),
+    coupons: createCouponStore(executor),
+    events: createEventLogStore(executor),
+    webhooks: createWebhookStore(executor),
   };
 }
 

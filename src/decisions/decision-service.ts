@@ -2,36 +2,21 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
 import { decide } from "../engine/decide.js";
-import type {
-  ClientContext,
-  Decision,
-  DecisionContext,
-  MemberSnapshot,
-  ProductContext,
-} from "../engine/engine-types.js";
+import { type ContextInput, decisionContext } from "../engine/decision-context.js";
+import type { Decision, DecisionContext, MemberSnapshot } from "../engine/engine-types.js";
 import { buildEntitlements } from "../engine/entitlements.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
 import { AppError } from "../errors.js";
-import { parseIsoDateTime } from "../time/iso-time.js";
+import type { DecisionRecorder } from "../metrics/app-metrics.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
 
-/** The decision context as callers send it; `at` is an ISO time. */
-export interface ContextInput {
-  at?: string;
-  channel?: string;
-  product?: ProductContext;
-  client?: ClientContext;
-  usage?: number;
-}
+export { type ContextInput, DEFAULT_LOCALE } from "../engine/decision-context.js";
 
 export interface CheckInput {
   memberId: string;
   benefit: string;
   context?: ContextInput;
 }
-
-/** Messages default to Chinese, the language of the platforms Perkwise is built for. */
-export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 /** Decisions and entitlement snapshots, read from the in-memory snapshot cache. */
 export class DecisionService {
@@ -41,26 +26,41 @@ export class DecisionService {
     private readonly clock: Clock,
     /** Told of each member whose decision met drift (STATE_INCONSISTENT); must not block. */
     private readonly onDrift: (memberId: string) => void = () => {},
+    /** Counts each decision by benefit and reason, with its latency (plain integers: metrics.ts). */
+    private readonly recorder: DecisionRecorder = { decided: () => {} },
   ) {}
 
   /** One decision. `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
   async check(input: CheckInput, requestLocale: Locale | null, forceLocale = false): Promise<Decision> {
+    const started = performance.now();
     const catalog = this.catalog.require();
     this.requireBenefit(catalog, input.benefit, "/benefit");
     const snapshot = this.cache.peek(input.memberId) ?? (await this.cache.get(input.memberId));
     const context = this.context(snapshot, input.context, requestLocale, "");
     if (forceLocale && requestLocale) context.locale = requestLocale;
-    return this.noticeDrift(decide(snapshot, catalog, input.benefit, context));
+    const decision = this.noticeDrift(decide(snapshot, catalog, input.benefit, context));
+    this.record(decision, performance.now() - started);
+    return decision;
+  }
+
+  private record(decision: Decision, elapsedMs: number): void {
+    this.recorder.decided(
+      decision.benefit,
+      decision.reasons[0]?.code ?? "GRANTED",
+      elapsedMs,
+      this.clock.now(),
+    );
   }
 
   /** Many checks at once; members not in the cache are loaded once each, in parallel. */
   async batch(checks: CheckInput[], requestLocale: Locale | null): Promise<Decision[]> {
+    const started = performance.now();
     const catalog = this.catalog.require();
     for (const [i, c] of checks.entries()) this.requireBenefit(catalog, c.benefit, `/checks/${i}/benefit`);
     const members = [...new Set(checks.map((c) => c.memberId))];
     const loaded = await Promise.all(members.map((id) => this.cache.peek(id) ?? this.cache.get(id)));
     const snapshots = new Map(members.map((id, i) => [id, loaded[i]]));
-    return checks.map((c, i) => {
+    const decisions = checks.map((c, i) => {
       const snapshot = snapshots.get(c.memberId)!;
       return this.noticeDrift(
         decide(
@@ -71,6 +71,10 @@ export class DecisionService {
         ),
       );
     });
+    // Each decision of a batch is counted with the batch's time shared out evenly.
+    const share = (performance.now() - started) / Math.max(1, decisions.length);
+    for (const decision of decisions) this.record(decision, share);
+    return decisions;
   }
 
   /** Every benefit of the catalog with its state for the member; requires a registered member. */
@@ -79,6 +83,11 @@ export class DecisionService {
     const snapshot = await this.cache.get(memberId);
     if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
     return buildEntitlements(snapshot, catalog, this.context(snapshot, undefined, requestLocale, ""));
+  }
+
+  /** What decisions read about the member, as the cache holds it (exists: false when unknown). */
+  async snapshot(memberId: string): Promise<MemberSnapshot> {
+    return this.cache.peek(memberId) ?? this.cache.get(memberId);
   }
 
   /** A denial that met drift starts the member's repair; allowed decisions cost one property read. */
@@ -111,24 +120,6 @@ export class DecisionService {
     requestLocale: Locale | null,
     path: string,
   ): DecisionContext {
-    let at = this.clock.now();
-    if (input?.at !== undefined) {
-      const parsed = parseIsoDateTime(input.at);
-      if (parsed === null) {
-        throw new AppError("VALIDATION_FAILED", "context.at is not a date-time.", [
-          { path: `${path}/context/at`, message: "must be an ISO-8601 date-time with an offset" },
-        ]);
-      }
-      at = parsed;
-    }
-    return {
-      at,
-      locale: snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE,
-      channel: input?.channel,
-      product: input?.product,
-      // Without a client in the context, what the member's app last reported about itself.
-      client: input?.client ?? snapshot.latestSession ?? undefined,
-      usage: input?.usage,
-    };
+    return decisionContext(snapshot, input, requestLocale, this.clock.now(), path);
   }
 }

@@ -55,3 +55,23 @@ describe("SnapshotCache", () => {
     expect(cache.peek("a")).toBeUndefined();
   });
 });
+
+describe("attached member caches", () => {
+  it("drop a member whenever the snapshot cache does, and everything on invalidateAll and suspend", async () => {
+    let loads = 0;
+    const snapshots = new SnapshotCache(async () => snap(1));
+    const coupons = snapshots.attach(async (id) => ({ id, load: ++loads }), 10);
+    expect(await coupons.get("m1")).toEqual({ id: "m1", load: 1 });
+    expect(await coupons.get("m1")).toEqual({ id: "m1", load: 1 });
+    snapshots.invalidate("m1");
+    expect(await coupons.get("m1")).toEqual({ id: "m1", load: 2 });
+    snapshots.invalidateAll();
+    expect(await coupons.get("m1")).toEqual({ id: "m1", load: 3 });
+    snapshots.suspend();
+    await coupons.get("m1");
+    expect(await coupons.get("m1")).toEqual({ id: "m1", load: 5 });
+    snapshots.resume();
+    await coupons.get("m1");
+    expect(await coupons.get("m1")).toEqual({ id: "m1", load: 6 });
+  });
+});

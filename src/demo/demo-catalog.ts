@@ -8,9 +8,47 @@ const VIP_BENEFITS = [
   "member_discount",
   "vip_zone",
   "monthly_gift",
+  "monthly_coupons",
 ];
 
 export const DEMO_CATALOG: CatalogDocument = {
+  coupons: [
+    {
+      code: "books_20_off_100",
+      name: { en: "¥20 off ¥100 of books", "zh-CN": "图书满100减20" },
+      amountOff: { amount: 2000, currency: "CNY" },
+      conditions: {
+        minAmount: { amount: 10000, currency: "CNY" },
+        scope: { categories: ["books"], excludeSaleItems: true },
+        validDays: 7,
+        minTier: "vip",
+      },
+      limits: { total: 100000 },
+      stacking: { group: "order" },
+    },
+    {
+      code: "any_9_off",
+      name: { en: "9% off anything (up to ¥30)", "zh-CN": "全场91折（最高减30）" },
+      percentOff: 9,
+      maxOff: { amount: 3000, currency: "CNY" },
+      conditions: { validDays: 30 },
+      limits: { perMember: 1 },
+      stacking: { exclusive: true },
+    },
+    {
+      code: "app_10_off_50",
+      name: { en: "¥10 off ¥50 in the app", "zh-CN": "App专享满50减10" },
+      amountOff: { amount: 1000, currency: "CNY" },
+      conditions: { minAmount: { amount: 5000, currency: "CNY" }, channels: ["app"], validDays: 14 },
+    },
+    {
+      code: "svip_50_off_300",
+      name: { en: "SVIP: ¥50 off ¥300", "zh-CN": "超级会员满300减50" },
+      amountOff: { amount: 5000, currency: "CNY" },
+      conditions: { minAmount: { amount: 30000, currency: "CNY" }, minTier: "svip", validDays: 30 },
+      stacking: { group: "order" },
+    },
+  ],
   tiers: [
     {
       code: "vip",
@@ -36,6 +74,25 @@ export const DEMO_CATALOG: CatalogDocument = {
     },
   ],
   benefits: [
+    {
+      code: "monthly_coupons",
+      kind: "coupon_pack",
+      name: { en: "Monthly member coupons", "zh-CN": "每月会员券包" },
+      description: {
+        en: "Claim a new pack of member coupons every month.",
+        "zh-CN": "每月可领取一组会员专享优惠券。",
+      },
+      couponPack: {
+        items: [
+          { coupon: "books_20_off_100", count: 2 },
+          { coupon: "any_9_off", count: 1 },
+          { coupon: "app_10_off_50", count: 1 },
+          { coupon: "svip_50_off_300", count: 1 },
+        ],
+        period: "P1M",
+      },
+      rules: { activation: "claim" },
+    },
     {
       code: "ad_free",
       kind: "feature",
@@ -112,4 +169,23 @@ export const DEMO_CATALOG: CatalogDocument = {
       description: { en: "A dedicated support line.", "zh-CN": "专属客服通道。" },
     },
   ],
+};
+
+/**
+ * A cart to try the demo's coupons on (README, member centre): ¥88 of books, a ¥30 book on sale and
+ * a ¥20 toy, on the website. Books coupons need ¥100 of books not on sale; the app coupon needs the app.
+ */
+export const DEMO_SAMPLE_CART = {
+  lines: [
+    { productId: "book-1984", category: "books", price: { amount: 8800, currency: "CNY" }, quantity: 1 },
+    {
+      productId: "book-dune",
+      category: "books",
+      price: { amount: 3000, currency: "CNY" },
+      quantity: 1,
+      onSale: true,
+    },
+    { productId: "toy-robot", category: "toys", price: { amount: 2000, currency: "CNY" }, quantity: 1 },
+  ],
+  channel: "web",
 };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TEST_OPTIONS, openSeededDemo } from "../../test/support/seeded-demo-app.js";
 import type { App } from "../app.js";
 import type { DatabaseHandle } from "../db/database.js";
+import { DEMO_SAMPLE_CART } from "./demo-catalog.js";
 import { DEMO_MEMBERS, seedDemo } from "./seed-demo.js";
 
 const NOW = Date.parse("2026-11-24T02:00:00Z");
@@ -90,5 +91,48 @@ describe("the demo members", () => {
     expect(entitlements.scheduledChanges).toMatchObject([
       { kind: "downgrade", fromTier: "svip", toTier: "vip" },
     ]);
+  });
+});
+
+/** The coupons issue's "done when": the demo member sees which coupons work on a sample cart, which don't and why. */
+describe("the demo coupons", () => {
+  let database: DatabaseHandle;
+  let app: App;
+  beforeAll(async () => {
+    ({ app, database } = await openSeededDemo(NOW));
+  });
+  afterAll(() => database.close());
+  const states = async (memberId: string) =>
+    (await app.coupons.list(memberId, "en")).coupons.map((c) => `${c.code}:${c.state}`).sort();
+
+  it("demo-vip holds this month's claimed pack; demo-svip used one on a shop order", async () => {
+    expect(await states("demo-vip")).toEqual([
+      "any_9_off:available",
+      "app_10_off_50:available",
+      "books_20_off_100:available",
+      "books_20_off_100:available",
+      "svip_50_off_300:available",
+    ]);
+    expect(await states("demo-svip")).toContain("books_20_off_100:used");
+  });
+
+  it("shows demo-vip which coupons work on the sample cart, which don't and exactly why, and the best combination", async () => {
+    const e = await app.checkout.evaluate("demo-vip", { cart: DEMO_SAMPLE_CART }, "en");
+    const why = Object.fromEntries(e.coupons.map((c) => [c.code, c.reasons.map((r) => r.code)]));
+    expect(why).toEqual({
+      any_9_off: [],
+      app_10_off_50: ["CHANNEL_NOT_ELIGIBLE"],
+      books_20_off_100: ["MIN_AMOUNT_NOT_MET"],
+      svip_50_off_300: ["TIER_TOO_LOW", "MIN_AMOUNT_NOT_MET"],
+    });
+    const books = e.coupons.find((c) => c.code === "books_20_off_100")!;
+    // demo-vip reads Chinese.
+    expect(books.reasons[0].remedy.message).toBe("再买¥16.40的适用商品即可使用");
+    const any = e.coupons.find((c) => c.code === "any_9_off")!;
+    expect(e.best).toEqual({
+      coupons: [any.couponId],
+      saving: { amount: 1202, currency: "CNY" },
+      total: { amount: 12158, currency: "CNY" },
+    });
   });
 });

@@ -50,7 +50,8 @@ async function pay(app: App, secret: string, orderId: string, amount: number, ty
  */
 export async function seedDemo(options: SeedOptions): Promise<boolean> {
   const clock = new ManualClock(options.now);
-  const app = await createApp({ ...options, clock });
+  // Seeding numbers no events itself: the server that starts next numbers them in batches.
+  const app = await createApp({ ...options, clock, events: { dispatchOnCommit: false } });
   if (await app.data.members.get("demo-vip")) return false;
   // The catalog was published before anyone bought (41 days back, before the first demo payment).
   clock.set(options.now - 41 * DAY);
@@ -124,8 +125,22 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
       null,
     );
   }
+
+  // This month's member coupons claimed; Alice already used one on a shop order.
+  await app.benefits.claim("demo-vip", "monthly_coupons", "member");
+  await app.benefits.claim("demo-svip", "monthly_coupons", "member");
+  const { coupons } = await app.coupons.loadForCheckout("demo-svip", clock.now());
+  const books = coupons.find((c) => c.template === "books_20_off_100")!;
+  await app.redemptions.redeem(
+    { memberId: "demo-svip", orderRef: DEMO_SHOP_ORDER, coupons: [books.id] },
+    "service",
+  );
+  await app.redemptions.complete(DEMO_SHOP_ORDER, "service");
   return true;
 }
+
+/** The shop order demo-svip used a coupon on. */
+export const DEMO_SHOP_ORDER = "demo-shop-1001";
 
 /** An instant one month (in the demo members' time zone) before `end`: a month bought then expires at `end`. */
 function monthBefore(end: number): number {

@@ -5,20 +5,39 @@ import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js
 import type { TimelineSource } from "../timeline/timeline-store.js";
 import type { GrantRecord } from "./grant-store.js";
 
+/** Claims the coupons a coupon_pack benefit issued, in the benefit claim's transaction; returns their ids. */
+export type CouponPackClaim = (
+  scope: MemberWriteScope,
+  memberId: string,
+  benefit: string,
+  source: TimelineSource,
+) => Promise<string[]>;
+
 /** What members do to their own benefits: claim one that needs claiming, switch a toggle on or off. */
 export class BenefitActionService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly writes: MemberWrites,
     private readonly clock: Clock,
+    private readonly claimCouponPack?: CouponPackClaim,
   ) {}
 
   async claim(memberId: string, benefitCode: string, source: TimelineSource) {
-    this.requireActivation(benefitCode, "claim");
+    const benefit = this.requireActivation(benefitCode, "claim");
     return this.writes.run(async (scope) => {
       const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
+      // A coupon_pack's coupons of every period wait for a claim: each claim of the benefit takes them.
+      const coupons =
+        benefit.kind === "coupon_pack" && this.claimCouponPack
+          ? { claimedCoupons: await this.claimCouponPack(scope, memberId, benefitCode, source) }
+          : {};
       if (grant.claimedAt) {
-        return { benefit: benefitCode, claimedAt: grant.claimedAt.toISOString(), alreadyClaimed: true };
+        return {
+          benefit: benefitCode,
+          claimedAt: grant.claimedAt.toISOString(),
+          alreadyClaimed: true,
+          ...coupons,
+        };
       }
       const at = new Date(this.clock.now());
       await scope.stores.grants.setClaimed(grant.id, at);
@@ -32,6 +51,7 @@ export class BenefitActionService {
         claimedAt: at.toISOString(),
         alreadyClaimed: false,
         entitlementsVersion,
+        ...coupons,
       };
     });
   }
@@ -61,6 +81,7 @@ export class BenefitActionService {
         `Benefit ${benefitCode} is activated "${benefit.activation}", so it cannot be ${activation === "claim" ? "claimed" : "toggled"}.`,
       );
     }
+    return benefit;
   }
 
   /** The member's grant of the benefit that covers now (membership not ended), locked. */

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { AuthService } from "../auth/auth-service.js";
 import { isAllowed } from "../auth/auth-service.js";
 import { AppError } from "../errors.js";
@@ -6,8 +7,11 @@ import type { Server } from "./server.js";
 /** Authenticates every route that declares `config.roles`, before its body is even parsed. */
 export function registerAuthHook(server: Server, auth: AuthService): void {
   server.addHook("onRequest", async (request) => {
-    const roles = request.routeOptions.config.roles;
+    const { roles, acceptsToken } = request.routeOptions.config;
     if (!roles) return;
+    // A route may also take a token of its own (GET /metrics: PERKWISE_METRICS_TOKEN, for scrapers).
+    const token = acceptsToken?.();
+    if (token && bearerMatches(request.headers.authorization, token)) return;
     const principal = await auth.authenticate(request.headers.authorization);
     if (!isAllowed(principal, roles)) {
       throw new AppError(
@@ -19,6 +23,13 @@ export function registerAuthHook(server: Server, auth: AuthService): void {
     }
     request.principal = principal;
   });
+}
+
+/** `Bearer <token>`, compared in constant time. */
+function bearerMatches(authorization: string | undefined, token: string): boolean {
+  if (!authorization?.startsWith("Bearer ")) return false;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(authorization.slice(7)), digest(token));
 }
 
 /** The member of a `/v1/me/*` request. */

@@ -6,19 +6,28 @@ import type { App } from "../app.js";
 import { registerApiKeyRoutes } from "../auth/auth-routes.js";
 import type { Principal } from "../auth/auth-service.js";
 import { registerCatalogRoutes } from "../catalog/catalog-routes.js";
+import { registerCouponRoutes } from "../coupons/coupon-routes.js";
+import { registerEvaluateRoutes } from "../coupons/evaluate-routes.js";
 import { registerDecisionRoutes } from "../decisions/decision-routes.js";
+import { registerSnapshotRoutes } from "../decisions/snapshot-routes.js";
 import { errorBody } from "../errors.js";
+import { registerEventRoutes } from "../events/event-routes.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerQuotaRoutes } from "../grants/quota-routes.js";
 import { registerHoldRoutes } from "../holds/hold-routes.js";
 import { registerMemberRoutes } from "../members/member-routes.js";
+import { registerMetricsRoutes } from "../metrics/metrics-routes.js";
 import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
+import { registerStatsRoutes } from "../stats/stats-routes.js";
 import { registerDiagnosisRoutes } from "../support/diagnosis-routes.js";
 import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
+import { registerCatalogNamesRoutes } from "../web/catalog-names-routes.js";
+import { registerWebUi } from "../web/web-ui.js";
+import { registerWebhookRoutes } from "../webhooks/webhook-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
 import { registerBodyParsers } from "./body-parsers.js";
 import { coerceParamsOnRoute } from "./coerce-params.js";
@@ -32,6 +41,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Who may call the route; absent = public. */
     roles?: readonly ("admin" | "service" | "support" | "member")[];
+    /** A bearer token accepted besides those roles (read per request; undefined: none). */
+    acceptsToken?: () => string | undefined;
   }
 }
 
@@ -121,5 +132,14 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerNoticeRoutes(server, app);
   registerHoldRoutes(server, app);
   registerReconcileRoutes(server, app);
+  registerSnapshotRoutes(server, app);
+  registerCouponRoutes(server, app);
+  registerEvaluateRoutes(server, app);
+  registerMetricsRoutes(server, app);
+  registerStatsRoutes(server, app);
+  registerEventRoutes(server, app);
+  registerWebhookRoutes(server, app);
+  registerCatalogNamesRoutes(server, app);
+  await registerWebUi(server);
   return server;
 }

@@ -16,6 +16,24 @@ const TokenBody = Type.Object(
   { ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 90 * 24 * 3600 })) },
   { additionalProperties: false },
 );
+const SearchQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: "id prefix or part of the display name; empty: all" }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+const MemberSummary = Type.Object({
+  memberId: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  locale: Type.Union([Type.String(), Type.Null()]),
+  timezone: Type.String(),
+  entitlementsVersion: Type.Integer(),
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
 const tags = ["members"];
 
 /** Registering members, reading them, and issuing member tokens. */
@@ -36,6 +54,19 @@ export function registerMemberRoutes(server: Server, app: App): void {
       const { member, created } = await app.members.upsert({ id: request.params.memberId, ...request.body });
       return reply.status(created ? 201 : 200).send(member);
     },
+  );
+  server.get(
+    "/v1/members",
+    {
+      config: { roles: ["service", "support"] },
+      schema: {
+        tags,
+        summary: "Find members by id prefix or display name (the console's search)",
+        querystring: SearchQuery,
+        response: { 200: Type.Object({ members: Type.Array(MemberSummary) }), ...errors(400) },
+      },
+    },
+    async (request) => app.members.search(request.query.q ?? "", request.query.limit ?? 20),
   );
   server.get(
     "/v1/members/:memberId",

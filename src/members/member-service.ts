@@ -43,6 +43,12 @@ export class MemberService {
     return member;
   }
 
+  /** Members for the console's search box (id prefix or part of the display name). */
+  async search(query: string, limit: number) {
+    const members = await this.data.members.search(query.trim(), limit);
+    return { members: members.map(memberView) };
+  }
+
   /** The member with memberships, grants, orders and holds (newest first, open and cleared). */
   async detail(memberId: string) {
     const member = await this.requireMember(memberId);

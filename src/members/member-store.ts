@@ -49,6 +49,16 @@ export interface MemberStore {
   ): Promise<Map<string, number>>;
   /** Adds one to every member's entitlements version (a catalog change may alter anyone's decisions). */
   bumpAllEntitlementsVersions(): Promise<void>;
+  /**
+   * Members whose id starts with `query` or whose display name contains it (case-insensitive), id
+   * order; every member (from the first id) when `query` is empty.
+   */
+  search(query: string, limit: number): Promise<MemberRecord[]>;
+}
+
+/** `query` as a LIKE pattern's literal text: its own % and _ match only themselves. */
+function likeLiteral(query: string): string {
+  return query.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 type MemberRow = Selectable<MembersTable>;
@@ -180,6 +190,17 @@ export function createMemberStore(db: Executor): MemberStore {
     },
     async bumpAllEntitlementsVersions() {
       await db.updateTable("members").set({ entitlements_version: sql`entitlements_version + 1` }).execute();
+    },
+    async search(query, limit) {
+      let select = db.selectFrom("members").selectAll();
+      if (query) {
+        const pattern = likeLiteral(query);
+        select = select.where((eb) =>
+          eb.or([eb("id", "like", `${pattern}%`), eb("display_name", "ilike", `%${pattern}%`)]),
+        );
+      }
+      const rows = await select.orderBy("id").limit(limit).execute();
+      return rows.map(toRecord);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess, Stores } from "../db/stores.js";
+import type { Executor } from "../db/transaction.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import type { TimelineEntry, TimelineSource } from "../timeline/timeline-store.js";
 
@@ -34,12 +35,19 @@ export interface MemberWriteScope {
   record(memberId: string, source: TimelineSource, ...entries: TimelineChange[]): Promise<void>;
 }
 
-/** Runs writes that touch members in one transaction, then invalidates their cached snapshots. */
+/** Tells the other nodes, inside the writing transaction, whose snapshots changed (cluster-sync.ts). */
+export type MemberChangeAnnouncer = (executor: Executor, memberIds: Set<string>) => Promise<void>;
+
+/**
+ * Runs writes that touch members in one transaction, then invalidates their cached snapshots — here
+ * after the commit, and on the other nodes through the announcer's message, sent on the same commit.
+ */
 export class MemberWrites {
   constructor(
     readonly data: DataAccess,
     private readonly cache: SnapshotCache,
     private readonly clock: Clock,
+    private readonly announce: MemberChangeAnnouncer = async () => {},
   ) {}
 
   /** Timeline entries of a change, all at the current time. */
@@ -51,8 +59,8 @@ export class MemberWrites {
   async run<T>(work: (scope: MemberWriteScope) => Promise<T>): Promise<T> {
     const touched = new Set<string>();
     try {
-      return await this.data.transaction((stores) =>
-        work({
+      return await this.data.transaction(async (stores) => {
+        const result = await work({
           stores,
           touch: (memberId) => touched.add(memberId),
           entitlementsChanged: (memberId, cause, extra, timeline) => {
@@ -76,10 +84,15 @@ export class MemberWrites {
               })),
             );
           },
-          record: (memberId, source, ...entries) =>
-            stores.timeline.append(memberId, this.stamp(source, entries)),
-        }),
-      );
+          // What is worth a timeline entry changed the member: cached state (coupons) goes too.
+          record: (memberId, source, ...entries) => {
+            touched.add(memberId);
+            return stores.timeline.append(memberId, this.stamp(source, entries));
+          },
+        });
+        if (touched.size > 0) await this.announce(stores.executor, touched);
+        return result;
+      });
     } finally {
       // After commit (or rollback): the next read of these members goes to the database.
       for (const memberId of touched) this.cache.invalidate(memberId);

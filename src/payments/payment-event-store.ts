@@ -26,6 +26,8 @@ export interface PaymentEventStore {
   insertIfNew(event: Omit<PaymentEventRecord, "receivedAt"> & { receivedAt: Date }): Promise<boolean>;
   get(webhookId: string): Promise<PaymentEventRecord | null>;
   setOutcome(webhookId: string, outcome: PaymentOutcome, responseStatus: number): Promise<void>;
+  /** Receipt → grants written, in ms (the payment-to-grant statistics). */
+  setGrantLatency(webhookId: string, ms: number): Promise<void>;
   listForOrder(orderId: string): Promise<PaymentEventRecord[]>;
 }
 
@@ -71,6 +73,13 @@ export function createPaymentEventStore(db: Executor): PaymentEventStore {
         .where("webhook_id", "=", webhookId)
         .executeTakeFirst();
       return row ? toRecord(row) : null;
+    },
+    async setGrantLatency(webhookId, ms) {
+      await db
+        .updateTable("payment_events")
+        .set({ grant_latency_ms: ms })
+        .where("webhook_id", "=", webhookId)
+        .execute();
     },
     async setOutcome(webhookId, outcome, responseStatus) {
       await db

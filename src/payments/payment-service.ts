@@ -65,11 +65,14 @@ export class PaymentService {
     private readonly catalog: CatalogService,
     private readonly writes: MemberWrites,
     private readonly clock: Clock,
+    /** Told, after the commit, how long a payment took from receipt to committed grants (metrics). */
+    private readonly onGranted: (seconds: number) => void = () => {},
   ) {
     this.webhook = new Webhook(secret);
   }
 
   async receive(rawBody: string, headers: WebhookHeaders): Promise<PaymentResult> {
+    const receivedAt = performance.now();
     const webhookId = verifyWebhook(this.webhook, rawBody, headers, this.clock.now());
     let parsed: unknown;
     try {
@@ -123,6 +126,8 @@ export class PaymentService {
       }
       if (outcome.outcome !== "applied")
         await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
+      else if (event.type === "payment.succeeded")
+        await scope.stores.payments.setGrantLatency(webhookId, Math.round(performance.now() - receivedAt));
       return {
         status,
         body: {
@@ -142,6 +147,8 @@ export class PaymentService {
     }
     if (result.status === 404)
       throw new AppError("ORDER_NOT_FOUND", `Order ${event.data.orderId} does not exist.`);
+    if (result.body.outcome === "applied" && event.type === "payment.succeeded")
+      this.onGranted((performance.now() - receivedAt) / 1000);
     return result;
   }
 

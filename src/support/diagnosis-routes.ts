@@ -1,15 +1,57 @@
-import { Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
+import type { CouponDiagnosisRequest } from "../coupons/checkout-service.js";
+import { CartSchema } from "../coupons/evaluation-schemas.js";
+import { AppError, type ErrorDetail } from "../errors.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { Code, DecisionContextSchema, errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
+import type { DiagnoseRequest } from "./diagnosis-service.js";
 
 const OrderId = Type.String({ minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.:-]+$" });
 const DiagnoseBody = Type.Object(
-  { benefit: Code, context: Type.Optional(DecisionContextSchema), orderId: Type.Optional(OrderId) },
-  { additionalProperties: false },
+  {
+    benefit: Type.Optional(Code),
+    context: Type.Optional(DecisionContextSchema),
+    orderId: Type.Optional(OrderId),
+    coupon: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z0-9_.-]{1,64}$",
+        description: "a coupon id (cpn_…) or a coupon template code; needs `cart`",
+      }),
+    ),
+    cart: Type.Optional(CartSchema),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Either `benefit` (with optional `context` and `orderId`): why a benefit does not work; or " +
+      "`coupon` and `cart`: why a coupon does not apply to that cart, with the reasons checkout gives.",
+  },
 );
+type DiagnoseBodyType = Static<typeof DiagnoseBody>;
+
+/** One of the two questions a diagnosis answers, or every problem of a body that asks neither. */
+function diagnoseQuestion(
+  body: DiagnoseBodyType,
+): { benefit: DiagnoseRequest } | { coupon: CouponDiagnosisRequest } {
+  const { benefit, coupon, cart, context, orderId } = body;
+  const problems: ErrorDetail[] = [];
+  if ((benefit === undefined) === (coupon === undefined)) {
+    problems.push({ path: "", message: "ask about exactly one of `benefit` and `coupon`" });
+  }
+  if (coupon !== undefined && cart === undefined)
+    problems.push({ path: "/cart", message: "a coupon needs the cart" });
+  if (benefit !== undefined && cart !== undefined)
+    problems.push({ path: "/cart", message: "only with `coupon`" });
+  if (coupon !== undefined && orderId !== undefined)
+    problems.push({ path: "/orderId", message: "only with `benefit`" });
+  if (problems.length > 0)
+    throw new AppError("VALIDATION_FAILED", "The diagnosis request is not valid.", problems);
+  if (coupon !== undefined) return { coupon: { coupon, cart: cart!, at: context?.at } };
+  return { benefit: { benefit: benefit!, context, orderId } };
+}
 
 const Evidence = Type.Object({
   type: Type.String(),
@@ -46,9 +88,34 @@ const DiagnosisSchema = Type.Object(
   { $id: "Diagnosis" },
 );
 
-/** "Why isn't my benefit working?" for support and services, and for the member themselves. */
+const CouponDiagnosisSchema = Type.Object(
+  {
+    memberId: Type.String(),
+    verdict: Type.Union([Type.Literal("working"), Type.Literal("not_working")]),
+    coupon: Type.Ref("CouponEvaluation"),
+    evidence: Type.Array(Evidence),
+    at: Type.String(),
+  },
+  { $id: "CouponDiagnosis" },
+);
+
+const response = {
+  200: Type.Union([Type.Ref("Diagnosis"), Type.Ref("CouponDiagnosis")]),
+  ...errors(400, 404),
+};
+
+function diagnoseFor(app: App, memberId: string, body: DiagnoseBodyType, acceptLanguage: string | undefined) {
+  const question = diagnoseQuestion(body);
+  const locale = preferredLocale(acceptLanguage);
+  return "coupon" in question
+    ? app.checkout.diagnose(memberId, question.coupon, locale)
+    : app.diagnosis.diagnose(memberId, question.benefit, locale);
+}
+
+/** "Why isn't my benefit working?" (or this coupon) for support and services, and for the member themselves. */
 export function registerDiagnosisRoutes(server: Server, app: App): void {
   server.addSchema(DiagnosisSchema);
+  server.addSchema(CouponDiagnosisSchema);
   server.post(
     "/v1/members/:memberId/diagnose",
     {
@@ -59,15 +126,11 @@ export function registerDiagnosisRoutes(server: Server, app: App): void {
           "Diagnose a benefit that does not work: findings with evidence and remedies, self-check steps",
         params: MemberParams,
         body: DiagnoseBody,
-        response: { 200: Type.Ref("Diagnosis"), ...errors(400, 404) },
+        response,
       },
     },
     async (request) =>
-      app.diagnosis.diagnose(
-        request.params.memberId,
-        request.body,
-        preferredLocale(request.headers["accept-language"]),
-      ),
+      diagnoseFor(app, request.params.memberId, request.body, request.headers["accept-language"]),
   );
   server.post(
     "/v1/me/diagnose",
@@ -77,14 +140,10 @@ export function registerDiagnosisRoutes(server: Server, app: App): void {
         tags: ["me"],
         summary: "Why isn't my benefit working?",
         body: DiagnoseBody,
-        response: { 200: Type.Ref("Diagnosis"), ...errors(400, 404) },
+        response,
       },
     },
     async (request) =>
-      app.diagnosis.diagnose(
-        memberOf(request.principal),
-        request.body,
-        preferredLocale(request.headers["accept-language"]),
-      ),
+      diagnoseFor(app, memberOf(request.principal), request.body, request.headers["accept-language"]),
   );
 }

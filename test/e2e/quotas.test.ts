@@ -5,9 +5,9 @@ import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 
-/** The demo catalog plus two metered quotas for VIPs: 10 HD downloads a day, 3 exports a month. */
 /** The demo catalog (its `hd_downloads`: 10 a day) plus a monthly quota for vip. */
 const CATALOG: CatalogDocument = {
+  ...DEMO_CATALOG,
   tiers: DEMO_CATALOG.tiers.map((t) =>
     t.code === "vip" ? { ...t, benefits: [...t.benefits, "monthly_exports"] } : t,
   ),

@@ -8,8 +8,35 @@ import type { HoldView } from "../engine-types.js";
 import { isoTime } from "../time-format.js";
 import { type GrantRule, sharedFailure } from "./rule-types.js";
 
-function covers(hold: HoldView, benefit: string): boolean {
-  return hold.benefits === null || hold.benefits.includes(benefit);
+/**
+ * The hold that blocks something covered by `benefit` (null: covered only by holds on every benefit):
+ * the oldest covering one, unless one only support can clear — verifying would not help then, so
+ * that is what the member must hear about. Coupons use it too, with the benefit that issued them.
+ */
+export function blockingHold(holds: readonly HoldView[], benefit: string | null): HoldView | null {
+  let chosen: HoldView | null = null;
+  for (let i = 0; i < holds.length; i++) {
+    const hold = holds[i];
+    if (hold.benefits !== null && (benefit === null || !hold.benefits.includes(benefit))) continue;
+    if (chosen === null || (chosen.clearMethod !== "agent" && hold.clearMethod === "agent")) chosen = hold;
+  }
+  return chosen;
+}
+
+/** ACCOUNT_ON_HOLD's details and remedy: the hold's reason and the way out. */
+export function holdFailureParts(hold: HoldView) {
+  return {
+    details: {
+      holdId: hold.id,
+      holdReason: hold.reason,
+      placedAt: isoTime(hold.placedAt),
+      clearMethod: hold.clearMethod,
+    },
+    remedy:
+      hold.clearMethod === "verify_identity"
+        ? ({ actor: "member", action: "verify_identity" } as const)
+        : ({ actor: "support", action: "contact_support" } as const),
+  };
 }
 
 export const holdRule: GrantRule = {
@@ -23,29 +50,9 @@ export const holdRule: GrantRule = {
   check({ snapshot, benefit }) {
     const holds = snapshot.holds;
     if (holds.length === 0) return null;
-    // The oldest covering hold, unless one only support can clear: verifying would not help then,
-    // so that is what the member must hear about.
-    let chosen: HoldView | null = null;
-    for (let i = 0; i < holds.length; i++) {
-      const hold = holds[i];
-      if (!covers(hold, benefit.code)) continue;
-      if (chosen === null || (chosen.clearMethod !== "agent" && hold.clearMethod === "agent")) chosen = hold;
-    }
-    if (chosen === null) return null;
-    const hold = chosen;
+    const hold = blockingHold(holds, benefit.code);
+    if (hold === null) return null;
     // Everything in the failure follows from the hold row (a snapshot's own object) and the benefit.
-    return sharedFailure(hold, benefit, "", () => ({
-      code: "ACCOUNT_ON_HOLD",
-      details: {
-        holdId: hold.id,
-        holdReason: hold.reason,
-        placedAt: isoTime(hold.placedAt),
-        clearMethod: hold.clearMethod,
-      },
-      remedy:
-        hold.clearMethod === "verify_identity"
-          ? { actor: "member", action: "verify_identity" }
-          : { actor: "support", action: "contact_support" },
-    }));
+    return sharedFailure(hold, benefit, "", () => ({ code: "ACCOUNT_ON_HOLD", ...holdFailureParts(hold) }));
   },
 };

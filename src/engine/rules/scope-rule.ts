@@ -10,8 +10,8 @@ export type ScopeDimension = "category" | "product" | "channel" | "sale_item";
 
 const lists = new WeakMap<ReadonlySet<string>, readonly string[]>();
 
-/** The set as a frozen array, computed once per compiled set. */
-function listOf(set: ReadonlySet<string>): readonly string[] {
+/** The set as a frozen array, computed once per compiled set (coupon scopes use it too). */
+export function listOf(set: ReadonlySet<string>): readonly string[] {
   let list = lists.get(set);
   if (list === undefined) {
     list = Object.freeze([...set]);

@@ -4,6 +4,7 @@
  */
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
 import { DEFAULT_RISK_RULES } from "../../../src/holds/risk-rules.js";
+import { COUPON_ENDPOINTS, DELIVERY_ENDPOINTS } from "./auth-endpoints-coupons-events.js";
 
 export type Role = "admin" | "service" | "support" | "member";
 export type Principal = "none" | "garbage" | "admin" | "service" | "support" | "member_self" | "member_other";
@@ -26,11 +27,14 @@ export interface Fixture {
   holdA: string;
   /** A manual hold on memberB, for the agents' clear route. */
   holdB: string;
+  /** Webhook endpoints: one to read and change, one the admin deletes. */
+  webhookEndpoint: string;
+  webhookEndpointToDelete: string;
   secrets: Record<Principal, string | null>;
 }
 
 export interface Endpoint {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** The path as the OpenAPI document spells it. */
   template: string;
   /** Who may call it, as DESIGN.md says; "signature" = Standard Webhooks, "public" = anyone. */
@@ -39,6 +43,8 @@ export interface Endpoint {
   body?: (f: Fixture) => unknown;
   /** The statuses an allowed caller may get (default: any 2xx). */
   ok?: readonly number[];
+  /** A Server-Sent Events stream: read its status and headers, then hang up. */
+  stream?: true;
 }
 
 const A = (f: Fixture) => encodeURIComponent(f.memberA);
@@ -158,6 +164,18 @@ export const ENDPOINTS: readonly Endpoint[] = [
     // One key for every caller: the first allowed call consumes, the others replay its answer.
     body: () => ({ amount: 1, idempotencyKey: "matrix-usage" }),
     ok: [200],
+  },
+  {
+    method: "GET",
+    template: "/v1/members/{memberId}/snapshot",
+    who: ["service"],
+    path: (f) => `/v1/members/${A(f)}/snapshot`,
+  },
+  {
+    method: "GET",
+    template: "/v1/catalog/history",
+    who: ["admin", "service"],
+    path: () => "/v1/catalog/history",
   },
   { method: "GET", template: "/v1/me/entitlements", who: ["member"], path: () => "/v1/me/entitlements" },
   {
@@ -297,6 +315,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
     who: ["admin", "support"],
     path: () => "/v1/reconcile/runs",
   },
+  {
+    method: "GET",
+    template: "/v1/members",
+    who: ["service", "support"],
+    path: (f) => `/v1/members?q=${A(f)}`,
+  },
+  { method: "GET", template: "/v1/me/catalog", who: ["member"], path: () => "/v1/me/catalog" },
+  ...COUPON_ENDPOINTS,
+  ...DELIVERY_ENDPOINTS,
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */

@@ -16,6 +16,8 @@ export class AuthMatrixServer implements Fixture {
   orderA = { orderId: "", amount: 0 };
   holdA = "";
   holdB = "";
+  webhookEndpoint = "";
+  webhookEndpointToDelete = "";
   readonly secrets: Record<Principal, string | null> = {
     none: null,
     garbage: "not-a-real-credential",
@@ -55,6 +57,13 @@ export class AuthMatrixServer implements Fixture {
     });
     expect(holdB.status).toBe(201);
     this.holdB = holdB.body.holdId;
+    for (const key of ["webhookEndpoint", "webhookEndpointToDelete"] as const) {
+      const endpoint = await this.server.request("POST", "/v1/webhook-endpoints", {
+        body: { url: `https://example.com/${key}`, events: ["*"] },
+      });
+      expect(endpoint.status).toBe(201);
+      this[key] = endpoint.body.id;
+    }
     this.secrets.member_self = await this.server.memberToken(this.memberA);
     this.secrets.member_other = await this.server.memberToken(this.memberB);
   }
@@ -80,11 +89,25 @@ export class AuthMatrixServer implements Fixture {
     if (endpoint.who === "signature" && raw !== undefined && !("webhook-signature" in extraHeaders)) {
       Object.assign(headers, signedHeaders(raw, this.server.clock.now(), this.nextWebhookId("msg_matrix_")));
     }
+    if (endpoint.stream) return this.openStream(endpoint.path(this), this.secrets[principal]);
     return this.server.request(endpoint.method, endpoint.path(this), {
       raw,
       auth: this.secrets[principal],
       headers,
     });
+  }
+
+  /** Opens an event stream: its status and, when refused, its error body; an open stream is closed at once. */
+  private async openStream(path: string, auth: string | null) {
+    const controller = new AbortController();
+    const response = await fetch(`${this.server.baseUrl}${path}`, {
+      headers: auth ? { authorization: `Bearer ${auth}` } : {},
+      signal: controller.signal,
+    });
+    const streaming = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
+    const body = streaming ? null : await response.json();
+    controller.abort();
+    return { status: response.status, body, headers: response.headers };
   }
 }
 

@@ -24,6 +24,11 @@ const TABLES = [
   "verification_codes",
   "timeline",
   "settings",
+  "member_coupons",
+  "coupon_usage",
+  "coupon_redemptions",
+  "webhook_endpoints",
+  "webhook_deliveries",
 ];
 
 /**

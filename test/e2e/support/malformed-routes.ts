@@ -1,6 +1,6 @@
 /** The routes the malformed-input suites attack, with valid, incomplete and hostile bodies for each. */
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
-import { ALICE, type BodyEndpoint } from "./malformed-fixtures.js";
+import { ALICE, type BodyEndpoint, COUPON_BODY_ENDPOINTS } from "./malformed-fixtures.js";
 import { SUPPORT_BODY_ENDPOINTS } from "./malformed-routes-support.js";
 
 export { ALICE, type BodyEndpoint } from "./malformed-fixtures.js";
@@ -182,6 +182,42 @@ export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
   },
   { name: "my claim", method: "POST", path: "/v1/me/benefits/monthly_gift/claim", as: "member" },
   ...SUPPORT_BODY_ENDPOINTS,
+  ...COUPON_BODY_ENDPOINTS,
+  {
+    name: "webhook endpoint",
+    method: "POST",
+    path: "/v1/webhook-endpoints",
+    valid: () => ({ url: "https://example.com/hooks", events: ["entitlements.changed"] }),
+    missing: { url: "https://example.com/hooks" },
+    wrongTypes: [
+      { url: 1, events: ["*"] },
+      { url: "ftp://example.com/hooks", events: ["*"] },
+      { url: "https://user:secret@example.com/hooks", events: ["*"] },
+      { url: "https://example.com/hooks#x", events: ["*"] },
+      { url: "https://example.com/hooks", events: "*" },
+      { url: "https://example.com/hooks", events: [] },
+      { url: "https://example.com/hooks", events: ["Not A Type"] },
+      { url: "https://example.com/hooks", events: ["*"], description: 5 },
+      { url: "https://example.com/hooks", events: ["*"], description: "x".repeat(501) },
+    ],
+    inject: (s) => [{ url: "https://example.com/hooks", events: [s] }],
+  },
+  {
+    name: "webhook endpoint PATCH",
+    method: "PATCH",
+    path: "/v1/webhook-endpoints/whe_AAAAAAAAAAAAAAAA",
+    valid: () => ({ description: "x" }),
+    wrongTypes: [
+      {},
+      { enabled: "yes" },
+      { url: 5 },
+      { url: "javascript:alert(1)" },
+      { events: [] },
+      { events: ["*", 1] },
+      { description: ["x"] },
+    ],
+    inject: (s) => [{ events: [s] }],
+  },
 ];
 
 /** Every route with path parameters, as a function of the (raw, already encoded) parameter. */
@@ -244,8 +280,32 @@ export const PARAM_ROUTES: readonly {
     path: (p) => `/v1/me/holds/${p}/verify`,
     body: { code: "123456" },
   },
+  { name: "member coupons", method: "GET", path: (p) => `/v1/members/${p}/coupons` },
+  { name: "my coupon claim", method: "POST", path: (p) => `/v1/me/coupons/${p}/claim` },
+  { name: "coupon claim (member)", method: "POST", path: (p) => `/v1/members/${p}/coupons/cpn_mi/claim` },
+  { name: "coupon claim (coupon)", method: "POST", path: (p) => `/v1/members/${ALICE}/coupons/${p}/claim` },
   { name: "catalog version", method: "GET", path: (p) => `/v1/catalog/versions/${p}` },
   { name: "catalog diff", method: "GET", path: (p) => `/v1/catalog/versions/${p}/diff` },
+  { name: "member snapshot", method: "GET", path: (p) => `/v1/members/${p}/snapshot` },
+  { name: "webhook endpoint", method: "GET", path: (p) => `/v1/webhook-endpoints/${p}` },
+  {
+    name: "webhook endpoint PATCH",
+    method: "PATCH",
+    path: (p) => `/v1/webhook-endpoints/${p}`,
+    body: { description: "x" },
+  },
+  { name: "webhook endpoint DELETE", method: "DELETE", path: (p) => `/v1/webhook-endpoints/${p}` },
+  { name: "webhook deliveries", method: "GET", path: (p) => `/v1/webhook-endpoints/${p}/deliveries` },
+  {
+    name: "webhook replay (endpoint)",
+    method: "POST",
+    path: (p) => `/v1/webhook-endpoints/${p}/deliveries/whd_AAAAAAAAAAAAAAAA/replay`,
+  },
+  {
+    name: "webhook replay (delivery)",
+    method: "POST",
+    path: (p) => `/v1/webhook-endpoints/whe_AAAAAAAAAAAAAAAA/deliveries/${p}/replay`,
+  },
 ];
 
 /** A route that takes a body: its schema can be probed field by field. */
@@ -255,3 +315,22 @@ export const ENDPOINTS_WITH_BODY = BODY_ENDPOINTS.filter((e): e is EndpointWithB
 /** A route whose body holds ids or codes, which must match a strict pattern. */
 export type EndpointWithIds = BodyEndpoint & Required<Pick<BodyEndpoint, "inject">>;
 export const ENDPOINTS_WITH_IDS = BODY_ENDPOINTS.filter((e): e is EndpointWithIds => e.inject !== undefined);
+
+/** Bad query strings of GET /v1/stats: each is a 400 VALIDATION_FAILED (`path`: the detail expected). */
+export const STATS_QUERY_ROUTES: readonly { name: string; query: string; path?: string }[] = [
+  { name: "from not a date", query: "from=yesterday", path: "/from" },
+  { name: "to without an offset", query: "to=2026-11-24T02:00:00", path: "/to" },
+  { name: "a day that does not exist", query: "from=2026-02-30T00:00:00Z", path: "/from" },
+  { name: "from after to", query: "from=2026-11-24T03:00:00Z&to=2026-11-24T02:00:00Z", path: "/from" },
+  { name: "from equal to to", query: "from=2026-11-24T02:00:00Z&to=2026-11-24T02:00:00Z", path: "/from" },
+  { name: "more than 31 days", query: "from=2026-10-01T00:00:00Z&to=2026-11-24T00:00:00Z", path: "/from" },
+  { name: "an unknown bucket", query: "bucket=PT2M" },
+  {
+    name: "too many buckets",
+    query: "from=2026-11-01T00:00:00Z&to=2026-11-24T00:00:00Z&bucket=PT1M",
+    path: "/bucket",
+  },
+  { name: "an unknown parameter", query: "members=all" },
+  { name: "an over-long value", query: `from=${"2".repeat(100)}` },
+  { name: "hostile text", query: `to=${encodeURIComponent("'; drop table holds; --")}`, path: "/to" },
+];

@@ -1,0 +1,61 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { preferredLocale } from "../http/accept-language.js";
+import { memberOf } from "../http/auth-hook.js";
+import { errors } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+import {
+  CheckoutEvaluationSchema,
+  CouponEvaluationSchema,
+  EvaluateBody,
+  MyEvaluateBody,
+} from "./evaluation-schemas.js";
+
+const description =
+  "Member prices per line (from discount benefits, with the reason each one that did not apply gave), " +
+  "every coupon the member holds (and every selected id) with all the reasons that block it, and the " +
+  "best combination under the stacking rules. Ids that are not the member's answer NOT_FOUND, the " +
+  "same as ids that do not exist.";
+
+/** Checkout evaluation for the platform's checkout (service key) and for the member's own sample carts. */
+export function registerEvaluateRoutes(server: Server, app: App): void {
+  server.addSchema(CouponEvaluationSchema);
+  server.addSchema(CheckoutEvaluationSchema);
+  const response = { 200: Type.Ref("CheckoutEvaluation"), ...errors(400, 404) };
+  server.post(
+    "/v1/checkout/evaluate",
+    {
+      config: { roles: ["service"] },
+      schema: {
+        tags: ["checkout"],
+        summary: "Price a cart for a member",
+        description,
+        body: EvaluateBody,
+        response,
+      },
+    },
+    async (request) => {
+      const { memberId, ...rest } = request.body;
+      return app.checkout.evaluate(memberId, rest, preferredLocale(request.headers["accept-language"]));
+    },
+  );
+  server.post(
+    "/v1/me/checkout/evaluate",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "Which of my coupons work on this cart, and why not",
+        description,
+        body: MyEvaluateBody,
+        response,
+      },
+    },
+    async (request) =>
+      app.checkout.evaluate(
+        memberOf(request.principal),
+        request.body,
+        preferredLocale(request.headers["accept-language"]),
+      ),
+  );
+}

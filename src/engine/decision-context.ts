@@ -1,0 +1,52 @@
+/**
+ * The decision context of a request: its own fields, the member's locale and latest client session.
+ * Pure, so the server and the SDK's local evaluator build the very same context from the same input.
+ */
+import type { Locale } from "../catalog/catalog-types.js";
+import { AppError } from "../errors.js";
+import { parseIsoDateTime } from "../time/iso-time.js";
+import type { ClientContext, DecisionContext, MemberSnapshot, ProductContext } from "./engine-types.js";
+
+/** The decision context as callers send it; `at` is an ISO time. */
+export interface ContextInput {
+  at?: string;
+  channel?: string;
+  product?: ProductContext;
+  client?: ClientContext;
+  usage?: number;
+}
+
+/** Messages default to Chinese, the language of the platforms Perkwise is built for. */
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+
+/**
+ * `now` applies when the input has no `at`; `requestLocale` when the member has no locale of their
+ * own; `path` prefixes the JSON pointer of a bad `at`.
+ */
+export function decisionContext(
+  snapshot: MemberSnapshot,
+  input: ContextInput | undefined,
+  requestLocale: Locale | null,
+  now: number,
+  path = "",
+): DecisionContext {
+  let at = now;
+  if (input?.at !== undefined) {
+    const parsed = parseIsoDateTime(input.at);
+    if (parsed === null) {
+      throw new AppError("VALIDATION_FAILED", "context.at is not a date-time.", [
+        { path: `${path}/context/at`, message: "must be an ISO-8601 date-time with an offset" },
+      ]);
+    }
+    at = parsed;
+  }
+  return {
+    at,
+    locale: snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE,
+    channel: input?.channel,
+    product: input?.product,
+    // Without a client in the context, what the member's app last reported about itself.
+    client: input?.client ?? snapshot.latestSession ?? undefined,
+    usage: input?.usage,
+  };
+}

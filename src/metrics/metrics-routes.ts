@@ -1,0 +1,32 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { errors } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+
+/**
+ * `GET /metrics`: Prometheus text. The admin key may read it, and so may the metrics token
+ * (`PERKWISE_METRICS_TOKEN`), which opens nothing else: give scrapers that one.
+ */
+export function registerMetricsRoutes(server: Server, app: App): void {
+  server.get(
+    "/metrics",
+    {
+      config: { roles: ["admin"], acceptsToken: () => app.metrics.token },
+      schema: {
+        tags: ["operations"],
+        summary: "This process's metrics in the Prometheus text format",
+        description:
+          "Decisions by benefit and reason code, decision latency, payment-to-grant latency, outbox lag, webhook failures, SSE clients, snapshot cache hits and misses, the cluster link, and Node.js process metrics. Bearer: the admin key or PERKWISE_METRICS_TOKEN.",
+        produces: ["text/plain"],
+        response: {
+          200: Type.String({ description: "Prometheus exposition format 0.0.4" }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { contentType, body } = await app.metrics.scrape();
+      return reply.type(contentType).send(body);
+    },
+  );
+}

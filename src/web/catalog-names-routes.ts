@@ -1,0 +1,59 @@
+import { Type } from "@sinclair/typebox";
+import type { App } from "../app.js";
+import { localize } from "../engine/message-format.js";
+import { preferredLocale } from "../http/accept-language.js";
+import { errors } from "../http/schemas.js";
+import type { Server } from "../http/server.js";
+
+const Named = Type.Object({ code: Type.String(), name: Type.String() });
+const CatalogNames = Type.Object({
+  version: Type.Integer(),
+  tiers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), rank: Type.Integer() })),
+  benefits: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      kind: Type.String(),
+      description: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  coupons: Type.Array(Named),
+});
+
+/**
+ * What a member may read of the catalog in force: the names of tiers, benefits and coupons in the
+ * caller's language (Accept-Language), so the member centre can label what the API names by code.
+ * Prices, rules and scopes stay with the operators (`GET /v1/catalog`).
+ */
+export function registerCatalogNamesRoutes(server: Server, app: App): void {
+  server.get(
+    "/v1/me/catalog",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "Names of the tiers, benefits and coupons in force, in my language",
+        response: { 200: CatalogNames, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const catalog = app.catalog.require();
+      const locale = preferredLocale(request.headers["accept-language"]) ?? "en";
+      return {
+        version: catalog.version,
+        tiers: [...catalog.tiers.values()].map((t) => ({
+          code: t.code,
+          name: localize(t.name, locale),
+          rank: t.rank,
+        })),
+        benefits: [...catalog.benefits.values()].map((b) => ({
+          code: b.code,
+          name: localize(b.name, locale),
+          kind: b.kind,
+          description: b.description === undefined ? null : localize(b.description, locale),
+        })),
+        coupons: [...catalog.coupons.values()].map((c) => ({ code: c.code, name: localize(c.name, locale) })),
+      };
+    },
+  );
+}

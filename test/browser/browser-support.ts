@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { WEB_DIST } from "../../src/web/web-ui.js";
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM = "/usr/bin/chromium";
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM) {
+  console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does)`);
+}
+
+export const SCREENSHOTS = "test-artifacts/screens";
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(`${WEB_DIST}index.html`)) {
+    throw new Error("web/dist is missing: run `npm run build:web` (npm test does) before the browser tests");
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}
+
+/**
+ * A page whose browser prefers `locale`, failing the test on any missing translation: the UI
+ * logs `missing translation: …` and shows the key marked; both are collected here.
+ */
+export async function openPage(
+  browser: Browser,
+  locale: string,
+  viewport = { width: 1100, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale, viewport });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().startsWith("missing translation")) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return { context, page, problems };
+}
+
+/** Marked missing keys in the rendered text (the UI shows `⟦missing:key⟧`). */
+export async function missingKeysShown(page: Page): Promise<string[]> {
+  const text = (await page.textContent("body")) ?? "";
+  return [...text.matchAll(/⟦missing:([^⟧]+)⟧/g)].map((m) => m[1]);
+}
+
+export function benefitCard(page: Page, benefit: string) {
+  return page.locator(`li[data-benefit="${benefit}"]`);
+}

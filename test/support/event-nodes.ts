@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/** A Perkwise node in its own OS process (test/support/event-node-process.ts). */
+export interface NodeProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts a node on `schema` of the PostgreSQL at `databaseUrl`; resolves once it listens. */
+export async function startNode(
+  databaseUrl: string,
+  schema: string,
+  secrets: { adminKey: string; paymentSecret: string },
+  env: Record<string, string> = {},
+): Promise<NodeProcess> {
+  const child = spawn("node", ["--import", "tsx", "test/support/event-node-process.ts"], {
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_URL: databaseUrl,
+      SCHEMA: schema,
+      ADMIN_KEY: secrets.adminKey,
+      PAYMENT_SECRET: secrets.paymentSecret,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`node exited with ${code} before listening`)));
+    lines.on("line", (line) => {
+      if (line.startsWith("{")) resolve(JSON.parse(line).url);
+    });
+  });
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { useCallback } from "react";
+import type { Api } from "../common/api";
+import { ErrorMessage, Section } from "../common/ui";
+import { useI18n } from "../i18n/i18n";
+import { BarChart, LineChart, type Series } from "./svg-charts";
+import { useLoad } from "./useLoad";
+
+/** `GET /v1/stats` (the server's `src/stats/stats-routes.ts` StatsResponse, as JSON). */
+interface Stats {
+  from: string;
+  to: string;
+  bucket: string;
+  decisions: {
+    scope: "node";
+    nodeId: string;
+    note: string;
+    keptFrom: string;
+    totals: Record<string, number>;
+    series: { start: string; total: number; byReason: Record<string, number> }[];
+  };
+  paymentToGrant: {
+    source: "database";
+    count: number;
+    p50Ms: number | null;
+    p95Ms: number | null;
+    p99Ms: number | null;
+    maxMs: number | null;
+    /** Buckets from the previous bound to `ltMs` (exclusive); null: no upper bound. */
+    histogram: { ltMs: number | null; count: number }[];
+  };
+  holds: { source: "database"; byReason: { reason: string; placed: number; open: number }[] };
+}
+
+/** One line per reason code that occurred in the range, zero where a bucket had none. */
+function decisionSeries(stats: Stats): Series[] {
+  const codes = Object.keys(stats.decisions.totals).sort();
+  return codes.map((code) => ({
+    label: `${code} (${stats.decisions.totals[code]})`,
+    points: stats.decisions.series.map((b) => ({ x: Date.parse(b.start), y: b.byReason[code] ?? 0 })),
+  }));
+}
+
+export function Charts({ api, onError }: { api: Api; onError: (e: unknown) => void }) {
+  const { t, tc, formatTime } = useI18n();
+  const load = useCallback(() => api.get<Stats>("/v1/stats"), [api]);
+  const { value: stats, error } = useLoad(load, onError);
+
+  const formatX = (x: number) => formatTime(new Date(x).toISOString());
+  const ms = (value: number | null) => (value === null ? "—" : `${Math.round(value * 10) / 10} ms`);
+  let previousBound = 0;
+  const latencyBars =
+    stats?.paymentToGrant.histogram.map((b) => {
+      const label =
+        b.ltMs === null
+          ? t("charts.atLeast", { ms: previousBound })
+          : t("charts.range", { from: previousBound, to: b.ltMs });
+      if (b.ltMs !== null) previousBound = b.ltMs;
+      return { label, value: b.count };
+    }) ?? [];
+  return (
+    <Section id="charts" title={t("charts.title")}>
+      <ErrorMessage error={error} />
+      {stats && (
+        <>
+          <p className="muted">
+            {t("charts.period", {
+              from: formatTime(stats.from),
+              to: formatTime(stats.to),
+              bucket: stats.bucket,
+            })}
+          </p>
+          <div className="charts" data-testid="charts">
+            <div>
+              <LineChart
+                title={t("charts.decisions")}
+                series={decisionSeries(stats)}
+                formatX={formatX}
+                yLabel={t("charts.count")}
+              />
+              <p className="muted">{t("charts.decisionsScope", { node: stats.decisions.nodeId })}</p>
+            </div>
+            <div>
+              <BarChart title={t("charts.latency")} data={latencyBars} />
+              <p data-testid="latency-summary">
+                {t("charts.latencySummary", {
+                  count: stats.paymentToGrant.count,
+                  p50: ms(stats.paymentToGrant.p50Ms),
+                  p95: ms(stats.paymentToGrant.p95Ms),
+                  p99: ms(stats.paymentToGrant.p99Ms),
+                  max: ms(stats.paymentToGrant.maxMs),
+                })}
+              </p>
+            </div>
+            {stats.holds.byReason.length === 0 ? (
+              <p>
+                {t("charts.holds")}: {t("charts.noHolds")}
+              </p>
+            ) : (
+              <BarChart
+                title={t("charts.holds")}
+                data={stats.holds.byReason.map((h) => ({
+                  label: t("charts.holdBar", { reason: tc("holdReason", h.reason), open: h.open }),
+                  value: h.placed,
+                }))}
+              />
+            )}
+          </div>
+        </>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,184 @@
+import { useState } from "react";
+import type { Api } from "../common/api";
+import type { BenefitEntry, Reason } from "../common/types";
+import { ErrorMessage, QuotaBar } from "../common/ui";
+import { useI18n } from "../i18n/i18n";
+
+/** Every benefit with its live state; for one not working, the reason and the one-click remedy. */
+export function BenefitList({
+  benefits,
+  benefitName,
+  api,
+  onChanged,
+  onDiagnose,
+}: {
+  benefits: BenefitEntry[];
+  benefitName: (code: string) => string;
+  api: Api;
+  onChanged: () => Promise<void>;
+  onDiagnose: (benefit: string) => void;
+}) {
+  return (
+    <ul className="benefits">
+      {benefits.map((entry) => (
+        <BenefitCard
+          key={entry.benefit}
+          entry={entry}
+          name={benefitName(entry.benefit)}
+          api={api}
+          onChanged={onChanged}
+          onDiagnose={onDiagnose}
+        />
+      ))}
+    </ul>
+  );
+}
+
+function BenefitCard({
+  entry,
+  name,
+  api,
+  onChanged,
+  onDiagnose,
+}: {
+  entry: BenefitEntry;
+  name: string;
+  api: Api;
+  onChanged: () => Promise<void>;
+  onDiagnose: (benefit: string) => void;
+}) {
+  const { t, tc, formatTime, formatNumber } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const problems = entry.reasons.filter((r) => r.code !== "GRANTED");
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await action();
+      setError(null);
+      await onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const headingId = `benefit-${entry.benefit}`;
+  return (
+    <li className={`benefit state-${entry.state}`} data-benefit={entry.benefit} aria-labelledby={headingId}>
+      <div className="benefit-head">
+        <h3 id={headingId}>{name}</h3>
+        <span className={`badge state-${entry.state}`} data-testid="benefit-state">
+          {tc("state", entry.state)}
+        </span>
+      </div>
+      {entry.quota && (
+        <div className="quota-block">
+          <QuotaBar
+            used={entry.quota.used}
+            limit={entry.quota.limit}
+            label={t("benefit.quotaLabel", { name })}
+          />
+          <p className="muted">
+            {t("benefit.quotaUsed", {
+              used: formatNumber(entry.quota.used),
+              limit: formatNumber(entry.quota.limit),
+              unit: entry.quota.unit,
+            })}
+            {entry.quota.resetAt && ` · ${t("benefit.quotaResets", { at: formatTime(entry.quota.resetAt) })}`}
+          </p>
+        </div>
+      )}
+      {entry.state === "active" && entry.expiresAt && (
+        <p className="muted">{t("benefit.until", { at: formatTime(entry.expiresAt) })}</p>
+      )}
+      {problems.map((reason) => (
+        <div key={reason.code} className="reason" data-code={reason.code}>
+          <p>{reason.message}</p>
+          <RemedyAction
+            reason={reason}
+            busy={busy}
+            onClaim={() => act(() => api.post(`/v1/me/benefits/${entry.benefit}/claim`))}
+            onToggle={() => act(() => api.put(`/v1/me/benefits/${entry.benefit}/toggle`, { on: true }))}
+            onRefresh={() => act(async () => undefined)}
+          />
+        </div>
+      ))}
+      <ErrorMessage error={error} />
+      <button type="button" className="link" onClick={() => onDiagnose(entry.benefit)}>
+        {t("benefit.whyNot")}
+      </button>
+    </li>
+  );
+}
+
+/** The remedy as a button where the member can do it here, else as words on what to do. */
+function RemedyAction({
+  reason,
+  busy,
+  onClaim,
+  onToggle,
+  onRefresh,
+}: {
+  reason: Reason;
+  busy: boolean;
+  onClaim: () => void;
+  onToggle: () => void;
+  onRefresh: () => void;
+}) {
+  const { t, formatTime } = useI18n();
+  const { action, until } = reason.remedy;
+  switch (action) {
+    case "claim":
+      return (
+        <button type="button" disabled={busy} onClick={onClaim}>
+          {t("remedy.claim")}
+        </button>
+      );
+    case "toggle_on":
+      return (
+        <button type="button" disabled={busy} onClick={onToggle}>
+          {t("remedy.toggle_on")}
+        </button>
+      );
+    case "refresh_client":
+      return (
+        <button type="button" disabled={busy} onClick={onRefresh}>
+          {t("remedy.refresh_client")}
+        </button>
+      );
+    case "verify_identity": {
+      const holdId = typeof reason.details.holdId === "string" ? reason.details.holdId : null;
+      return (
+        <a className="button" href={holdId ? `#hold-${holdId}` : "#membership"}>
+          {t("remedy.verify_identity")}
+        </a>
+      );
+    }
+    case "contact_support":
+      return <p className="remedy">{t("remedy.contactSupportHint", { code: reason.code })}</p>;
+    case "wait":
+      return (
+        <p className="remedy">
+          {until ? t("remedy.waitUntil", { at: formatTime(until) }) : t("remedy.wait")}
+        </p>
+      );
+    case "none":
+      return null;
+    default:
+      return <p className="remedy">{t(remedyHintKey(action))}</p>;
+  }
+}
+
+function remedyHintKey(action: string) {
+  switch (action) {
+    case "pay":
+      return "remedy.pay" as const;
+    case "upgrade_tier":
+      return "remedy.upgrade_tier" as const;
+    case "update_client":
+      return "remedy.update_client" as const;
+    default:
+      return "remedy.other" as const;
+  }
+}

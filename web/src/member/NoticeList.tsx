@@ -1,0 +1,52 @@
+import { useState } from "react";
+import type { Api } from "../common/api";
+import type { Notice } from "../common/types";
+import { ErrorMessage } from "../common/ui";
+import { useI18n } from "../i18n/i18n";
+
+/** Notices about rule changes, newest first; unread ones stand out until marked read. */
+export function NoticeList({
+  notices,
+  api,
+  onChanged,
+}: {
+  notices: Notice[];
+  api: Api;
+  onChanged: () => Promise<void>;
+}) {
+  const { t, tc, formatTime } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  if (notices.length === 0) return <p>{t("notices.empty")}</p>;
+  const markRead = async (id: string) => {
+    try {
+      await api.post(`/v1/me/notices/${id}/read`);
+      await onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <>
+      <ErrorMessage error={error} />
+      <ul className="notices" data-testid="notices">
+        {notices.map((notice) => (
+          <li key={notice.id} className={notice.readAt ? "read" : "unread"}>
+            <h3>
+              {!notice.readAt && <span className="badge warn">{t("notices.new")}</span>} {notice.title}
+            </h3>
+            <p>{notice.message}</p>
+            <p className="muted">
+              {t("notices.appliesFrom", { at: formatTime(notice.appliesFrom) })} ·{" "}
+              {tc("policy", notice.policy)}
+            </p>
+            {!notice.readAt && (
+              <button type="button" className="secondary" onClick={() => markRead(notice.id)}>
+                {t("notices.markRead")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
