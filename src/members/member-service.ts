@@ -22,17 +22,24 @@ export class MemberService {
       ]);
     }
     const { member, created } = await this.writes.run(async (scope) => {
-      scope.touch(input.id);
       const result = await scope.stores.members.upsert(input, DEFAULT_TIME_ZONE);
       const { id: _id, ...fields } = input;
-      await scope.record(input.id, "service", {
-        kind: result.created ? "member.registered" : "member.updated",
-        data: {
-          ...fields,
-          ...(result.created ? { timezone: result.member.timezone } : {}),
-        },
-      });
-      return result;
+      if (result.created) {
+        await scope.record(input.id, "service", {
+          kind: "member.registered",
+          data: { ...fields, timezone: result.member.timezone },
+        });
+        return result;
+      }
+      // A new locale or time zone changes messages and effective times, so decisions may change:
+      // the version moves with an event, or local evaluators would keep deciding on the old profile.
+      const entitlementsVersion = await scope.entitlementsChanged(
+        input.id,
+        "member.updated",
+        {},
+        { source: "service", entries: [{ kind: "member.updated", data: fields }] },
+      );
+      return { member: { ...result.member, entitlementsVersion }, created: false };
     });
     return { member: memberView(member), created };
   }

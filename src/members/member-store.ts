@@ -94,8 +94,6 @@ export function createMemberStore(db: Executor): MemberStore {
               input.displayName === undefined ? eb.ref("members.display_name") : input.displayName,
             locale: input.locale === undefined ? eb.ref("members.locale") : input.locale,
             timezone: input.timezone === undefined ? eb.ref("members.timezone") : input.timezone,
-            // A new locale or time zone changes messages and effective times, so decisions may change.
-            entitlements_version: sql<number>`members.entitlements_version + 1`,
             updated_at: now,
           })),
         )

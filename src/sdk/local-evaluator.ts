@@ -333,11 +333,16 @@ export class LocalEvaluator extends EventEmitter<LocalEvaluatorEvents> {
   }
 
   /** Emits `stale` once the stream has stayed down for staleAfterMs. */
-  private armStaleTimer(): void {
+  private armStaleTimer(delay = this.staleAfterMs): void {
     clearTimeout(this.staleTimer);
     this.staleTimer = setTimeout(() => {
-      if (this.disconnectedSince !== null) this.emit("stale");
-    }, this.staleAfterMs);
+      if (this.disconnectedSince === null) return;
+      // A timer may fire a millisecond before Date.now() says its time has passed: the event must
+      // not come before decisions turn stale.
+      const left = this.disconnectedSince + this.staleAfterMs - Date.now();
+      if (left >= 0) this.armStaleTimer(left + 1);
+      else this.emit("stale");
+    }, delay);
     this.staleTimer.unref?.();
   }
 

@@ -5,7 +5,10 @@ import type { PerkwiseClient } from "./client.js";
 /** A member's snapshot as the local evaluator holds it. */
 export interface MemberEntry {
   snapshot: MemberSnapshot;
-  /** When it was fetched (Date.now()): its age counts while the event stream is down. */
+  /**
+   * When its fetch was sent (Date.now()): its age counts while the event stream is down. The server
+   * answered at some moment after, so counting from the request never makes a copy look younger.
+   */
   fetchedAt: number;
   /** The highest entitlements version an event announced; above the snapshot's = known outdated. */
   wantedVersion: number;
@@ -77,9 +80,10 @@ export class MemberSnapshots {
   private async load(memberId: string): Promise<MemberEntry> {
     let entry: MemberEntry | undefined;
     for (let attempt = 0; ; attempt++) {
+      const fetchedAt = Date.now();
       const snapshot = snapshotFromWire(await this.client.snapshot(memberId));
       const wantedVersion = Math.max(this.wanted.get(memberId) ?? 0, snapshot.entitlementsVersion);
-      entry = { snapshot, fetchedAt: Date.now(), wantedVersion };
+      entry = { snapshot, fetchedAt, wantedVersion };
       if (snapshot.entitlementsVersion >= wantedVersion || attempt >= OUTDATED_RETRIES) break;
       await new Promise((resolve) => setTimeout(resolve, OUTDATED_RETRY_MS));
     }

@@ -63,6 +63,26 @@ describe.each(TEST_ENGINES)("event streams ($name)", (engine) => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("a profile change (time zone) moves the version with an event: local copies hear of it", async () => {
+    const alice = await open("/v1/me/events", { auth: aliceToken });
+    const updated = await s.request("PUT", "/v1/members/ev-alice", { body: { timezone: "Europe/Paris" } });
+    expect(updated.status).toBe(200);
+    const version = updated.body.entitlementsVersion;
+    await alice.until(
+      (c) =>
+        c.events.some(
+          (e) =>
+            e.event === "entitlements.changed" &&
+            e.data.entitlementsVersion === version &&
+            e.data.cause === "member.updated",
+        ),
+      5000,
+      "the profile change",
+    );
+    const member = await s.request("GET", "/v1/members/ev-alice");
+    expect(member.body).toMatchObject({ timezone: "Europe/Paris", entitlementsVersion: version });
+  });
+
   it("a member sees only their own events and the catalog's; an admin stream sees every event, numbered without a gap", async () => {
     const alice = await open("/v1/me/events", { auth: aliceToken });
     const all = await open("/v1/events", {});
