@@ -218,7 +218,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     metrics,
     stats: new StatsService(metrics, statsStore, clock, cluster.nodeId),
     events,
-    webhooks: new WebhookService(data, clock),
+    webhooks: new WebhookService(data, clock, webhookPolicy.allowPrivateNetworks),
     webhookWorker: new WebhookWorker(data, clock, webhookPolicy, options.events?.onError, (reason) =>
       metrics.webhookFailed(reason),
     ),

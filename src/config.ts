@@ -15,6 +15,11 @@ export interface Config {
   logLevel: string;
   /** PERKWISE_METRICS_TOKEN: a bearer token for GET /metrics only (the admin key works too). */
   metricsToken: string | undefined;
+  /**
+   * PERKWISE_WEBHOOK_ALLOW_PRIVATE=true|false: whether webhook endpoints may be on loopback and
+   * private networks; unset: only with `serve --demo` (a trial on one machine).
+   */
+  webhookAllowPrivate: boolean | undefined;
   /** Secrets created on this start (embedded mode), to print once. */
   generated: { adminKey: boolean; paymentSecret: boolean };
 }
@@ -68,6 +73,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     paymentSecret: payment.value,
     logLevel: env.LOG_LEVEL ?? "info",
     metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,
+    webhookAllowPrivate: optionalBoolean(env, "PERKWISE_WEBHOOK_ALLOW_PRIVATE"),
     generated: { adminKey: admin.generated, paymentSecret: payment.generated },
   };
+}
+
+function optionalBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new Error(`invalid ${name}: ${value} (true or false)`);
 }

@@ -25,7 +25,7 @@ const USAGE = `Usage: perkwise <command>
                                          (dry run; --fix repairs it; exit 1 when drift remains)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
-PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, LOG_LEVEL.`;
+PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, PERKWISE_WEBHOOK_ALLOW_PRIVATE, LOG_LEVEL.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

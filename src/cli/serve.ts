@@ -25,6 +25,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     adminKey: config.adminKey,
     paymentSecret: config.paymentSecret,
     metricsToken: config.metricsToken,
+    webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });

@@ -38,14 +38,34 @@ describe("disabling an endpoint", () => {
 
 describe("webhook URLs and subscriptions", () => {
   it("accepts http(s) URLs and names every problem of a bad one", () => {
-    expect(urlProblems("https://example.com/hooks?x=1")).toEqual([]);
-    expect(urlProblems("http://127.0.0.1:8080/h")).toEqual([]);
-    expect(urlProblems("ftp://user:pw@example.com/#x").map((p) => p.message)).toEqual([
+    expect(urlProblems("https://example.com/hooks?x=1", false)).toEqual([]);
+    expect(urlProblems("http://127.0.0.1:8080/h", true)).toEqual([]);
+    expect(urlProblems("ftp://user:pw@example.com/#x", true).map((p) => p.message)).toEqual([
       "must be http or https",
       "must not carry credentials; deliveries are signed instead",
       "must not have a fragment",
     ]);
-    expect(urlProblems("example.com/h")).toEqual([{ path: "/url", message: "is not an absolute URL" }]);
+    expect(urlProblems("example.com/h", true)).toEqual([{ path: "/url", message: "is not an absolute URL" }]);
+  });
+
+  it("refuses private IP addresses unless private networks are allowed", () => {
+    for (const url of [
+      "http://127.0.0.1:8080/h",
+      "http://10.1.2.3/h",
+      "http://192.168.0.10/h",
+      "http://169.254.169.254/latest/meta-data",
+      "http://[::1]:9000/h",
+      "http://[::ffff:10.0.0.1]/h",
+      "http://[fd00::1]/h",
+      "http://0.0.0.0/h",
+    ]) {
+      expect(urlProblems(url, false), url).toEqual([
+        { path: "/url", message: expect.stringContaining("private networks are not allowed") },
+      ]);
+      expect(urlProblems(url, true), url).toEqual([]);
+    }
+    expect(urlProblems("http://93.184.215.14/h", false)).toEqual([]);
+    expect(urlProblems("http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/h", false)).toEqual([]);
   });
 
   it("matches exact types, prefix patterns and *", () => {

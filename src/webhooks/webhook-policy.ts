@@ -16,6 +16,11 @@ export interface WebhookPolicy {
   concurrency: number;
   /** How often the worker looks for due deliveries (default 1 s). */
   pollMs: number;
+  /**
+   * Whether endpoints may be on loopback, private, link-local and other non-public addresses
+   * (default false: webhooks must not reach into the server's own network).
+   */
+  allowPrivateNetworks: boolean;
 }
 
 export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = {
@@ -27,6 +32,7 @@ export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = {
   disableAfterMs: 5 * 24 * 3_600_000,
   concurrency: 16,
   pollMs: 1_000,
+  allowPrivateNetworks: false,
 };
 
 /**

@@ -2,12 +2,16 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorDetail } from "../errors.js";
+import { BlockedAddressError, isPublicAddress, literalAddress } from "./webhook-address.js";
 import type { EndpointChanges, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "./webhook-store.js";
 
 const MAX_URL = 2048;
 
-/** Problems with a webhook URL: http(s) only, no credentials in it, no fragment. */
-export function urlProblems(value: string, path = "/url"): ErrorDetail[] {
+/**
+ * Problems with a webhook URL: http(s) only, no credentials in it, no fragment, and — unless private
+ * networks are allowed — not a private IP address (a name is checked on each delivery's connection).
+ */
+export function urlProblems(value: string, allowPrivate: boolean, path = "/url"): ErrorDetail[] {
   let url: URL;
   try {
     url = new URL(value);
@@ -21,6 +25,9 @@ export function urlProblems(value: string, path = "/url"): ErrorDetail[] {
     problems.push({ path, message: "must not carry credentials; deliveries are signed instead" });
   if (url.hash !== "") problems.push({ path, message: "must not have a fragment" });
   if (value.length > MAX_URL) problems.push({ path, message: `is longer than ${MAX_URL} characters` });
+  const literal = literalAddress(url);
+  if (!allowPrivate && literal !== null && !isPublicAddress(literal))
+    problems.push({ path, message: new BlockedAddressError(url.hostname, literal).message });
   return problems;
 }
 
@@ -62,9 +69,9 @@ export function deliveryView(delivery: WebhookDelivery, attempts: WebhookAttempt
   };
 }
 
-function checkUrl(url: string | undefined): void {
+function checkUrl(url: string | undefined, allowPrivate: boolean): void {
   if (url === undefined) return;
-  const problems = urlProblems(url);
+  const problems = urlProblems(url, allowPrivate);
   if (problems.length > 0)
     throw new AppError("VALIDATION_FAILED", "The webhook URL is not acceptable.", problems);
 }
@@ -74,11 +81,13 @@ export class WebhookService {
   constructor(
     private readonly data: DataAccess,
     private readonly clock: Clock,
+    /** Endpoints may be on loopback and private networks (WebhookPolicy.allowPrivateNetworks). */
+    private readonly allowPrivate: boolean,
   ) {}
 
   /** Creates an endpoint; its signing secret is in this answer only. */
   async create(input: { url: string; events: string[]; description?: string }) {
-    checkUrl(input.url);
+    checkUrl(input.url, this.allowPrivate);
     const secret = `whsec_${randomBytes(24).toString("base64")}`;
     const endpoint = await this.data.webhooks.createEndpoint(
       { url: input.url, events: [...new Set(input.events)], description: input.description ?? null, secret },
@@ -97,7 +106,7 @@ export class WebhookService {
 
   /** Changes an endpoint; `enabled: true` re-enables one disabled for failing, its streak forgotten. */
   async update(id: string, changes: EndpointChanges) {
-    checkUrl(changes.url);
+    checkUrl(changes.url, this.allowPrivate);
     const events = changes.events === undefined ? undefined : [...new Set(changes.events)];
     const updated = await this.data.webhooks.updateEndpoint(
       id,

@@ -81,7 +81,7 @@ export class WebhookWorker {
       endpoint,
       { id: delivery.id, body: delivery.body },
       new Date(this.clock.now()),
-      this.policy.timeoutMs,
+      { timeoutMs: this.policy.timeoutMs, allowPrivate: this.policy.allowPrivateNetworks },
     );
     const ok = result.error === null;
     if (!ok) this.onFailedAttempt(result.statusCode === null ? "network" : `http_${result.statusCode}`);

@@ -21,7 +21,10 @@ describe.each(TEST_ENGINES)("GET /metrics on $name", (engine) => {
   };
 
   beforeAll(async () => {
-    s = await TestServer.startOn(await engine.open(), new ManualClock(T0), { metricsToken: METRICS_TOKEN });
+    s = await TestServer.startOn(await engine.open(), new ManualClock(T0), {
+      metricsToken: METRICS_TOKEN,
+      webhooks: { allowPrivateNetworks: true },
+    });
     await s.putCatalog(DEMO_CATALOG);
   });
   afterAll(() => s.stop());

@@ -20,6 +20,8 @@ const POLICY = {
   maxDelayMs: 8_000,
   disableAfterFailures: 6,
   disableAfterMs: 10 * 60_000,
+  // The receivers are on 127.0.0.1; the last test checks the default, which refuses them.
+  allowPrivateNetworks: true,
 };
 
 describe.each(TEST_ENGINES)("outgoing webhooks ($name)", (engine) => {
@@ -297,6 +299,40 @@ describe.each(TEST_ENGINES)("outgoing webhooks ($name)", (engine) => {
         (e: any) => e.url !== "ftp://127.0.0.1/x",
       ),
     ).toBe(true);
+  });
+
+  it("by default refuses private networks: an IP at registration, a name at delivery, nothing sent", async () => {
+    const guarded = await TestServer.start(engine, Date.now());
+    try {
+      const r = await receiver();
+      const res = (url: string) =>
+        guarded.request("POST", "/v1/webhook-endpoints", { body: { url, events: ["catalog.changed"] } });
+      const byAddress = await res(r.url);
+      expectRejected(byAddress, ["VALIDATION_FAILED"], r.url);
+      expect(JSON.stringify(byAddress.body)).toContain("private networks are not allowed");
+
+      const byName = await res(r.url.replace("127.0.0.1", "localhost"));
+      expect(byName.status).toBe(201);
+      await guarded.putCatalog({ ...DEMO_CATALOG });
+      await guarded.app.events.dispatcher.dispatchAll();
+      expect((await guarded.app.webhookWorker.runDue()).succeeded).toBe(0);
+      const log = await guarded.request("GET", `/v1/webhook-endpoints/${byName.body.id}/deliveries`);
+      expect(log.body.deliveries).toHaveLength(1);
+      expect(log.body.deliveries[0].attemptLog).toEqual([
+        {
+          attempt: 1,
+          at: expect.any(String),
+          statusCode: null,
+          latencyMs: expect.any(Number),
+          error: expect.stringMatching(
+            /^localhost is (127\.0\.0\.1|::1), a loopback address: private networks are not allowed/,
+          ),
+        },
+      ]);
+      expect(r.received).toEqual([]);
+    } finally {
+      await guarded.stop();
+    }
   });
 
   it("changes, deletes, and answers unknown endpoints and deliveries with 404", async () => {
