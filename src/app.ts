@@ -28,6 +28,7 @@ import { AppMetrics } from "./metrics/app-metrics.js";
 import { catalogActivation } from "./notices/catalog-activation.js";
 import { NoticeService } from "./notices/notice-service.js";
 import { OrderService } from "./orders/order-service.js";
+import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { reconcileJobHandlers } from "./reconcile/reconcile-jobs.js";
 import { ReconcileService } from "./reconcile/reconcile-service.js";
@@ -142,12 +143,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sync = new ClusterSync(cluster, cache, report);
   // Events numbered on another node wake this node's streams at once, not at the hub's next poll.
   events.dispatcher.onSequenced(async (stores) => {
-    await cluster.notify(stores.executor, EVENTS_CHANNEL, "");
+    await cluster.notifyOthers(stores.executor, EVENTS_CHANNEL, "");
   });
   cluster.subscribe(EVENTS_CHANNEL, (_payload, origin) => {
     if (!origin.local) events.hub.refresh();
   });
   const statsStore = createStatsStore(database.db);
+  const latencies = new GrantLatencyRecorder(data, (error) => report(error, "payment latency"));
+  database.onClose(() => latencies.flush());
   const metrics = new AppMetrics(cache, cluster, statsStore, options.metricsToken);
   metrics.countStreamsWith(() => events.hub.stats().connections);
   const writes = new MemberWrites(data, cache, clock, (executor, ids) => sync.membersChanged(executor, ids));
@@ -195,9 +198,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     catalog,
     members,
     orders: new OrderService(catalog, writes, clock),
-    payments: new PaymentService(options.paymentSecret, catalog, writes, clock, (seconds) =>
-      metrics.paymentGranted(seconds),
-    ),
+    payments: new PaymentService(options.paymentSecret, catalog, writes, clock, (webhookId, ms) => {
+      metrics.paymentGranted(ms / 1000);
+      latencies.record(webhookId, Math.round(ms));
+    }),
     benefits: new BenefitActionService(catalog, writes, clock, (scope, memberId, benefit, source) =>
       coupons.claimForBenefit(scope, memberId, benefit, source),
     ),
@@ -216,7 +220,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     redemptions: new RedemptionService(catalog, coupons, writes, clock),
     checkout: new CheckoutService(catalog, cache, decisions, coupons),
     metrics,
-    stats: new StatsService(metrics, statsStore, clock, cluster.nodeId),
+    stats: new StatsService(metrics, statsStore, clock, cluster.nodeId, () => latencies.flush()),
     events,
     webhooks: new WebhookService(data, clock, webhookPolicy.allowPrivateNetworks),
     webhookWorker: new WebhookWorker(data, clock, webhookPolicy, options.events?.onError, (reason) =>

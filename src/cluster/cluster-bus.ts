@@ -44,6 +44,12 @@ export function databaseChannel(schema: string): string {
 }
 
 /**
+ * The nodes on each embedded database: PGlite lives in one process (its data directory is locked),
+ * so every node that could hear a message is a bus of this process.
+ */
+const pgliteNodes = new WeakMap<object, number>();
+
+/**
  * Messages between the Perkwise processes on one database. `notify` is a statement of the caller's
  * transaction (`pg_notify`), so the message leaves only when that transaction commits, and never
  * when it rolls back. Every node, the sender included, receives each message once; a node that lost
@@ -62,12 +68,16 @@ export class ClusterBus {
   private closed = false;
   private resyncs = 0;
   private lastResync: Promise<void> = Promise.resolve();
+  /** The embedded database this node is on, or null on PostgreSQL (where other processes may be). */
+  private readonly embedded: object | null;
 
   constructor(
     database: DatabaseHandle,
     options: { onError?: (error: unknown, context: string) => void; retry?: RetryPolicy } = {},
   ) {
     this.channel = databaseChannel(database.schema);
+    this.embedded = database.pglite ?? null;
+    if (this.embedded) pgliteNodes.set(this.embedded, (pgliteNodes.get(this.embedded) ?? 0) + 1);
     const report = options.onError ?? (() => {});
     const events: ListenerEvents = {
       onMessage: (raw) => this.deliver(raw, report),
@@ -131,6 +141,15 @@ export class ClusterBus {
     await sql`select pg_notify(${this.channel}, ${message})`.execute(executor);
   }
 
+  /**
+   * `notify` for messages the sender ignores its own copy of: skipped when no other node can hear
+   * it (the only node on an embedded database), which saves a statement in every write.
+   */
+  async notifyOthers(executor: Executor, channel: string, payload: string): Promise<void> {
+    if (this.embedded !== null && pgliteNodes.get(this.embedded) === 1) return;
+    await this.notify(executor, channel, payload);
+  }
+
   subscribe(channel: string, handler: MessageHandler): () => void {
     const set = this.handlers.get(channel) ?? new Set<MessageHandler>();
     this.handlers.set(channel, set);
@@ -154,6 +173,7 @@ export class ClusterBus {
     if (this.closed) return;
     this.closed = true;
     this.linked = false;
+    if (this.embedded) pgliteNodes.set(this.embedded, (pgliteNodes.get(this.embedded) ?? 1) - 1);
     await this.listener.close();
   }
 

@@ -83,10 +83,10 @@ export class ClusterSync {
   async membersChanged(executor: Executor, memberIds: Iterable<string>): Promise<void> {
     const limit = this.bus.payloadLimit(SNAPSHOTS_CHANNEL);
     for (const message of packMemberIds(memberIds, limit))
-      await this.bus.notify(executor, SNAPSHOTS_CHANNEL, message);
+      await this.bus.notifyOthers(executor, SNAPSHOTS_CHANNEL, message);
   }
 
   async catalogStored(executor: Executor, version: number): Promise<void> {
-    await this.bus.notify(executor, CATALOG_CHANNEL, String(version));
+    await this.bus.notifyOthers(executor, CATALOG_CHANNEL, String(version));
   }
 }

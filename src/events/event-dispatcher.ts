@@ -54,14 +54,18 @@ export class EventDispatcher {
     this.listeners.push(listener);
   }
 
-  /** Asks for a pass soon; returns at once. Many kicks while a pass runs make one more pass. */
+  /**
+   * Asks for a pass soon; returns at once. Kicks in the same turn of the event loop make one pass
+   * (commits finishing together are numbered together), and kicks while a pass runs one more.
+   */
   kick(): void {
     if (this.stopped) return;
     if (this.draining) {
       this.again = true;
       return;
     }
-    this.draining = this.drain()
+    this.draining = new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
       .catch((error) => this.options.onError?.(error))
       .finally(() => {
         this.draining = null;
@@ -80,7 +84,9 @@ export class EventDispatcher {
         continue;
       }
       total += events.length;
-      if (events.length === 0) return total;
+      // A batch that is not full took every row committed when it read the outbox; rows committed
+      // since come with their own kick.
+      if (events.length < this.batchSize) return total;
     }
   }
 

@@ -65,8 +65,8 @@ export class PaymentService {
     private readonly catalog: CatalogService,
     private readonly writes: MemberWrites,
     private readonly clock: Clock,
-    /** Told, after the commit, how long a payment took from receipt to committed grants (metrics). */
-    private readonly onGranted: (seconds: number) => void = () => {},
+    /** Told, after the commit, how long an applied payment took from receipt to committed grants. */
+    private readonly onGranted: (webhookId: string, ms: number) => void = () => {},
   ) {
     this.webhook = new Webhook(secret);
   }
@@ -126,8 +126,6 @@ export class PaymentService {
       }
       if (outcome.outcome !== "applied")
         await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
-      else if (event.type === "payment.succeeded")
-        await scope.stores.payments.setGrantLatency(webhookId, Math.round(performance.now() - receivedAt));
       return {
         status,
         body: {
@@ -148,7 +146,7 @@ export class PaymentService {
     if (result.status === 404)
       throw new AppError("ORDER_NOT_FOUND", `Order ${event.data.orderId} does not exist.`);
     if (result.body.outcome === "applied" && event.type === "payment.succeeded")
-      this.onGranted((performance.now() - receivedAt) / 1000);
+      this.onGranted(webhookId, performance.now() - receivedAt);
     return result;
   }
 

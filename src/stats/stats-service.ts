@@ -37,6 +37,8 @@ export class StatsService {
     private readonly store: StatsStore,
     private readonly clock: Clock,
     private readonly nodeId: string,
+    /** Writes latency samples still in memory, so a read sees every payment applied before it. */
+    private readonly flushLatencies: () => Promise<void> = async () => {},
   ) {}
 
   async read(query: StatsQuery) {
@@ -65,6 +67,7 @@ export class StatsService {
     const totals: Record<string, number> = {};
     for (const b of series)
       for (const [reason, n] of Object.entries(b.byReason)) totals[reason] = (totals[reason] ?? 0) + n;
+    await this.flushLatencies();
     const [latency, holds] = await Promise.all([
       this.store.paymentLatency(new Date(from), new Date(to)),
       this.store.holdsByReason(new Date(from), new Date(to)),

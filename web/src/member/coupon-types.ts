@@ -1,86 +1,31 @@
 /**
- * The browser's copy of the coupon answers (`GET /v1/me/coupons`, `POST /v1/me/checkout/evaluate`,
- * `POST /v1/me/diagnose` with a coupon): the server's `src/coupons/coupon-types.ts`, as JSON.
- * The web bundle does not import server code.
+ * The coupon answers as the browser receives them (`GET /v1/me/coupons`, `POST
+ * /v1/me/checkout/evaluate`, `POST /v1/me/diagnose` with a coupon), taken from the types generated
+ * from the server's OpenAPI document (`npm run sdk:types`): the server's schemas are the one source,
+ * and the web bundle imports no server code (type imports are erased).
  */
-import type { Money } from "../common/types";
+import type { paths } from "../../../src/sdk/openapi-types";
 
-export type CouponState = "unclaimed" | "available" | "locked" | "used" | "expired";
+/** The JSON body of a route's 200 answer. */
+type Answer<Path extends keyof paths, Method extends "get" | "post"> = paths[Path][Method] extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
 
 /** One of `GET /v1/me/coupons`. */
-export interface MemberCoupon {
-  couponId: string;
-  code: string;
-  name: string;
-  state: CouponState;
-  validFrom: string;
-  /** While unclaimed: the claim deadline. null: no end. */
-  validUntil: string | null;
-  claimedAt: string | null;
-  orderRef: string | null;
-  benefit: string | null;
-}
+export type MemberCoupon = Answer<"/v1/me/coupons", "get">["coupons"][number];
+export type CouponState = MemberCoupon["state"];
 
-export interface CouponReason {
-  code: string;
-  message: string;
-  details: Record<string, unknown>;
-  remedy: { actor: string; action: string; message: string; until?: string };
-}
-
-export interface CouponEvaluation {
-  couponId: string;
-  code: string | null;
-  name: string | null;
-  state: CouponState | null;
-  applicable: boolean;
-  saving: Money;
-  eligibleLines: number[];
-  reasons: CouponReason[];
-}
-
-export interface LineEvaluation {
-  index: number;
-  productId: string;
-  quantity: number;
-  unitPrice: Money;
-  memberUnitPrice: Money;
-  lineTotal: Money;
-  discount: {
-    benefit: string | null;
-    unitSaving: Money;
-    reasons: { benefit: string; code: string; message: string; details: Record<string, unknown> }[];
-  };
-}
-
-export interface CheckoutEvaluation {
-  memberId: string;
-  currency: string;
-  lines: LineEvaluation[];
-  listSubtotal: Money;
-  memberSubtotal: Money;
-  coupons: CouponEvaluation[];
-  best: { coupons: string[]; saving: Money; total: Money };
-  /** When it was evaluated (ISO). */
-  at: string;
-}
+export type CheckoutEvaluation = Answer<"/v1/me/checkout/evaluate", "post">;
+export type CouponEvaluation = CheckoutEvaluation["coupons"][number];
+export type CouponReason = CouponEvaluation["reasons"][number];
+export type LineEvaluation = CheckoutEvaluation["lines"][number];
 
 /** `POST /v1/me/diagnose {coupon, cart}`: the coupon on its own against the cart. */
-export interface CouponDiagnosis {
-  memberId: string;
-  verdict: "working" | "not_working";
-  coupon: CouponEvaluation;
-  at: string;
-}
+export type CouponDiagnosis = Extract<Answer<"/v1/me/diagnose", "post">, { coupon: unknown }>;
 
 /** The cart as the API takes it. */
-export interface CartBody {
-  lines: {
-    productId: string;
-    category?: string;
-    price: Money;
-    quantity: number;
-    onSale: boolean;
-  }[];
-  channel?: string;
-}
+export type CartBody = NonNullable<
+  paths["/v1/me/checkout/evaluate"]["post"]["requestBody"]
+>["content"]["application/json"]["cart"];
