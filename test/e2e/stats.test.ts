@@ -114,6 +114,20 @@ describe.each(TEST_ENGINES)("GET /v1/stats on $name", (engine) => {
     expect(body.paymentToGrant.p50Ms).toBe(body.paymentToGrant.maxMs);
   });
 
+  it("latency samples reach the database within a second even when nobody reads the statistics", async () => {
+    const memberId = await paidMember();
+    const stored = async () => {
+      const { rows } = await sql<{ ms: number | null }>`
+        select p.grant_latency_ms as ms from payment_events p join orders o on o.id = p.order_id
+        where o.member_id = ${memberId}`.execute(s.database.db);
+      return rows;
+    };
+    const deadline = performance.now() + 3_000;
+    while ((await stored())[0]?.ms == null && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await stored()).toEqual([{ ms: expect.any(Number) }]);
+  });
+
   it("holds placed in the range by reason, with how many are still open", async () => {
     const from = T0 + 3 * 60 * MINUTE;
     s.clock.set(from);
