@@ -94,6 +94,33 @@ describe.each(TEST_ENGINES)("ClusterBus on $name", (engine) => {
     }
     expect(sender.connected).toBe(false);
   });
+
+  it("notifyOthers: sent whenever another node may listen; skipped only by a node alone on PGlite", async () => {
+    const heard: string[] = [];
+    const lone = new ClusterBus(database);
+    await lone.start();
+    lone.subscribe("test.others", (payload) => heard.push(`lone:${payload}`));
+    await inTransaction(database.db, (trx) => lone.notifyOthers(trx, "test.others", "alone"));
+    await settle();
+    // On PostgreSQL another process may listen, so the message goes out (and the sender hears it too).
+    expect(heard).toEqual(engine.name === "pglite" ? [] : ["lone:alone"]);
+
+    const peer = new ClusterBus(database);
+    await peer.start();
+    peer.subscribe("test.others", (payload) => heard.push(`peer:${payload}`));
+    try {
+      await inTransaction(database.db, (trx) => lone.notifyOthers(trx, "test.others", "together"));
+      await settle();
+      expect(heard.filter((h) => h.startsWith("peer:"))).toEqual(["peer:together"]);
+    } finally {
+      await peer.close();
+    }
+    heard.length = 0;
+    await inTransaction(database.db, (trx) => lone.notifyOthers(trx, "test.others", "alone again"));
+    await settle();
+    expect(heard).toEqual(engine.name === "pglite" ? [] : ["lone:alone again"]);
+    await lone.close();
+  });
 });
 
 describe("a node whose LISTEN connection cannot be made", () => {
