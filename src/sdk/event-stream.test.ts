@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { eventually } from "../../test/support/eventually.js";
 import { EventStream, type StreamEvent } from "./event-stream.js";
 
 /**
@@ -29,17 +30,13 @@ function openStream(requests: Request[], events: StreamEvent[], connections: boo
   });
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe("EventStream", () => {
   it("stop() ends a connection whose body ignores the abort", async () => {
     const requests: Request[] = [];
     const events: StreamEvent[] = [];
     const connections: boolean[] = [];
     const stream = openStream(requests, events, connections);
-    await until(() => events.length === 1);
+    await eventually("events.length === 1", () => events.length === 1, 10_000);
     await stream.stop();
     expect(connections).toEqual([true, false]);
     expect(requests).toHaveLength(1);
@@ -50,9 +47,9 @@ describe("EventStream", () => {
     const requests: Request[] = [];
     const events: StreamEvent[] = [];
     const stream = openStream(requests, events, []);
-    await until(() => events.length === 1);
+    await eventually("events.length === 1", () => events.length === 1, 10_000);
     stream.reconnect();
-    await until(() => events.length === 2);
+    await eventually("events.length === 2", () => events.length === 2, 10_000);
     expect(requests[1].headers.get("last-event-id")).toBe("1");
     expect(new URL(requests[1].url).searchParams.get("members")).toBe("m1");
     expect(events.map((e) => e.id)).toEqual(["1", "2"]);

@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, createLocalEvaluator, type LocalEvaluator } from "../../src/sdk/index.js";
 import { T0 } from "../e2e-harness.js";
+import { eventually } from "../support/eventually.js";
 import { type SeededDemoServer, startSeededDemoServer } from "../support/seeded-demo-server.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
-import { until } from "../support/until.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 // Long enough that a loaded CI machine still decides within it after a fetch.
@@ -46,7 +46,7 @@ describe.each(TEST_ENGINES)("SDK local evaluator when disconnected, on $name", (
   });
 
   it("fresh from memory while the stream is up", async () => {
-    await until(() => evaluator.status().connected);
+    await eventually("evaluator.status().connected", () => evaluator.status().connected, 10_000);
     const decision = await evaluator.decide("demo-vip", "ad_free");
     expect(decision).toMatchObject({ allowed: true, freshness: "fresh", source: "local" });
     expect(decision.fallback).toBeUndefined();
@@ -88,7 +88,11 @@ describe.each(TEST_ENGINES)("SDK local evaluator when disconnected, on $name", (
   it("with the server down too: the default for the benefit, or a denial that says why", async () => {
     await proxy.cut();
     await demo.stop();
-    await until(() => Date.now() - (evaluator.status().disconnectedSince ?? Date.now()) > STALE_AFTER_MS);
+    await eventually(
+      "Date.now() - (evaluator.status().disconnectedSince ?? Date.now()) > STALE_AFTER_MS",
+      () => Date.now() - (evaluator.status().disconnectedSince ?? Date.now()) > STALE_AFTER_MS,
+      10_000,
+    );
 
     const configured = await evaluator.decide("demo-vip", "ad_free");
     expect(configured).toMatchObject({
