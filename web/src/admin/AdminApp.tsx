@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "../common/api";
-import { ErrorMessage, Header, SignIn } from "../common/ui";
+import { Header, SignIn } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages-en";
 import { CatalogEditor } from "./CatalogEditor";
@@ -52,19 +52,17 @@ export function AdminApp() {
 
   if (!key || !api) {
     return (
-      <>
-        <Header title={t("admin.brand")} />
-        <ErrorMessage error={signInError} />
-        <SignIn
-          title="admin.signInTitle"
-          label="admin.keyLabel"
-          hint="admin.keyHint"
-          onSignIn={(secret) => {
-            sessionStorage.setItem(KEY_STORAGE, secret);
-            setKey(secret);
-          }}
-        />
-      </>
+      <SignIn
+        brand="admin.brand"
+        error={signInError}
+        title="admin.signInTitle"
+        label="admin.keyLabel"
+        hint="admin.keyHint"
+        onSignIn={(secret) => {
+          sessionStorage.setItem(KEY_STORAGE, secret);
+          setKey(secret);
+        }}
+      />
     );
   }
   const go = (id: string) => {

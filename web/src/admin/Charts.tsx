@@ -1,35 +1,13 @@
 import { useCallback } from "react";
 import type { Api } from "../common/api";
+import type { Answer } from "../common/api-types";
 import { ErrorMessage, Section } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 import { BarChart, LineChart, type Series } from "./svg-charts";
 import { useLoad } from "./useLoad";
 
-/** `GET /v1/stats` (the server's `src/stats/stats-routes.ts` StatsResponse, as JSON). */
-interface Stats {
-  from: string;
-  to: string;
-  bucket: string;
-  decisions: {
-    scope: "node";
-    nodeId: string;
-    note: string;
-    keptFrom: string;
-    totals: Record<string, number>;
-    series: { start: string; total: number; byReason: Record<string, number> }[];
-  };
-  paymentToGrant: {
-    source: "database";
-    count: number;
-    p50Ms: number | null;
-    p95Ms: number | null;
-    p99Ms: number | null;
-    maxMs: number | null;
-    /** Buckets from the previous bound to `ltMs` (exclusive); null: no upper bound. */
-    histogram: { ltMs: number | null; count: number }[];
-  };
-  holds: { source: "database"; byReason: { reason: string; placed: number; open: number }[] };
-}
+/** `GET /v1/stats`. */
+type Stats = Answer<"/v1/stats", "get">;
 
 /** One line per reason code that occurred in the range, zero where a bucket had none. */
 function decisionSeries(stats: Stats): Series[] {

@@ -1,4 +1,7 @@
-/** The shapes of the API answers the UI reads (only the fields it reads). */
+/**
+ * The shapes of the API answers the UI reads (only the fields it reads). Written by hand because these
+ * routes declare no response schema yet; once they do, derive them as api-types.ts does.
+ */
 
 export interface Remedy {
   actor: "member" | "platform" | "support";

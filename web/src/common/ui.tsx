@@ -64,12 +64,17 @@ export function Section({ id, title, children }: { id: string; title: string; ch
 }
 
 /** The sign-in form: a member token or an operator key, kept in this browser. */
+/** The whole page before signing in: the app's header, the last sign-in error, the secret's form. */
 export function SignIn({
+  brand,
+  error,
   title,
   label,
   hint,
   onSignIn,
 }: {
+  brand: MessageKey;
+  error: unknown;
   title: MessageKey;
   label: MessageKey;
   hint: MessageKey;
@@ -83,24 +88,28 @@ export function SignIn({
     if (secret.trim()) onSignIn(secret.trim());
   };
   return (
-    <main id="main" className="signin card">
-      <h1>{t(title)}</h1>
-      <form onSubmit={submit}>
-        <label htmlFor={id}>{t(label)}</label>
-        <input
-          id={id}
-          type="password"
-          autoComplete="off"
-          value={secret}
-          onChange={(e) => setSecret(e.target.value)}
-          aria-describedby={`${id}-hint`}
-        />
-        <p id={`${id}-hint`} className="hint">
-          {t(hint)}
-        </p>
-        <button type="submit">{t("common.signIn")}</button>
-      </form>
-    </main>
+    <>
+      <Header title={t(brand)} />
+      <ErrorMessage error={error} />
+      <main id="main" className="signin card">
+        <h1>{t(title)}</h1>
+        <form onSubmit={submit}>
+          <label htmlFor={id}>{t(label)}</label>
+          <input
+            id={id}
+            type="password"
+            autoComplete="off"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            aria-describedby={`${id}-hint`}
+          />
+          <p id={`${id}-hint`} className="hint">
+            {t(hint)}
+          </p>
+          <button type="submit">{t("common.signIn")}</button>
+        </form>
+      </main>
+    </>
   );
 }
 

@@ -27,7 +27,6 @@ function initialToken(): string | null {
 }
 
 export function MemberApp() {
-  const { t } = useI18n();
   const [token, setToken] = useState<string | null>(initialToken);
   const [signInError, setSignInError] = useState<unknown>(null);
   const signOut = useCallback((error?: unknown) => {
@@ -37,19 +36,17 @@ export function MemberApp() {
   }, []);
   if (!token) {
     return (
-      <>
-        <Header title={t("member.brand")} />
-        <ErrorMessage error={signInError} />
-        <SignIn
-          title="member.signInTitle"
-          label="member.tokenLabel"
-          hint="member.tokenHint"
-          onSignIn={(secret) => {
-            localStorage.setItem(TOKEN_KEY, secret);
-            setToken(secret);
-          }}
-        />
-      </>
+      <SignIn
+        brand="member.brand"
+        error={signInError}
+        title="member.signInTitle"
+        label="member.tokenLabel"
+        hint="member.tokenHint"
+        onSignIn={(secret) => {
+          localStorage.setItem(TOKEN_KEY, secret);
+          setToken(secret);
+        }}
+      />
     );
   }
   return <MemberCentre token={token} onSignOut={signOut} />;
