@@ -44,7 +44,7 @@ export async function sendDelivery(
     const ok = statusCode >= 200 && statusCode < 300;
     return { at: now, statusCode, latencyMs: elapsed(), error: ok ? null : `HTTP ${statusCode}` };
   } catch (error) {
-    return failed(describe(error as Error, options.timeoutMs));
+    return failed(attemptError(error as Error, options.timeoutMs));
   }
 }
 
@@ -76,7 +76,8 @@ function post(
   });
 }
 
-function describe(error: Error, timeoutMs: number): string {
+/** What went wrong with an attempt, in words for the delivery log. */
+function attemptError(error: Error, timeoutMs: number): string {
   const cause = (error as { cause?: Error }).cause;
   if (error.name === "TimeoutError" || cause?.name === "TimeoutError")
     return `timed out after ${timeoutMs} ms`;
