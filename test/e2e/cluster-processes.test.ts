@@ -1,29 +1,22 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import { ADMIN_KEY, T0 } from "../e2e-harness.js";
+import { ADMIN_KEY, PAYMENT_SECRET, T0 } from "../e2e-harness.js";
 import { eventually } from "../support/eventually.js";
+import { type NodeProcess, startNode } from "../support/node-processes.js";
 import { TEST_ENGINES } from "../test-database.js";
 import { signedHeaders } from "./support/payment-signing.js";
 
-/** A node running test/support/cluster-node-process.ts, driven over HTTP. */
-interface NodeProcess {
-  child: ChildProcess;
-  url: string;
-  nodeId: string;
-}
-
-async function startNode(schema: string): Promise<NodeProcess> {
-  const child = spawn("node", ["--import", "tsx", "test/support/cluster-node-process.ts"], {
-    env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, SCHEMA: schema, NOW: String(T0) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
-  return { child, ...JSON.parse(line) };
+/** A node in its own process on the test's schema, its clock fixed at T0. */
+function startNodeAtT0(schema: string): Promise<NodeProcess> {
+  return startNode(
+    process.env.TEST_DATABASE_URL!,
+    schema,
+    { adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET },
+    // The test cuts B's LISTEN connection on purpose.
+    { NOW: String(T0), IGNORE_CLUSTER_ERRORS: "1" },
+  );
 }
 
 async function call(node: NodeProcess, method: string, path: string, body?: unknown) {
@@ -65,7 +58,7 @@ describe.runIf(postgres)("two Perkwise node processes on one PostgreSQL", () => 
 
   beforeAll(async () => {
     database = await postgres!.open();
-    [a, b] = await Promise.all([startNode(database.schema), startNode(database.schema)]);
+    [a, b] = await Promise.all([startNodeAtT0(database.schema), startNodeAtT0(database.schema)]);
     expect((await call(a, "PUT", "/v1/catalog", DEMO_CATALOG)).status).toBe(200);
     await eventually(
       "B has the catalog A stored",
@@ -73,12 +66,7 @@ describe.runIf(postgres)("two Perkwise node processes on one PostgreSQL", () => 
     );
   }, 60_000);
   afterAll(async () => {
-    for (const node of [a, b]) {
-      if (!node) continue;
-      const exited = once(node.child, "exit");
-      node.child.kill("SIGTERM");
-      await exited;
-    }
+    await Promise.all([a?.stop(), b?.stop()]);
     await database.close();
   });
 

@@ -1,15 +1,8 @@
-/**
- * The global limit (`limits.total`) under load: 200 members each holding one coupon of a template
- * limited to 50 redeem at once — exactly 50 succeed and the counter says 50. On every engine in one
- * process, and on PostgreSQL from two more server processes sharing one schema.
- */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, type ApiResponse, T0, TestServer } from "../e2e-harness.js";
+import { ADMIN_KEY, type ApiResponse, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
 import { COUPON_CATALOG, couponsOf, vipMember } from "../support/coupon-fixtures.js";
+import { type NodeProcess, startNode } from "../support/node-processes.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 const MEMBERS = 200;
@@ -95,36 +88,26 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!postgresUrl)("the total limit from two server processes on one PostgreSQL schema", () => {
   let s: TestServer;
-  const children: ChildProcess[] = [];
+  const nodes: NodeProcess[] = [];
   beforeAll(async () => {
     s = await TestServer.start(TEST_ENGINES.find((e) => e.name === "postgres")!, T0);
     await s.putCatalog(COUPON_CATALOG);
   });
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await once(child, "exit");
-      }
-    }
+    await Promise.all(nodes.map((node) => node.stop()));
     await s?.stop();
   });
 
-  /** Starts test/support/coupon-server-process.ts on this test's schema; resolves with its URL. */
+  /** Another server process on this test's schema, its clock at the test server's. */
   async function serverProcess(): Promise<string> {
-    const child = spawn("node", ["--import", "tsx", "test/support/coupon-server-process.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: postgresUrl,
-        SCHEMA: s.database.schema,
-        NOW: String(s.clock.now()),
-        ADMIN_KEY,
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    children.push(child);
-    const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
-    return JSON.parse(line).url;
+    const node = await startNode(
+      postgresUrl!,
+      s.database.schema,
+      { adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET },
+      { NOW: String(s.clock.now()) },
+    );
+    nodes.push(node);
+    return node.url;
   }
 
   it("exactly 50 of 200 succeed across both processes; the counter is 50", async () => {

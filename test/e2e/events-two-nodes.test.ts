@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { ADMIN_KEY, PAYMENT_SECRET } from "../e2e-harness.js";
-import { type NodeProcess, startNode } from "../support/event-nodes.js";
 import { eventually } from "../support/eventually.js";
 import { NodeClient } from "../support/node-client.js";
+import { type NodeProcess, startNode } from "../support/node-processes.js";
 import { SseClient } from "../support/sse-client.js";
 import { TEST_ENGINES } from "../test-database.js";
 
