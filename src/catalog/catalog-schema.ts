@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from "@sinclair/typebox";
 import { DATE_TIME_PATTERN } from "../time/iso-time.js";
+import { PERIOD_ANCHORS } from "../time/usage-period.js";
 
 export const CODE_PATTERN = "^[a-z0-9][a-z0-9_.-]{0,63}$";
 export const CURRENCY_PATTERN = "^[A-Z]{3}$";
@@ -30,6 +31,8 @@ const Text = Type.String({ minLength: 1, maxLength: LIMITS.text });
 const ShortText = Type.String({ minLength: 1, maxLength: LIMITS.short });
 /** A category, product, channel or resource id: free-form, non-empty, bounded. */
 const Id = Type.String({ minLength: 1, maxLength: LIMITS.id });
+/** `anchor` beside a `period`: where its periods start (usage-period.ts). */
+const Anchor = Type.Optional(Type.Union(PERIOD_ANCHORS.map((a) => Type.Literal(a))));
 const IdList = (minItems: number) => Type.Array(Id, { minItems, maxItems: LIMITS.listItems });
 
 export const LocalizedTextSchema = Type.Union([
@@ -101,6 +104,7 @@ export const QuotaSchema = Type.Object(
     limit: Type.Number({ exclusiveMinimum: 0, maximum: 1e15 }),
     unit: ShortText,
     period: Type.Union([ShortText, Type.Null()]),
+    anchor: Anchor,
   },
   strict,
 );
@@ -122,6 +126,7 @@ export const CouponPackSchema = Type.Object(
       maxItems: LIMITS.packItems,
     }),
     period: ShortText,
+    anchor: Anchor,
   },
   strict,
 );

@@ -1,4 +1,5 @@
 /** Types of the catalog document (what operators PUT) and of its compiled, engine-ready form. */
+import type { PeriodAnchor } from "../time/usage-period.js";
 import type { CatalogHistory } from "./catalog-history.js";
 
 export const LOCALES = ["en", "zh-CN"] as const;
@@ -63,6 +64,16 @@ export interface QuotaDoc {
   unit: string;
   /** ISO-8601 reset period, or null for a limit that never resets. */
   period: string | null;
+  /** Where the periods start; default: `calendar` below a month, `membership` from a month on. */
+  anchor?: PeriodAnchor;
+}
+
+/** A quota as the engine reads it: the anchor resolved (null only without a period). */
+export interface CompiledQuota {
+  limit: number;
+  unit: string;
+  period: string | null;
+  anchor: PeriodAnchor | null;
 }
 
 export interface DiscountDoc {
@@ -76,6 +87,15 @@ export interface CouponPackDoc {
   items: { coupon: string; count: number }[];
   /** ISO-8601 duration between issues, e.g. P1M. */
   period: string;
+  /** Where the periods start; default: `calendar` below a month, `membership` from a month on. */
+  anchor?: PeriodAnchor;
+}
+
+/** A coupon pack as issuance reads it: the anchor resolved. */
+export interface CompiledCouponPack {
+  items: readonly { coupon: string; count: number }[];
+  period: string;
+  anchor: PeriodAnchor;
 }
 
 export interface BenefitDoc {
@@ -150,10 +170,10 @@ export interface CompiledBenefit {
   scope: CompiledScope | null;
   /** Minimum client version per platform; `*` applies to platforms not listed. null when unset. */
   minClientVersion: Partial<Record<ClientPlatform | "*", string>> | null;
-  quota: QuotaDoc | null;
+  quota: CompiledQuota | null;
   discount: DiscountDoc | null;
   resources: readonly string[];
-  couponPack: CouponPackDoc | null;
+  couponPack: CompiledCouponPack | null;
   /** Codes of the tiers that include this benefit, lowest rank first. */
   tiers: readonly string[];
   /** The document as written, for diffs and display. */

@@ -95,7 +95,12 @@ describe("compileCatalog", () => {
     expect(zone.scope).toBeNull(); // `scope: {}` has no rule in it
     expect(zone.resources).toEqual(["zone:a"]);
 
-    expect(c.benefits.get("unused")!.quota).toEqual({ limit: 10, unit: "GB", period: "P1M" });
+    expect(c.benefits.get("unused")!.quota).toEqual({
+      limit: 10,
+      unit: "GB",
+      period: "P1M",
+      anchor: "membership",
+    });
     expect(compileCatalog(DEMO_CATALOG, 1, 0).benefits.get("vip_zone")!.minClientVersion).toEqual({
       "*": "5.2.0",
     });

@@ -1,5 +1,6 @@
 /** Turns a validated catalog document into the lookup-friendly form the decision engine reads. */
 import { AppError } from "../errors.js";
+import { defaultAnchor } from "../time/usage-period.js";
 import type {
   BenefitDoc,
   CatalogDocument,
@@ -7,11 +8,15 @@ import type {
   CompiledBenefit,
   CompiledCatalog,
   CompiledCoupon,
+  CompiledCouponPack,
   CompiledPlan,
+  CompiledQuota,
   CompiledScope,
   CompiledTier,
   CouponDoc,
+  CouponPackDoc,
   EffectiveDelay,
+  QuotaDoc,
   ScopeDoc,
 } from "./catalog-types.js";
 
@@ -89,10 +94,10 @@ function compileBenefit(b: BenefitDoc, tiers: readonly string[]): CompiledBenefi
     effective: compileDelay(rules.effective?.delay),
     scope: rules.scope ? compileScope(rules.scope) : null,
     minClientVersion: compileMinVersion(rules.minClientVersion),
-    quota: b.quota ?? null,
+    quota: b.quota ? compileQuota(b.quota) : null,
     discount: b.discount ?? null,
     resources: b.resources ?? Object.freeze([]),
-    couponPack: b.couponPack ?? null,
+    couponPack: b.couponPack ? compileCouponPack(b.couponPack) : null,
     tiers,
     doc: b,
   });
@@ -125,6 +130,22 @@ function compileCoupon(c: CouponDoc, tiers: ReadonlyMap<string, CompiledTier>): 
     stackingGroup: c.stacking?.group ?? null,
     exclusive: c.stacking?.exclusive === true,
     doc: c,
+  });
+}
+
+/** A quota with its anchor resolved: the default by its period's length, none without a period. */
+export function compileQuota(quota: QuotaDoc): CompiledQuota {
+  const { limit, unit, period } = quota;
+  const anchor = period === null ? null : (quota.anchor ?? defaultAnchor(period));
+  return Object.freeze({ limit, unit, period, anchor });
+}
+
+/** A coupon pack with its anchor resolved. */
+export function compileCouponPack(pack: CouponPackDoc): CompiledCouponPack {
+  return Object.freeze({
+    items: pack.items,
+    period: pack.period,
+    anchor: pack.anchor ?? defaultAnchor(pack.period),
   });
 }
 

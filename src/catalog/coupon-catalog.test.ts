@@ -83,6 +83,8 @@ describe("coupon templates in the catalog", () => {
     expect(catalog.benefits.get("monthly_coupons")?.couponPack).toEqual({
       items: [{ coupon: "books_20_off_100", count: 2 }],
       period: "P1M",
+      // A monthly pack defaults to the membership's anniversaries.
+      anchor: "membership",
     });
   });
 

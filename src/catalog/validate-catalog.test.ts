@@ -139,6 +139,18 @@ describe("validateCatalog", () => {
     ]);
   });
 
+  it("names the allowed period anchors, and refuses an anchor on a quota that never resets", () => {
+    const doc = copy() as Doc & Record<string, unknown>;
+    doc.benefits[2].quota = { limit: 1, unit: "GB", period: "P1D", anchor: "purchase" };
+    expect(problemsOf(doc)).toEqual([
+      { path: "/benefits/2/quota/anchor", message: 'must be one of "calendar", "membership"', code: "invalid_value" },
+    ]);
+    doc.benefits[2].quota = { limit: 1, unit: "GB", period: null, anchor: "calendar" };
+    expect(brief(problemsOf(doc))).toEqual(["invalid_value /benefits/2/quota/anchor"]);
+    doc.benefits[2].quota = { limit: 1, unit: "GB", period: "P1M", anchor: "calendar" };
+    expect(validateCatalog(doc).ok).toBe(true);
+  });
+
   it("gives one readable message for a union, not a cascade", () => {
     const doc = copy();
     doc.benefits[0].name = 42;

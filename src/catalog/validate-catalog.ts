@@ -320,6 +320,9 @@ function checkBenefit(b: Obj, at: string, add: Add): void {
     const msg = "must be an ISO-8601 duration longer than zero, e.g. P1D, or null for no reset";
     add(`${at}/quota/period`, msg, "invalid_duration");
   }
+  if (quota.period === null && quota.anchor !== undefined) {
+    add(`${at}/quota/anchor`, "a quota without a reset period has no anchor: remove it", "invalid_value");
+  }
 
   if (!isObj(b.discount)) return;
   const { percentOff, amountOff, maxOff } = b.discount;

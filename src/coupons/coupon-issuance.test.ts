@@ -6,7 +6,9 @@ import { claimedWindow, dueIssues, type MemberCouponRecord, type PackGrant } fro
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-11-24T02:00:00Z");
 const doc: CatalogDocument = {
-  tiers: [{ code: "vip", name: "VIP", rank: 1, benefits: ["weekly", "monthly"], plans: [] }],
+  tiers: [
+    { code: "vip", name: "VIP", rank: 1, benefits: ["weekly", "monthly", "calendar_monthly"], plans: [] },
+  ],
   coupons: [
     { code: "c5", name: "5 off", amountOff: { amount: 500, currency: "CNY" }, conditions: { validDays: 3 } },
     {
@@ -21,13 +23,20 @@ const doc: CatalogDocument = {
       code: "weekly",
       kind: "coupon_pack",
       name: "Weekly",
-      couponPack: { items: [{ coupon: "c5", count: 2 }], period: "P7D" },
+      couponPack: { items: [{ coupon: "c5", count: 2 }], period: "P7D", anchor: "membership" },
     },
     {
       code: "monthly",
       kind: "coupon_pack",
       name: "Monthly",
-      couponPack: { items: [{ coupon: "c9", count: 1 }], period: "P1M" },
+      couponPack: { items: [{ coupon: "c9", count: 1 }, { coupon: "c5", count: 1 }], period: "P1M" },
+      rules: { activation: "claim" },
+    },
+    {
+      code: "calendar_monthly",
+      kind: "coupon_pack",
+      name: "Monthly, by the calendar",
+      couponPack: { items: [{ coupon: "c9", count: 1 }], period: "P1M", anchor: "calendar" },
       rules: { activation: "claim" },
     },
   ],
@@ -40,6 +49,7 @@ const grant = (over: Partial<PackGrant> = {}): PackGrant => ({
   expiresAt: T0 + 30 * DAY,
   endedAt: null,
   endReason: null,
+  membershipStart: T0,
   ...over,
 });
 const stored = (issue: Omit<MemberCouponRecord, "id">[]): MemberCouponRecord[] =>
@@ -76,7 +86,7 @@ describe("dueIssues", () => {
   });
 
   it("an unclaimed coupon's deadline is its calendar period's end, or the template's end if earlier", () => {
-    const monthly = grant({ id: "g2", benefit: "monthly", expiresAt: T0 + 60 * DAY });
+    const monthly = grant({ id: "g2", benefit: "calendar_monthly", expiresAt: T0 + 60 * DAY });
     const due = dueIssues(catalog, [monthly], [], "Asia/Shanghai", "m1", T0 + 10 * DAY);
     expect(due.issue.map((c) => [c.issuedAt, c.claimedAt, c.validUntil])).toEqual([
       [T0, null, Date.parse("2026-11-30T16:00:00Z")],
@@ -84,9 +94,27 @@ describe("dueIssues", () => {
     ]);
   });
 
+  it("a membership-anchored month runs from the purchase: bought on the 24th, claimable until the 24th", () => {
+    const monthly = grant({ id: "g3", benefit: "monthly", expiresAt: T0 + 60 * DAY });
+    const due = dueIssues(catalog, [monthly], [], "Asia/Shanghai", "m1", T0 + 31 * DAY);
+    const anniversary = Date.parse("2026-12-24T02:00:00Z");
+    expect(due.issue.map((c) => [c.template, c.issuedAt, c.validUntil])).toEqual([
+      // c9's own end comes first; c5 may be claimed until the month bought ends.
+      ["c9", T0, Date.parse("2026-12-10T00:00:00Z")],
+      ["c5", T0, anniversary],
+      // The second month: c9's window has closed, so only c5, again for a whole month.
+      ["c5", anniversary, Date.parse("2027-01-24T02:00:00Z")],
+    ]);
+  });
+
   it("a grant replacing another of the same benefit skips the period already issued", () => {
     const old = grant({ id: "old", endedAt: T0 + 3 * DAY, endReason: "upgraded" });
-    const upgraded = grant({ id: "new", effectiveFrom: T0 + 3 * DAY, expiresAt: T0 + 40 * DAY });
+    const upgraded = grant({
+      id: "new",
+      effectiveFrom: T0 + 3 * DAY,
+      expiresAt: T0 + 40 * DAY,
+      membershipStart: T0 + 3 * DAY,
+    });
     const due = dueIssues(catalog, [upgraded, old], [], "UTC", "m1", T0 + 12 * DAY);
     // old: its period at day 0; new: its first period (days 3–10) overlaps old's, its second does not.
     expect(due.issue.map((c) => [c.grantId, c.issuedAt])).toEqual([

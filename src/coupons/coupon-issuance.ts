@@ -3,7 +3,7 @@
  * Pure: the store reads, this decides, the service writes. Times are epoch ms.
  */
 import type { CompiledCatalog, CompiledCoupon } from "../catalog/catalog-types.js";
-import { quotaPeriodAt } from "../grants/quota-period.js";
+import { periodAfter, periodAt } from "../time/usage-period.js";
 import type { MemberCouponView } from "./coupon-types.js";
 
 /** A stored coupon: what members see, plus the issue it came from. */
@@ -23,6 +23,8 @@ export interface PackGrant {
   expiresAt: number;
   endedAt: number | null;
   endReason: string | null;
+  /** The start of the grant's membership: the origin of membership-anchored periods. */
+  membershipStart: number;
 }
 
 /** A coupon's window cut short: its grant ended by refund. */
@@ -68,8 +70,8 @@ export function claimedWindow(template: CompiledCoupon | undefined, at: number) 
 
 /**
  * What is due at `now` and not yet stored: each grant issues `count` coupons of each item at the start
- * of each `period` (the member's calendar day/week/month/year for P1D/P1W/P1M/P1Y, else rolling from
- * the grant's effectiveFrom; the first period is issued at effectiveFrom) while the grant lasts. A
+ * of each `period` (by the pack's anchor: the member's calendar, or the anniversaries of the grant's
+ * membership — usage-period.ts; the first period is issued at effectiveFrom) while the grant lasts. A
  * template another grant of the same benefit already issued for an overlapping period is not issued
  * again (an upgrade or a scheduled downgrade does not double the month). Also: coupons of a grant
  * ended by refund whose window outlasts the refund.
@@ -107,7 +109,7 @@ export function dueIssues(
     let period =
       latest !== null
         ? { start: latest.periodStart, end: latest.periodEnd }
-        : quotaPeriodAt(pack.period, grant.effectiveFrom, timeZone, grant.effectiveFrom);
+        : periodAt(pack.period, pack.anchor, grant.effectiveFrom, timeZone, grant.membershipStart);
     for (let n = 0; n < MAX_PERIODS_PER_READ; n++) {
       const issuedAt = Math.max(period.start, grant.effectiveFrom);
       if (issuedAt >= end || issuedAt > now) break;
@@ -122,6 +124,8 @@ export function dueIssues(
         );
         if (overlapped) continue;
         const template = catalog.coupons.get(item.coupon);
+        // A template whose own window has closed is not issued: the member would only hold an expired coupon.
+        if (template?.validUntil != null && template.validUntil <= issuedAt) continue;
         for (let sequence = 0; sequence < item.count; sequence++) {
           if (held.has(`${grant.id}|${item.coupon}|${period.start}|${sequence}`)) continue;
           const automatic = benefit.activation !== "claim";
@@ -153,7 +157,7 @@ export function dueIssues(
       }
       // The next period starts where this one ends: only compute it when it is due.
       if (period.end >= end || period.end > now) break;
-      period = quotaPeriodAt(pack.period, period.end, timeZone, grant.effectiveFrom);
+      period = periodAfter(pack.period, pack.anchor, period.end, timeZone, grant.membershipStart);
     }
   }
   const cuts: CouponCut[] = [];

@@ -93,6 +93,9 @@ export function createCouponStore(db: Executor): CouponStore {
       const rows = await db
         .selectFrom("members as m")
         .leftJoin("grants as g", "g.member_id", "m.id")
+        .leftJoin("memberships as ms", (join) =>
+          join.onRef("ms.id", "=", "g.membership_id").onRef("ms.member_id", "=", "m.id"),
+        )
         .select([
           "m.timezone",
           "m.locale",
@@ -102,6 +105,7 @@ export function createCouponStore(db: Executor): CouponStore {
           "g.expires_at",
           "g.ended_at",
           "g.end_reason",
+          "ms.starts_at as membership_starts_at",
         ])
         .where("m.id", "=", memberId)
         .execute();
@@ -116,6 +120,7 @@ export function createCouponStore(db: Executor): CouponStore {
           expiresAt: r.expires_at!.getTime(),
           endedAt: ms(r.ended_at),
           endReason: r.end_reason,
+          membershipStart: (r.membership_starts_at ?? r.effective_from!).getTime(),
         });
       }
       return { memberId, timezone: rows[0].timezone, locale: rows[0].locale, grants };

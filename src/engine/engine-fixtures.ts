@@ -11,6 +11,7 @@ import type {
   CompiledTier,
   EffectiveDelay,
 } from "../catalog/catalog-types.js";
+import { defaultAnchor } from "../time/usage-period.js";
 import {
   type DecisionContext,
   type GrantView,
@@ -148,7 +149,9 @@ function compileBenefit(doc: BenefitDoc, tiers: readonly string[]): CompiledBene
   return {
     code: doc.code,
     kind: doc.kind,
-    couponPack: doc.couponPack ?? null,
+    couponPack: doc.couponPack
+      ? { ...doc.couponPack, anchor: doc.couponPack.anchor ?? defaultAnchor(doc.couponPack.period) }
+      : null,
     name: doc.name,
     description: doc.description,
     activation: rules.activation ?? "automatic",
@@ -165,7 +168,12 @@ function compileBenefit(doc: BenefitDoc, tiers: readonly string[]): CompiledBene
         }
       : null,
     minClientVersion: mcv === undefined ? null : typeof mcv === "string" ? { "*": mcv } : mcv,
-    quota: doc.quota ?? null,
+    quota: doc.quota
+      ? {
+          ...doc.quota,
+          anchor: doc.quota.period === null ? null : (doc.quota.anchor ?? defaultAnchor(doc.quota.period)),
+        }
+      : null,
     discount: doc.discount ?? null,
     resources: doc.resources ?? [],
     tiers,

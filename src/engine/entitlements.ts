@@ -1,9 +1,10 @@
 /** The member centre's view: every benefit of the catalog with its state, computed with decide(). */
 import type { BenefitKind, CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import type { PeriodAnchor } from "../time/usage-period.js";
 import { isInGrace, membershipEnd } from "./covering-grant.js";
 import { decideWithGrant } from "./decide.js";
 import type { DecisionContext, MemberSnapshot, MembershipView, Reason, ReasonCode } from "./engine-types.js";
-import { quotaResetAt, quotaUsedAt } from "./quota-usage.js";
+import { nextQuotaReset, quotaUsedAt } from "./quota-usage.js";
 import { isoTime } from "./time-format.js";
 
 export type BenefitState =
@@ -43,7 +44,9 @@ export interface QuotaEntry {
   used: number;
   remaining: number;
   period: string | null;
-  /** When `used` goes back to 0 (ISO), or null: no period, or nothing used in this one. */
+  /** Where the periods start (`calendar` or `membership`); null without a period. */
+  anchor: PeriodAnchor | null;
+  /** When the period in force ends and `used` goes back to 0 (ISO); null: the quota never resets. */
   resetAt: string | null;
 }
 
@@ -119,13 +122,14 @@ export function buildEntitlements(
     if (benefit.kind === "quota" && benefit.quota !== null && grant !== null) {
       const { limit, unit, period } = benefit.quota;
       const used = quotaUsedAt(grant, at);
-      const resetAt = quotaResetAt(grant, at);
+      const resetAt = nextQuotaReset(snapshot, grant, benefit.quota, at);
       entry.quota = {
         limit,
         unit,
         used,
         remaining: Math.max(0, limit - used),
         period,
+        anchor: benefit.quota.anchor,
         resetAt: resetAt === null ? null : isoTime(resetAt),
       };
     }

@@ -4,9 +4,10 @@ import type { Clock } from "../clock.js";
 import { DEFAULT_LOCALE } from "../decisions/decision-service.js";
 import { decideWithGrant } from "../engine/decide.js";
 import type { Decision, GrantView, MemberSnapshot } from "../engine/engine-types.js";
+import { membershipStartOf } from "../engine/quota-usage.js";
 import { AppError, type ErrorDetail, errorBody } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
-import { quotaPeriodAt } from "./quota-period.js";
+import { periodAt } from "../time/usage-period.js";
 import { QUOTA_RESET_JOB } from "./quota-reset-job.js";
 import type { UsageRecord } from "./quota-store.js";
 
@@ -109,9 +110,11 @@ export class QuotaService {
     { amount, idempotencyKey }: UsageInput,
     now: number,
   ): Promise<UsageReceipt> {
-    const { limit, unit, period } = benefit.quota!;
+    const { limit, unit, period, anchor } = benefit.quota!;
     const periodEnd =
-      period === null ? null : quotaPeriodAt(period, now, snapshot.timezone, grant.effectiveFrom).end;
+      period === null || anchor === null
+        ? null
+        : periodAt(period, anchor, now, snapshot.timezone, membershipStartOf(snapshot, grant)).end;
     const consumed = await scope.stores.quotas.consume({
       grantId: grant.id,
       amount,

@@ -129,12 +129,14 @@ describe("quota rule", () => {
         used: 10,
         remaining: 0,
         period: "P1D",
+        anchor: "calendar",
         resetAt: "2026-11-30T16:00:00.000Z",
       },
       reasons: [{ code: "QUOTA_EXHAUSTED" }],
     });
     expect(quota(MIDNIGHT)).toMatchObject({
-      quota: { used: 0, remaining: 10, resetAt: null },
+      // Nothing used in the new day: the snapshot still says when this day's downloads reset.
+      quota: { used: 0, remaining: 10, anchor: "calendar", resetAt: "2026-12-01T16:00:00.000Z" },
       reasons: [{ code: "GRANTED" }],
     });
   });
