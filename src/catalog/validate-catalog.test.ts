@@ -143,7 +143,11 @@ describe("validateCatalog", () => {
     const doc = copy() as Doc & Record<string, unknown>;
     doc.benefits[2].quota = { limit: 1, unit: "GB", period: "P1D", anchor: "purchase" };
     expect(problemsOf(doc)).toEqual([
-      { path: "/benefits/2/quota/anchor", message: 'must be one of "calendar", "membership"', code: "invalid_value" },
+      {
+        path: "/benefits/2/quota/anchor",
+        message: 'must be one of "calendar", "membership"',
+        code: "invalid_value",
+      },
     ]);
     doc.benefits[2].quota = { limit: 1, unit: "GB", period: null, anchor: "calendar" };
     expect(brief(problemsOf(doc))).toEqual(["invalid_value /benefits/2/quota/anchor"]);

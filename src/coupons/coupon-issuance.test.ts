@@ -29,7 +29,13 @@ const doc: CatalogDocument = {
       code: "monthly",
       kind: "coupon_pack",
       name: "Monthly",
-      couponPack: { items: [{ coupon: "c9", count: 1 }, { coupon: "c5", count: 1 }], period: "P1M" },
+      couponPack: {
+        items: [
+          { coupon: "c9", count: 1 },
+          { coupon: "c5", count: 1 },
+        ],
+        period: "P1M",
+      },
       rules: { activation: "claim" },
     },
     {

@@ -360,6 +360,13 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+export interface DemoSeedTable {
+  id: string;
+  seeded_for: Date;
+  started_at: Generated<Date>;
+  completed_at: Date | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -388,4 +395,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  demo_seed: DemoSeedTable;
 }

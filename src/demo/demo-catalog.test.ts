@@ -32,8 +32,18 @@ describe("DEMO_CATALOG", () => {
     const c = compileCatalog(DEMO_CATALOG, 1, 0);
     expect(c.benefits.get("hd_download_boost")!.activation).toBe("toggle");
     expect(c.benefits.get("monthly_gift")!.activation).toBe("claim");
-    expect(c.benefits.get("cloud_storage")!.quota).toEqual({ limit: 2048, unit: "GB", period: null, anchor: null });
-    expect(c.benefits.get("cloud_storage_plus")!.quota).toEqual({ limit: 8192, unit: "GB", period: null, anchor: null });
+    expect(c.benefits.get("cloud_storage")!.quota).toEqual({
+      limit: 2048,
+      unit: "GB",
+      period: null,
+      anchor: null,
+    });
+    expect(c.benefits.get("cloud_storage_plus")!.quota).toEqual({
+      limit: 8192,
+      unit: "GB",
+      period: null,
+      anchor: null,
+    });
     const discount = c.benefits.get("member_discount")!;
     expect(discount.discount).toEqual({ percentOff: 5 });
     expect(discount.effective).toEqual({ type: "next_day" });

@@ -56,7 +56,7 @@ export const DEMO_CATALOG: CatalogDocument = {
       rank: 1,
       benefits: [...VIP_BENEFITS, "cloud_storage"],
       plans: [
-        { code: "vip_month", period: "P1M", price: { amount: 1500, currency: "CNY" }, gracePeriod: "P3D" },
+        { code: "vip_month", period: "P1M", price: { amount: 1500, currency: "CNY" }, gracePeriod: "P7D" },
         { code: "vip_year", period: "P1Y", price: { amount: 15800, currency: "CNY" } },
       ],
     },
@@ -68,7 +68,7 @@ export const DEMO_CATALOG: CatalogDocument = {
       // benefit of its own, cloud_storage_plus, in place of cloud_storage.
       benefits: [...VIP_BENEFITS, "cloud_storage_plus", "svip_concierge"],
       plans: [
-        { code: "svip_month", period: "P1M", price: { amount: 3000, currency: "CNY" }, gracePeriod: "P3D" },
+        { code: "svip_month", period: "P1M", price: { amount: 3000, currency: "CNY" }, gracePeriod: "P7D" },
         { code: "svip_year", period: "P1Y", price: { amount: 30800, currency: "CNY" } },
       ],
     },

@@ -38,7 +38,7 @@ describe("the demo member on hold", () => {
         "webhook-signature": new Webhook(SECRET).sign(`seed_${order.orderId}`, at, body),
       });
     };
-    await seedHoldDemo(app, clock, buy, NOW);
+    await seedHoldDemo(app, clock, buy, NOW, "Asia/Shanghai");
   });
   afterAll(() => database.close());
 

@@ -17,17 +17,18 @@ export const HOLD_DEMO_MEMBER = {
  * three times, then, an hour after the last, from Los Angeles — the `unusual_location` rule holds
  * every benefit until the member verifies their identity. Call it from the demo seed with the seed's
  * app and clock once the catalog is in place (before the seed runs its due jobs); `buy` orders a
- * plan and delivers its signed payment, as the seed does for the other members. Leaves the clock at
- * `now`.
+ * plan and delivers its signed payment, as the seed does for the other members; `timezone` is the
+ * demo members'. Leaves the clock at `now`.
  */
 export async function seedHoldDemo(
   app: App,
   clock: ManualClock,
   buy: (memberId: string, plan: string) => Promise<unknown>,
   now: number,
+  timezone: string,
 ): Promise<void> {
   const m = HOLD_DEMO_MEMBER;
-  await app.members.upsert({ id: m.id, displayName: m.displayName, locale: m.locale });
+  await app.members.upsert({ id: m.id, displayName: m.displayName, locale: m.locale, timezone });
   clock.set(now - 2 * DAY);
   await buy(m.id, "vip_year");
   const login = (country: string, city: string, deviceId: string) =>

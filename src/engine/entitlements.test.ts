@@ -45,7 +45,15 @@ describe("buildEntitlements", () => {
       state: "active",
       effectiveFrom: "2026-11-24T02:00:00.000Z",
       expiresAt: "2026-12-24T02:00:00.000Z",
-      quota: { limit: 2048, unit: "GB", used: 100, remaining: 1948, period: null, anchor: null, resetAt: null },
+      quota: {
+        limit: 2048,
+        unit: "GB",
+        used: 100,
+        remaining: 1948,
+        period: null,
+        anchor: null,
+        resetAt: null,
+      },
       reasons: [
         {
           code: "GRANTED",

@@ -84,7 +84,9 @@ describe("calendar and membership periods", () => {
 
   it("rejects what is not a period", () => {
     expect(() => periodAt("P0D", "calendar", ms("2026-02-10T00:00:00Z"), "UTC", ANCHOR)).toThrow(RangeError);
-    expect(() => periodAt("daily", "calendar", ms("2026-02-10T00:00:00Z"), "UTC", ANCHOR)).toThrow(RangeError);
+    expect(() => periodAt("daily", "calendar", ms("2026-02-10T00:00:00Z"), "UTC", ANCHOR)).toThrow(
+      RangeError,
+    );
     expect(() => periodAt("P1D", "calendar", ms("2026-02-10T00:00:00Z"), "Mars/Olympus", ANCHOR)).toThrow(
       RangeError,
     );

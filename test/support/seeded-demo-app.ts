@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { type App, createApp } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
@@ -12,9 +13,18 @@ export const DEMO_TEST_OPTIONS = {
 /** The demo as `npm start` seeds it, on an in-memory PGlite, with the app's clock at `now`. */
 export async function openSeededDemo(now: number): Promise<{ app: App; database: DatabaseHandle }> {
   const database = await openDatabase({ memory: true });
+  return { app: await reseedDemo(database, now), database };
+}
+
+/**
+ * Empties `database` (PGlite in memory: starting one costs seconds, emptying it milliseconds),
+ * migrates it and seeds the demo at `now` for members in `timeZone`; the app's clock is at `now`.
+ */
+export async function reseedDemo(database: DatabaseHandle, now: number, timeZone?: string): Promise<App> {
+  await sql`DROP SCHEMA IF EXISTS public CASCADE`.execute(database.db);
+  await sql`CREATE SCHEMA public`.execute(database.db);
   await migrateToLatest(database);
-  if (!(await seedDemo({ database, ...DEMO_TEST_OPTIONS, now })))
+  if (!(await seedDemo({ database, ...DEMO_TEST_OPTIONS, now, timeZone })))
     throw new Error("the demo was already seeded");
-  const app = await createApp({ database, clock: new ManualClock(now), ...DEMO_TEST_OPTIONS });
-  return { app, database };
+  return createApp({ database, clock: new ManualClock(now), ...DEMO_TEST_OPTIONS });
 }
