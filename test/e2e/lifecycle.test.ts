@@ -60,9 +60,9 @@ describe.each(TEST_ENGINES)("membership lifecycle on $name", (engine) => {
     await buy(memberId, "vip_month");
     s.clock.set(T0 + 5 * DAY);
     await buy(memberId, "vip_month");
-    // Paid twice: one membership, extended from its expiry (24 Dec → 24 Jan), grace 3 days after.
+    // Paid twice: one membership, extended from its expiry (24 Dec → 24 Jan), a week of grace after.
     const expiresAt = utc("2027-01-24T02:00:00Z");
-    const graceEndsAt = utc("2027-01-27T02:00:00Z");
+    const graceEndsAt = utc("2027-01-31T02:00:00Z");
     const [ms] = (await member(memberId)).memberships;
     expect(ms).toMatchObject({ status: "active", expiresAt: iso(expiresAt), graceEndsAt: iso(graceEndsAt) });
 
@@ -221,7 +221,7 @@ describe.each(TEST_ENGINES)("membership lifecycle on $name", (engine) => {
 
   it("a lower tier bought while the higher one is only in its grace period starts at once", async () => {
     const memberId = await newMember();
-    await buy(memberId, "svip_month"); // to 24 Dec, grace to 27 Dec
+    await buy(memberId, "svip_month"); // to 24 Dec, grace to 31 Dec
     s.clock.set(utc("2026-12-25T02:00:00Z"));
     await buy(memberId, "vip_month");
     const snapshot = await entitlements(memberId);

@@ -17,7 +17,8 @@ const CATALOG: CatalogDocument = {
       code: "monthly_exports",
       kind: "quota",
       name: { en: "Exports", "zh-CN": "导出" },
-      quota: { limit: 3, unit: "exports", period: "P1M" },
+      // The calendar month (a membership-anchored month: test/e2e/period-anchors.test.ts).
+      quota: { limit: 3, unit: "exports", period: "P1M", anchor: "calendar" },
     },
   ],
 };

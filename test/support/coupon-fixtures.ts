@@ -57,7 +57,8 @@ export const COUPON_CATALOG: CatalogDocument = {
       code: "monthly_coupons",
       kind: "coupon_pack",
       name: { en: "Monthly member coupons", "zh-CN": "每月会员券" },
-      couponPack: { items: [{ coupon: "books_20_off_100", count: 2 }], period: "P1M" },
+      // The member's calendar month; packs anchored to the membership: test/e2e/period-anchors.test.ts.
+      couponPack: { items: [{ coupon: "books_20_off_100", count: 2 }], period: "P1M", anchor: "calendar" },
       rules: { activation: "claim" },
     },
     {
