@@ -8,7 +8,8 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
 
-const KEY = sql`hashtextextended('perkwise:catalog.publish', 0)`;
+/** Per schema: deployments (and test databases) sharing one PostgreSQL database never wait for each other. */
+const KEY = sql`hashtextextended('perkwise:catalog.publish:' || current_schema(), 0)`;
 
 /** Taken by a catalog publish, as the first statement of its transaction. */
 export async function lockCatalogForPublish(db: Executor): Promise<void> {
