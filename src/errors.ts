@@ -48,6 +48,11 @@ export const ERROR_STATUS = {
   VERIFICATION_NOT_REQUESTED: 409,
   /** A replay to an endpoint that is disabled: re-enable it first. */
   WEBHOOK_ENDPOINT_DISABLED: 409,
+  /**
+   * A catalog PUT that removes tiers, plans or benefits members hold (or plans pending orders name)
+   * without `"confirm": "remove"`; details list each with its members and pending orders.
+   */
+  CATALOG_CHANGE_NEEDS_CONFIRMATION: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HEADERS_TOO_LARGE: 431,

@@ -1,4 +1,6 @@
-import { Type } from "@sinclair/typebox";
+import { type TSchema, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import type { FastifySchemaValidationError } from "fastify";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
@@ -31,6 +33,41 @@ const CatalogHistorySchema = Type.Object(
 const VersionParams = Type.Object({ n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const tags = ["catalog"];
 
+const PutQuery = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Boolean({
+        description:
+          "true: answer what the PUT would do — {dryRun, version, effectiveFrom, diff, impact} — and write nothing",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The PUT's validators: its body is validated by the service (structure and meaning together, so
+ * every problem is listed in one answer); the rest by its schema, with errors shaped as Ajv's so the
+ * error handler reports them like any route's.
+ */
+function putValidator({ httpPart, schema }: { httpPart?: string; schema: unknown }) {
+  if (httpPart === "body") return () => true;
+  const validate = (data: unknown) => {
+    validate.errors = [...Value.Errors(schema as TSchema, data ?? {})].map(
+      (e): FastifySchemaValidationError => ({
+        keyword: String(e.type),
+        instancePath: e.path,
+        schemaPath: e.path,
+        message: e.message,
+        params: {},
+      }),
+    );
+    return validate.errors.length === 0;
+  };
+  validate.errors = [] as FastifySchemaValidationError[];
+  return validate;
+}
+
 /** PUT/GET the catalog and its immutable versions with diffs. */
 export function registerCatalogRoutes(server: Server, app: App): void {
   server.put(
@@ -41,13 +78,16 @@ export function registerCatalogRoutes(server: Server, app: App): void {
         tags,
         summary:
           "Replace the catalog: validates everything at once and creates version n+1 (JSON or YAML body)",
+        description:
+          'A document that removes tiers, plans or benefits members hold, or plans pending orders name, answers 409 CATALOG_CHANGE_NEEDS_CONFIRMATION (details: each removal with its members and pendingOrders) unless the body says "confirm": "remove". With ?dryRun=true nothing is written: the answer is the diff and the impact (removals, members whose decisions change, notices, pending orders on removed plans).',
+        querystring: PutQuery,
         body: CatalogPutBodySchema,
         response: errors(400, 401, 403, 409, 413, 415),
       },
-      // The service validates structure and meaning together, so every problem is listed in one answer.
-      validatorCompiler: () => () => true,
+      validatorCompiler: putValidator,
     },
-    async (request) => app.catalog.put(request.body),
+    async (request) =>
+      request.query.dryRun === true ? app.catalog.preview(request.body) : app.catalog.put(request.body),
   );
   server.get(
     "/v1/catalog",

@@ -199,6 +199,12 @@ const putMetaProperties = {
   notice: Type.Optional(LocalizedTextSchema),
   effectiveFrom: Type.Optional(Type.String({ pattern: DATE_TIME_PATTERN, maxLength: 64 })),
   policy: Type.Optional(Type.Union([Type.Literal("apply_now"), Type.Literal("grandfather")])),
+  confirm: Type.Optional(
+    Type.Literal("remove", {
+      description:
+        "Required when the document removes tiers, plans or benefits members hold, or plans pending orders name: without it such a PUT answers 409 CATALOG_CHANGE_NEEDS_CONFIRMATION.",
+    }),
+  ),
 };
 
 /** The fields of `PUT /v1/catalog` beside the document: how the change is announced and applied. */

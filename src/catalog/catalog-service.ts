@@ -3,13 +3,22 @@ import type { DataAccess } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
 import { AppError } from "../errors.js";
 import { catalogWithHistory, versionInForce } from "./catalog-in-force.js";
+import { lockCatalogForPublish } from "./catalog-publish-lock.js";
 import type { CatalogStore, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
 import type { CompiledCatalog } from "./catalog-types.js";
+import {
+  type ChangeImpact,
+  CONFIRM_REMOVE,
+  changeImpact,
+  countRemovals,
+  isHeld,
+  needsConfirmation,
+} from "./change-impact.js";
 import { compileCatalog } from "./compile-catalog.js";
 import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
 import { ALL_MEMBERS } from "./rule-change-store.js";
 import { validateCatalogPut } from "./validate-catalog.js";
-import { versionImpact } from "./version-impact.js";
+import { type VersionImpact, versionImpact } from "./version-impact.js";
 
 /** The job that applies a catalog version to members when it comes into force (catalog-activation.ts). */
 export const CATALOG_ACTIVATE = "catalog.activate";
@@ -21,14 +30,24 @@ function readPutBody(body: unknown) {
     const { problems } = validation;
     throw new AppError("VALIDATION_FAILED", `The catalog has ${problems.length} problem(s).`, problems);
   }
-  const { notice, effectiveFrom, policy } = validation.meta;
+  const { notice, effectiveFrom, policy, confirm } = validation.meta;
   const effectiveMs = effectiveFrom === undefined ? null : Date.parse(effectiveFrom);
   return {
     document: validation.document,
     notice: notice ?? null,
     effectiveFrom: effectiveMs === null ? null : new Date(effectiveMs),
     policy: policy ?? "apply_now",
+    confirmed: confirm === CONFIRM_REMOVE,
   };
+}
+
+type PutInput = ReturnType<typeof readPutBody>;
+
+/** What a PUT stores (or, for a dry run, would store). */
+export interface PutResult {
+  version: number;
+  diff: CatalogDiff;
+  effectiveFrom: string;
 }
 
 /** When a version comes into force: its effectiveFrom, or its creation when that is later or absent. */
@@ -70,8 +89,7 @@ export class CatalogService {
   /** Loads the versions from the database (on start, and when another node may have written). */
   async refresh(store: CatalogStore = this.data.catalog): Promise<CompiledCatalog | null> {
     const known = this.installed.at(-1)?.record.version ?? 0;
-    const latest = await store.latest();
-    if (latest && latest.version > known) {
+    if ((await store.latestVersion()) > known) {
       const records = await store.all();
       for (const record of records) if (record.version > known) this.add(record);
       this.advance(true);
@@ -101,34 +119,34 @@ export class CatalogService {
    * Validates the whole body at once and stores it as version n+1. Without a future `effectiveFrom` it
    * is in force at once (read-your-writes); either way a `catalog.activate` job applies it to members
    * when it comes into force. A `grandfather` change marks the affected grants now, so no member ever
-   * decides by the new rules before their term ends, not even while the job is running.
+   * decides by the new rules before their term ends, not even while the job is running. A change
+   * that removes tiers, plans or benefits members hold, or plans pending orders name, is refused
+   * (CATALOG_CHANGE_NEEDS_CONFIRMATION) unless the body says `"confirm": "remove"`.
    */
-  async put(body: unknown): Promise<{ version: number; diff: CatalogDiff; effectiveFrom: string }> {
+  async put(body: unknown): Promise<PutResult> {
     const input = readPutBody(body);
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = this.installed.at(-1) ?? null;
-      const now = this.clock.now();
-      const record: CatalogVersionRecord = {
-        version: (latest?.record.version ?? 0) + 1,
-        document: input.document,
-        diff: diffCatalogs(latest?.record.document ?? null, input.document),
-        notice: input.notice,
-        effectiveFrom: input.effectiveFrom,
-        policy: input.policy,
-        createdAt: new Date(now),
-      };
-      const compiled = compileCatalog(record.document, record.version, now);
-      const activeAt = activeAtOf(record);
+      const { record, compiled, activeAt } = this.draft(input, latest);
+      const now = record.createdAt;
       // Version numbers are taken first-come: a concurrent writer makes us recompute against its version.
       const inserted = await this.data.transaction(async (stores) => {
+        // Before the count, so no order commits between it and ours (catalog-publish-lock.ts).
+        await lockCatalogForPublish(stores.executor);
         if (!(await stores.catalog.insert(record))) return false;
+        // Counted against the version just superseded, in this transaction: a refusal rolls it back.
+        if (!input.confirmed) {
+          const before = latest?.record.document ?? null;
+          const held = (await countRemovals(stores.ruleChanges, before, record.document, now)).filter(isHeld);
+          if (held.length > 0) throw needsConfirmation(held);
+        }
         if (record.policy === "grandfather" && latest !== null) {
           const impact = versionImpact(latest.compiled, compiled, record.diff);
           await stores.ruleChanges.markGrandfathered(
             impact.grantPairs,
             record.version,
             latest.record.version,
-            new Date(now),
+            now,
             ALL_MEMBERS,
           );
         }
@@ -161,6 +179,44 @@ export class CatalogService {
       await this.refresh();
     }
     throw new AppError("CONFLICT", "The catalog is being changed concurrently; try again.");
+  }
+
+  /**
+   * What `put(body)` would do, counted now and written nowhere: the version it would create, its
+   * diff, and its reach (change-impact.ts) — what it removes, whose decisions change, the notices
+   * that would go out, the pending orders on removed plans.
+   */
+  async preview(body: unknown): Promise<PutResult & { dryRun: true; impact: ChangeImpact }> {
+    const input = readPutBody(body);
+    await this.refresh();
+    const latest = this.installed.at(-1) ?? null;
+    const { record, compiled, activeAt } = this.draft(input, latest);
+    const impact: VersionImpact =
+      latest === null ? { tiers: {}, grantPairs: [] } : versionImpact(latest.compiled, compiled, record.diff);
+    const documents = { before: latest?.record.document ?? null, after: record.document };
+    return {
+      dryRun: true,
+      version: record.version,
+      diff: record.diff,
+      effectiveFrom: new Date(activeAt).toISOString(),
+      impact: await changeImpact(this.data, documents, impact, input.confirmed, record.createdAt),
+    };
+  }
+
+  /** The version a PUT of `input` creates after `latest`, compiled, with when it comes into force. */
+  private draft(input: PutInput, latest: InstalledVersion | null) {
+    const now = this.clock.now();
+    const record: CatalogVersionRecord = {
+      version: (latest?.record.version ?? 0) + 1,
+      document: input.document,
+      diff: diffCatalogs(latest?.record.document ?? null, input.document),
+      notice: input.notice,
+      effectiveFrom: input.effectiveFrom,
+      policy: input.policy,
+      createdAt: new Date(now),
+    };
+    const compiled = compileCatalog(record.document, record.version, now);
+    return { record, compiled, activeAt: activeAtOf(record) };
   }
 
   async versions(): Promise<(CatalogVersionSummary & { status: VersionStatus; activeAt: Date })[]> {

@@ -21,6 +21,8 @@ export type CatalogVersionSummary = Omit<CatalogVersionRecord, "document" | "dif
 /** Immutable catalog versions, numbered 1, 2, 3… */
 export interface CatalogStore {
   latest(): Promise<CatalogVersionRecord | null>;
+  /** The highest version number, 0 before the first: one index read, no document. */
+  latestVersion(): Promise<number>;
   get(version: number): Promise<CatalogVersionRecord | null>;
   list(): Promise<CatalogVersionSummary[]>;
   /** Every version with its document and diff, oldest first (the history decisions are explained by). */
@@ -53,6 +55,15 @@ export function createCatalogStore(db: Executor): CatalogStore {
         .limit(1)
         .executeTakeFirst();
       return row ? toRecord(row) : null;
+    },
+    async latestVersion() {
+      const row = await db
+        .selectFrom("catalog_versions")
+        .select("version")
+        .orderBy("version", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row?.version ?? 0;
     },
     async get(version) {
       const row = await db

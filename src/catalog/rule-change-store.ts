@@ -19,7 +19,34 @@ export interface MembershipForAddition {
   timezone: string;
 }
 
-/** Set-based writes of a catalog change: grandfathering marks on grants, and chunk bounds of the fan-out. */
+/**
+ * Something a catalog change removes, as counted: a tier (`plans` its plans), a plan (`tier` the tier
+ * it belonged to, `plans` itself) or a benefit.
+ */
+export interface RemovalToCount {
+  kind: "tier" | "plan" | "benefit";
+  code: string;
+  tier: string | null;
+  plans: string[];
+}
+
+/** What a removal takes from members: members holding it, and pending orders naming its plans. */
+export interface RemovalCount {
+  members: number;
+  pendingOrders: number;
+}
+
+/**
+ * A membership (alias `ms`) that still gives benefits at `now`: active, or future, or in grace. The
+ * activation job's chunks, the notice fan-out and the counts of a change's reach all select by it.
+ */
+export const liveMembership = (now: Date) =>
+  sql`ms.status = 'active' and coalesce(ms.grace_ends_at, ms.expires_at) > ${now}`;
+
+/**
+ * Set-based work of a catalog change: grandfathering marks on grants, chunk bounds of the fan-out,
+ * and the counts of what a removal would take from members.
+ */
 export interface RuleChangeStore {
   /**
    * Marks the live grants of these (tier, benefit) pairs created before `version` as keeping the rules of
@@ -45,6 +72,13 @@ export interface RuleChangeStore {
   nextChunk(tiers: string[], after: string, limit: number, now: Date): Promise<string | null>;
   /** The live memberships of `tiers` in the range, for granting benefits the tiers gained. */
   membershipsOf(tiers: string[], range: MemberRange, now: Date): Promise<MembershipForAddition[]>;
+  /**
+   * For each removal, in order: the members holding it at `now` (a live membership of the tier; one
+   * bought on the plan; a live grant of the benefit) and the pending orders naming its plans. One
+   * statement, so one snapshot: an order paid meanwhile is counted as an order or as a member, never
+   * missed.
+   */
+  countRemovals(removals: RemovalToCount[], now: Date): Promise<RemovalCount[]>;
 }
 
 const pairsJson = (pairs: { tier: string; benefit: string }[]) => JSON.stringify(pairs);
@@ -80,7 +114,7 @@ export function createRuleChangeStore(db: Executor): RuleChangeStore {
           select distinct ms.member_id from memberships ms
           where ms.member_id > ${after}
             and ms.tier_code in (select jsonb_array_elements_text(${JSON.stringify(tiers)}::jsonb))
-            and ms.status = 'active' and coalesce(ms.grace_ends_at, ms.expires_at) > ${now}
+            and ${liveMembership(now)}
           order by ms.member_id limit ${limit}) chunk`.execute(db);
       return rows[0]?.last ?? null;
     },
@@ -108,6 +142,27 @@ export function createRuleChangeStore(db: Executor): RuleChangeStore {
         expiresAt: new Date(r.expires_at),
         timezone: r.timezone,
       }));
+    },
+    async countRemovals(removals, now) {
+      if (removals.length === 0) return [];
+      const list = JSON.stringify(removals.map((r, i) => ({ ...r, i })));
+      const { rows } = await sql<{ members: string | number; pending_orders: string | number }>`
+        select
+          case r.kind
+            when 'tier' then (select count(distinct ms.member_id) from memberships ms
+              where ms.tier_code = r.code and ${liveMembership(now)})
+            when 'plan' then (select count(distinct ms.member_id) from memberships ms
+              join orders o on o.id = ms.source_order_id
+              where ms.tier_code = r.tier and o.plan_code = r.code and ${liveMembership(now)})
+            else (select count(distinct g.member_id) from grants g
+              join memberships ms on ms.id = g.membership_id
+              where g.benefit_code = r.code and g.status = 'active' and ${liveMembership(now)})
+          end as members,
+          (select count(*) from orders o where o.status = 'pending_payment'
+            and o.plan_code in (select jsonb_array_elements_text(r.plans))) as pending_orders
+        from jsonb_to_recordset(${list}::jsonb) as r(i int, kind text, code text, tier text, plans jsonb)
+        order by r.i`.execute(db);
+      return rows.map((r) => ({ members: Number(r.members), pendingOrders: Number(r.pending_orders) }));
     },
   };
 }

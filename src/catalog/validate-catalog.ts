@@ -50,7 +50,7 @@ export type CatalogPutMeta = Static<typeof CatalogPutMetaSchema>;
 
 /**
  * Validates the body of `PUT /v1/catalog`, the document and its metadata (`notice`, `effectiveFrom`,
- * `policy`) together, so every problem of either is listed in one answer.
+ * `policy`, `confirm`) together, so every problem of either is listed in one answer.
  */
 export function validateCatalogPut(
   input: unknown,
@@ -59,8 +59,9 @@ export function validateCatalogPut(
   const dateProblem = effectiveFromProblem(input);
   if (!result.ok) return dateProblem ? { ok: false, problems: [...result.problems, dateProblem] } : result;
   if (dateProblem) return { ok: false, problems: [dateProblem] };
-  const { notice, effectiveFrom, policy, ...document } = result.document as CatalogDocument & CatalogPutMeta;
-  return { ok: true, document, meta: { notice, effectiveFrom, policy } };
+  const { notice, effectiveFrom, policy, confirm, ...document } = result.document as CatalogDocument &
+    CatalogPutMeta;
+  return { ok: true, document, meta: { notice, effectiveFrom, policy, confirm } };
 }
 
 /** A well-formed `effectiveFrom` naming a day that does not exist (2026-02-30, month 13); null when fine. */

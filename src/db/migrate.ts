@@ -11,6 +11,7 @@ import * as sessions from "./migrations/0008-sessions.js";
 import * as coupons from "./migrations/0009-coupons.js";
 import * as events from "./migrations/0010-events.js";
 import * as paymentLatency from "./migrations/0011-payment-latency.js";
+import * as catalogRemovals from "./migrations/0012-catalog-removals.js";
 import * as demoSeed from "./migrations/0013-demo-seed.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-coupons": coupons,
   "0011-payment-latency": paymentLatency,
   "0010-events": events,
+  "0012-catalog-removals": catalogRemovals,
   "0013-demo-seed": demoSeed,
 };
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { CatalogPolicy } from "../catalog/catalog-store.js";
 import type { LocalizedText } from "../catalog/catalog-types.js";
-import type { MemberRange } from "../catalog/rule-change-store.js";
+import { liveMembership, type MemberRange } from "../catalog/rule-change-store.js";
 import type { TierImpact } from "../catalog/version-impact.js";
 import type { Executor } from "../db/transaction.js";
 
@@ -44,6 +44,11 @@ export interface NoticeStore {
    * one statement. Returns the members noticed (a retried chunk notices nobody twice).
    */
   fanOut(chunk: NoticeFanOut): Promise<string[]>;
+  /**
+   * Whom a fan-out over `tiers` at `now` would notice, without writing: the members of each tier and
+   * the distinct members in all (a member of two affected tiers gets one notice).
+   */
+  countRecipients(tiers: string[], now: Date): Promise<{ members: number; byTier: Record<string, number> }>;
   listForMember(memberId: string): Promise<NoticeRecord[]>;
   /** Marks a notice read (once); false when the member has no such notice. */
   markRead(memberId: string, id: string, at: Date): Promise<boolean>;
@@ -95,7 +100,7 @@ export function createNoticeStore(db: Executor): NoticeStore {
           from memberships ms
           where ms.member_id > ${c.range.after} and ${upTo}
             and ms.tier_code in (select jsonb_object_keys(by_tier) from impact)
-            and ms.status = 'active' and coalesce(ms.grace_ends_at, ms.expires_at) > ${c.now}
+            and ${liveMembership(c.now)}
           group by ms.member_id, ms.tier_code),
         affected as (
           select t.member_id, ${appliesFrom} as applies_from,
@@ -129,6 +134,22 @@ export function createNoticeStore(db: Executor): NoticeStore {
           from ins)
         select member_id from ins`.execute(db);
       return rows.map((r) => r.member_id);
+    },
+    async countRecipients(tiers, now) {
+      if (tiers.length === 0) return { members: 0, byTier: {} };
+      // The grouping set () is the total: distinct members over every tier.
+      const { rows } = await sql<{ tier_code: string | null; members: string | number }>`
+        select ms.tier_code, count(distinct ms.member_id) as members from memberships ms
+        where ms.tier_code in (select jsonb_array_elements_text(${JSON.stringify(tiers)}::jsonb))
+          and ${liveMembership(now)}
+        group by grouping sets ((ms.tier_code), ())`.execute(db);
+      const byTier: Record<string, number> = Object.fromEntries(tiers.map((t) => [t, 0]));
+      let members = 0;
+      for (const row of rows) {
+        if (row.tier_code === null) members = Number(row.members);
+        else byTier[row.tier_code] = Number(row.members);
+      }
+      return { members, byTier };
     },
     async listForMember(memberId) {
       const rows = await db

@@ -1,3 +1,4 @@
+import { lockCatalogAgainstPublish } from "../catalog/catalog-publish-lock.js";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
@@ -16,10 +17,14 @@ export class OrderService {
   ) {}
 
   async create(input: { memberId: string; plan: string; channel?: string }) {
-    const catalog = this.catalog.require();
-    const plan = catalog.plans.get(input.plan);
-    if (!plan) throw new AppError("PLAN_NOT_FOUND", `Plan ${input.plan} is not in the catalog.`);
     const order = await this.writes.run(async (scope) => {
+      // Waits for a catalog publish under way, then reads the catalog as it committed: a publish
+      // counts every order that commits before it, and no later order names a plan it removed.
+      await lockCatalogAgainstPublish(scope.stores.executor);
+      await this.catalog.refresh(scope.stores.catalog);
+      const catalog = this.catalog.require();
+      const plan = catalog.plans.get(input.plan);
+      if (!plan) throw new AppError("PLAN_NOT_FOUND", `Plan ${input.plan} is not in the catalog.`);
       const member = await scope.stores.members.lock(input.memberId);
       if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${input.memberId} does not exist.`);
       const created = await scope.stores.orders.insert({

@@ -151,4 +151,31 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("operator console in Chromium 
       await context.close();
     }
   });
+
+  it("removing a plan a member holds asks for a confirmation, and publishes when given it", async () => {
+    const admin = await openPage(browser, "en-US");
+    const page = admin.page;
+    await signInToConsole(page, s.baseUrl, /Admin or support key/);
+    const editor = page.getByLabel("Catalog document (JSON)");
+    await expect.poll(() => editor.inputValue()).toContain('"vip_month"');
+    const doc = JSON.parse(await editor.inputValue());
+    const vip = doc.tiers.find((t: { code: string }) => t.code === "vip");
+    vip.plans = vip.plans.filter((p: { code: string }) => p.code !== "vip_month");
+    await editor.fill(JSON.stringify(doc, null, 2));
+    await page.getByRole("button", { name: "Publish" }).click();
+    const removals = page.locator('[data-testid="catalog-removals"]');
+    await expect
+      .poll(() => removals.textContent())
+      .toContain("plan vip_month would be removed while 1 member holds it");
+    expect(await page.locator('[data-testid="published"]').count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/console-catalog-removals.png`, fullPage: true });
+
+    await page.getByRole("button", { name: "Remove anyway and publish" }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="published"]').textContent())
+      .toMatch(/^Published as version \d+\.$/);
+    expect(await removals.count()).toBe(0);
+    expect(admin.problems).toEqual([]);
+    await admin.context.close();
+  });
 });

@@ -220,7 +220,8 @@ describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
     const { memberId, orderId, amount } = await memberWithOrder("vip_year");
     const withoutYear = structuredClone(DEMO_CATALOG);
     for (const tier of withoutYear.tiers) tier.plans = tier.plans.filter((p) => p.code !== "vip_year");
-    await s.putCatalog(withoutYear);
+    // The pending order names the plan: removing it takes a confirmation.
+    await s.putCatalog({ ...withoutYear, confirm: "remove" });
     try {
       expect((await s.pay(orderId, amount)).body.outcome).toBe("applied");
       const member = (await s.request("GET", `/v1/members/${memberId}`)).body;

@@ -255,7 +255,13 @@ describe.each(TEST_ENGINES)("rule changes over HTTP on $name", (engine) => {
     const doc = v1();
     for (const tier of doc.tiers) tier.benefits = tier.benefits.filter((b) => b !== "vip_zone");
     doc.benefits = doc.benefits.filter((b) => b.code !== "vip_zone");
-    await s.request("PUT", "/v1/catalog", { body: doc });
+    // vip-m holds it: removing it takes a confirmation.
+    const refused = await s.request("PUT", "/v1/catalog", { body: doc });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ kind: "benefit", code: "vip_zone", members: 1, pendingOrders: 0 }),
+    ]);
+    expect((await s.request("PUT", "/v1/catalog", { body: { ...doc, confirm: "remove" } })).status).toBe(200);
     await s.app.scheduler.runDue();
     const zone = await s.check("vip-m", "vip_zone");
     expect(codes(zone)).toEqual(["BENEFIT_WITHDRAWN"]);

@@ -53,7 +53,10 @@ export function CatalogEditor({ api, onError }: { api: Api; onError: (e: unknown
       return (e as Error).message;
     }
   }, [text]);
-  const details = error instanceof ApiError ? error.details : [];
+  const apiError = error instanceof ApiError ? error : null;
+  // A change that removes what members hold is not a problem in the document: it needs a confirmation.
+  const removals = apiError?.code === "CATALOG_CHANGE_NEEDS_CONFIRMATION" ? apiError.details : [];
+  const details = apiError && removals.length === 0 ? apiError.details : [];
 
   const jumpTo = (path: string) => {
     const line = lineOfPath(text, path);
@@ -68,10 +71,11 @@ export function CatalogEditor({ api, onError }: { api: Api; onError: (e: unknown
     area.setSelectionRange(start, start + (text.split("\n")[line - 1]?.length ?? 0));
   };
 
-  const publish = async (e: FormEvent) => {
+  const publish = async (e: FormEvent, confirm = false) => {
     e.preventDefault();
     if (syntaxError) return;
     const body: Record<string, unknown> = { ...JSON.parse(text), policy };
+    if (confirm) body.confirm = "remove";
     const notice = {
       ...(noticeEn.trim() ? { en: noticeEn.trim() } : {}),
       ...(noticeZh.trim() ? { "zh-CN": noticeZh.trim() } : {}),
@@ -124,7 +128,20 @@ export function CatalogEditor({ api, onError }: { api: Api; onError: (e: unknown
               </ul>
             </div>
           )}
-          {error !== null && details.length === 0 && <ErrorMessage error={error} />}
+          {removals.length > 0 && (
+            <div className="error" data-testid="catalog-removals">
+              <p>{t("catalog.removals", { count: removals.length })}</p>
+              <ul className="inline-errors">
+                {removals.map((d) => (
+                  <li key={d.message}>{d.message}</li>
+                ))}
+              </ul>
+              <button type="button" onClick={(e) => publish(e, true)}>
+                {t("catalog.removeAnyway")}
+              </button>
+            </div>
+          )}
+          {error !== null && details.length === 0 && removals.length === 0 && <ErrorMessage error={error} />}
         </div>
         <fieldset>
           <legend>{t("catalog.publishLegend")}</legend>

@@ -219,6 +219,9 @@ export const en = {
   "catalog.policy": "Policy",
   "catalog.effectiveFrom": "In force from (empty: now)",
   "catalog.publish": "Publish",
+  "catalog.removals":
+    "This change removes {count} tier(s), plan(s) or benefit(s) that members hold or pending orders name:",
+  "catalog.removeAnyway": "Remove anyway and publish",
   "catalog.published": "Published as version {version}.",
 
   "history.title": "Catalog versions",

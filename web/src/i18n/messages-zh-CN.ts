@@ -218,6 +218,8 @@ export const zhCN: Record<MessageKey, string> = {
   "catalog.policy": "生效策略",
   "catalog.effectiveFrom": "生效时间（留空：立即）",
   "catalog.publish": "发布",
+  "catalog.removals": "此次修改将删除 {count} 项会员仍持有或待支付订单所指的等级、套餐或权益：",
+  "catalog.removeAnyway": "确认删除并发布",
   "catalog.published": "已发布为第 {version} 版。",
 
   "history.title": "目录版本",
