@@ -74,16 +74,16 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
 
   it("MEMBERSHIP_EXPIRED with the date, once the term and its grace period have passed", async () => {
     const memberId = await paidMember();
-    const d = await withClock(34 * DAY, () => s.check(memberId, "ad_free"));
+    const d = await withClock(38 * DAY, () => s.check(memberId, "ad_free"));
     expect(d.allowed).toBe(false);
     expect(d.reasons[0]).toMatchObject({
       code: "MEMBERSHIP_EXPIRED",
       cause: "membership_status",
-      details: { expiredAt: "2026-12-24T02:00:00.000Z", graceEndedAt: "2026-12-27T02:00:00.000Z" },
+      details: { expiredAt: "2026-12-24T02:00:00.000Z", graceEndedAt: "2026-12-31T02:00:00.000Z" },
       remedy: { action: "pay" },
     });
     // The same answer for a past `at` in the context, without moving the clock.
-    const atLater = await s.check(memberId, "ad_free", { at: "2027-01-01T00:00:00Z" });
+    const atLater = await s.check(memberId, "ad_free", { at: "2027-01-02T00:00:00Z" });
     expect(atLater.reasons[0].code).toBe("MEMBERSHIP_EXPIRED");
   });
 
