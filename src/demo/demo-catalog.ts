@@ -172,7 +172,7 @@ export const DEMO_CATALOG: CatalogDocument = {
 };
 
 /**
- * A cart to try the demo's coupons on (README, member centre): ¥88 of books, a ¥30 book on sale and
+ * A cart to try the demo's coupons on (docs/demo.md, member centre): ¥88 of books, a ¥30 book on sale and
  * a ¥20 toy, on the website. Books coupons need ¥100 of books not on sale; the app coupon needs the app.
  */
 export const DEMO_SAMPLE_CART = {

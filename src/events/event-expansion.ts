@@ -29,7 +29,7 @@ export const PLATFORM_ONLY_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The events of one outbox row (the wire format is in README §16). A row of its own type
+ * The events of one outbox row (the wire format is in docs/events.md). A row of its own type
  * gives `{memberId, ...payload}`; a row that carries `entitlementsVersion` also gives an
  * `entitlements.changed {memberId, entitlementsVersion, cause}` after it, where the cause is the
  * row's type. Rows written as `entitlements.changed` (every member write) give that one event,

@@ -95,7 +95,7 @@ export function createReconcileStore(db: Executor): ReconcileStore {
     },
     async detect(first, last, now, tiers) {
       // One statement per chunk: each table is read once over the id range (index range scans), and
-      // only findings come back. See README "Reconciliation" for each kind's definition.
+      // only findings come back. See docs/support.md, "Reconciliation", for each kind's definition.
       //
       // version_not_bumped compares transaction ids. Every write path changes grants or memberships
       // and bumps the member (members row, outbox, timeline) in one transaction, so a grant or

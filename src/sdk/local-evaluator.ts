@@ -1,7 +1,7 @@
 /**
  * The local evaluator: member snapshots and the compiled catalog in memory, decided by the engine's
  * own pure decide() in microseconds, kept fresh by following the server's event stream. Every
- * decision says how fresh the local copy was and who answered (see README, "The SDK").
+ * decision says how fresh the local copy was and who answered (see docs/sdk.md).
  */
 import { EventEmitter } from "node:events";
 import type { Locale } from "../catalog/catalog-types.js";

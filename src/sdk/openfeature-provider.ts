@@ -1,7 +1,7 @@
 /**
  * Perkwise as an OpenFeature provider (@openfeature/server-sdk): a flag key is a benefit code, the
  * targeting key the member id, and the answer Perkwise's decision. The reason mapping is documented in
- * the README ("OpenFeature").
+ * docs/sdk.md ("OpenFeature").
  */
 import {
   type EvaluationContext,
