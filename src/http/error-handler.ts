@@ -61,8 +61,16 @@ function validationDetails(errors: AjvError[], context: string | undefined): Err
     if (choice || e.keyword === "enum") {
       const allowed = choice ? choice.values : (e.params.allowedValues as unknown[]);
       const field = e.instancePath.split("/").pop() || "the value";
-      const listed = [...allowed, ...(choice?.nullable ? [null] : [])].map(String).join(", ");
-      return [{ path: e.instancePath, message: `${field} must be one of: ${listed}`, allowed, in: context }];
+      const nullable = choice?.nullable === true;
+      const listed = `${allowed.map(String).join(", ")}${nullable ? " (or null)" : ""}`;
+      return [
+        {
+          path: e.instancePath,
+          message: `${field} must be one of: ${listed}`,
+          allowed: nullable ? [...allowed, null] : allowed,
+          in: context,
+        },
+      ];
     }
     const extra = e.params.additionalProperty ?? e.params.missingProperty;
     const path = extra === undefined ? e.instancePath : `${e.instancePath}/${String(extra)}`;

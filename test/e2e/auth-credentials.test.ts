@@ -65,7 +65,7 @@ describe.each(TEST_ENGINES)("credentials ($name)", (engine) => {
     });
   });
 
-  describe('credentials sent and refused are 401 with details.reason "invalid"', () => {
+  describe("credentials sent and refused are 401 with details.reason", () => {
     const variants: [string, string][] = [
       ["admin key with a suffix", `${ADMIN_KEY}x`],
       ["admin key prefix", ADMIN_KEY.slice(0, -1)],
