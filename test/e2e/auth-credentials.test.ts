@@ -106,7 +106,7 @@ describe.each(TEST_ENGINES)("credentials ($name)", (engine) => {
       }
     });
 
-    it("an expired member token is refused with reason \"expired\"", async () => {
+    it('an expired member token is refused with reason "expired"', async () => {
       const res = await f.request("POST", `/v1/members/${f.memberB}/token`, { body: { ttlSeconds: 60 } });
       expect(res.status).toBe(200);
       await expectRefusedTwoMinutesLater(res.body.token);
