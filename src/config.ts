@@ -20,8 +20,8 @@ export interface Config {
    * private networks; unset: only with `serve --demo` (a trial on one machine).
    */
   webhookAllowPrivate: boolean | undefined;
-  /** Secrets created on this start (embedded mode), to print once. */
-  generated: { adminKey: boolean; paymentSecret: boolean };
+  /** Where each secret comes from, for the start-up printout. */
+  secretSources: { adminKey: SecretSource; paymentSecret: SecretSource };
 }
 
 export interface ConfigFlags {
@@ -29,37 +29,87 @@ export interface ConfigFlags {
   memory?: boolean;
 }
 
-/** Reads a secret from the data directory, creating it on first start; in-memory mode keeps it in memory. */
-function persistentSecret(dataDir: string, memory: boolean, file: string, make: () => string) {
-  if (memory) return { value: make(), generated: true };
-  const full = path.join(dataDir, file);
-  if (existsSync(full)) return { value: readFileSync(full, "utf8").trim(), generated: false };
+/**
+ * Where a secret the server accepts comes from, for the start-up printout. Secrets belong to the data
+ * directory, with or without --memory, so `cat <dataDir>/admin-key` gives the key the server accepts;
+ * an environment variable wins over the file.
+ */
+export type SecretSource =
+  | { kind: "file"; path: string; createdNow: boolean }
+  /** `conflictingFile`: the data directory also holds this secret, with another value the server does NOT accept. */
+  | { kind: "env"; variable: string; conflictingFile?: string };
+
+interface SecretSpec {
+  variable: "PERKWISE_ADMIN_KEY" | "PERKWISE_PAYMENT_SECRET";
+  file: string;
+  make: () => string;
+}
+
+const ADMIN_KEY: SecretSpec = {
+  variable: "PERKWISE_ADMIN_KEY",
+  file: "admin-key",
+  make: () => `pwadmin_${randomBytes(24).toString("base64url")}`,
+};
+const PAYMENT_SECRET: SecretSpec = {
+  variable: "PERKWISE_PAYMENT_SECRET",
+  file: "payment-secret",
+  make: () => `whsec_${randomBytes(32).toString("base64")}`,
+};
+
+function readSecretFile(full: string): string | undefined {
+  return existsSync(full) ? readFileSync(full, "utf8").trim() : undefined;
+}
+
+/**
+ * The environment variable when set, else the data directory's file, created on first start. With the
+ * variable set, a file holding another value is left as it is — it may be the secret a payment
+ * provider or a script still uses, and writing an environment secret to disk is not ours to decide —
+ * and reported, so the printout can warn that it is not accepted.
+ */
+function resolveSecret(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  spec: SecretSpec,
+): { value: string; source: SecretSource } {
+  const full = path.join(dataDir, spec.file);
+  const stored = readSecretFile(full);
+  const fromEnv = env[spec.variable];
+  if (fromEnv) {
+    const conflicting = stored !== undefined && stored !== fromEnv;
+    return {
+      value: fromEnv,
+      source: { kind: "env", variable: spec.variable, ...(conflicting && { conflictingFile: full }) },
+    };
+  }
+  // An empty key would be a key anyone can type: refuse rather than accept it or silently replace it.
+  if (stored === "")
+    throw new Error(`${full} is empty: delete it (a new secret is created) or write the secret into it`);
+  if (stored !== undefined) return { value: stored, source: { kind: "file", path: full, createdNow: false } };
   mkdirSync(dataDir, { recursive: true });
-  const value = make();
+  const value = spec.make();
   writeFileSync(full, `${value}\n`, { mode: 0o600 });
-  return { value, generated: true };
+  return { value, source: { kind: "file", path: full, createdNow: true } };
+}
+
+/** The printout's words for where a secret lives, plus a warning line when a file holds a key that is not accepted. */
+export function describeSecretSource(source: SecretSource): { where: string; warning?: string } {
+  if (source.kind === "file") {
+    return { where: `(${source.createdNow ? "created now, stored" : "stored"} in ${source.path})` };
+  }
+  return {
+    where: `(from ${source.variable})`,
+    ...(source.conflictingFile && {
+      warning: `${source.conflictingFile} holds a different value, which this server does NOT accept (${source.variable} wins)`,
+    }),
+  };
 }
 
 /** Configuration from the environment; command-line flags win. */
 export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
   const dataDir = path.resolve(env.PERKWISE_DATA_DIR ?? ".perkwise");
   const memory = flags.memory ?? false;
-  const admin = env.PERKWISE_ADMIN_KEY
-    ? { value: env.PERKWISE_ADMIN_KEY, generated: false }
-    : persistentSecret(
-        dataDir,
-        memory,
-        "admin-key",
-        () => `pwadmin_${randomBytes(24).toString("base64url")}`,
-      );
-  const payment = env.PERKWISE_PAYMENT_SECRET
-    ? { value: env.PERKWISE_PAYMENT_SECRET, generated: false }
-    : persistentSecret(
-        dataDir,
-        memory,
-        "payment-secret",
-        () => `whsec_${randomBytes(32).toString("base64")}`,
-      );
+  const admin = resolveSecret(env, dataDir, ADMIN_KEY);
+  const payment = resolveSecret(env, dataDir, PAYMENT_SECRET);
   const port = flags.port ?? Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${env.PORT}`);
   return {
@@ -74,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     logLevel: env.LOG_LEVEL ?? "info",
     metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,
     webhookAllowPrivate: optionalBoolean(env, "PERKWISE_WEBHOOK_ALLOW_PRIVATE"),
-    generated: { adminKey: admin.generated, paymentSecret: payment.generated },
+    secretSources: { adminKey: admin.source, paymentSecret: payment.source },
   };
 }
 

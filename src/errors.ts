@@ -1,3 +1,5 @@
+import type { ErrorMessageVariant } from "./error-messages.js";
+
 /**
  * The closed list of error codes. Thrown errors carry one of these; the HTTP status is chosen
  * only at the edge (src/http/error-handler.ts), from ERROR_STATUS.
@@ -80,16 +82,36 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
-/** An error with a code from the closed list; `details` lists every problem found at once. */
+/**
+ * Which message of the catalogue (src/error-messages.ts) a response shows: the code's own, or a
+ * variant of it with the values its placeholders need.
+ */
+export interface ErrorMessageChoice {
+  variant?: ErrorMessageVariant;
+  params?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * An error with a code from the closed list; `details` lists every problem found at once. `message`
+ * is for logs and the command line (English, as specific as the thrower can be); an HTTP response
+ * shows the catalogue's message for the code (or `choice.variant`) in the caller's language.
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetail[];
+  readonly choice: ErrorMessageChoice;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetail[] = [],
+    choice: ErrorMessageChoice = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.details = details;
+    this.choice = choice;
   }
 }
 

@@ -1,11 +1,12 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/database.js";
 import { corrupt } from "./support/corrupt.js";
+import { startServe } from "./support/serve-process.js";
 
 const run = promisify(execFile);
 const BIN = path.resolve("bin/perkwise.js");
@@ -132,31 +133,75 @@ describe("perkwise CLI", () => {
   }, 300_000);
 
   it("serves with the demo, answers /healthz, and shuts down cleanly on SIGTERM", async () => {
-    const child: ChildProcess = spawn("node", [BIN, "serve", "--demo", "--port", "0"], { env: env() });
-    let output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 120_000);
-      child.stdout?.on("data", () => {
-        const match = /running at (http:\/\/\S+)/.exec(output);
-        if (match && output.includes("demo-new")) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
-    expect(output).toMatch(/admin key: +\S+/);
-    expect(output).toMatch(/demo-vip .*\n +eyJ/);
-    const health = await fetch(`${url}/healthz`);
+    const server = await startServe(["--demo", "--port", "0"], env());
+    expect(server.output()).toMatch(/admin key: +\S+/);
+    expect(server.output()).toMatch(/demo-vip .*\n +eyJ/);
+    const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
     // The embedded database serves one process: a second one is refused, not let in to corrupt it.
     const second = await perkwise("check", "demo-vip", "ad_free");
     expect(second.code).toBe(2);
     expect(second.stderr).toContain("is in use by process");
-    const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    child.kill("SIGTERM");
-    expect(await exit).toBe(0);
+    expect(await server.stop()).toBe(0);
+  }, 180_000);
+});
+
+/** Issue 12 item 7: `cat <dataDir>/admin-key` always gives a key the running server accepts. */
+describe("perkwise serve --memory and the data directory's secrets", () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), "perkwise-secrets-"));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({
+    ...process.env,
+    PERKWISE_ADMIN_KEY: "",
+    PERKWISE_PAYMENT_SECRET: "",
+    ...extra,
+    PERKWISE_DATA_DIR: dataDir,
+    DATABASE_URL: "",
+    LOG_LEVEL: "warn",
+  });
+  const adminKeyFile = () => path.join(dataDir, "admin-key");
+  const membersWith = (url: string, key: string) =>
+    fetch(`${url}/v1/members`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+
+  it("two in-memory starts accept the key in the file, and the printout says where each secret lives", async () => {
+    for (const start of ["first", "second"]) {
+      const server = await startServe(["--memory", "--port", "0"], env());
+      try {
+        const fileKey = readFileSync(adminKeyFile(), "utf8").trim();
+        const paymentSecret = readFileSync(path.join(dataDir, "payment-secret"), "utf8").trim();
+        const stored = start === "first" ? "created now, stored" : "stored";
+        expect(server.output()).toContain(`admin key:       ${fileKey}  (${stored} in ${adminKeyFile()})`);
+        expect(server.output()).toContain(
+          `payment secret:  ${paymentSecret}  (${stored} in ${path.join(dataDir, "payment-secret")})`,
+        );
+        expect(await membersWith(server.url, fileKey)).toBe(200);
+        expect(await membersWith(server.url, `${fileKey}x`)).toBe(401);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    }
+  }, 300_000);
+
+  it("with PERKWISE_ADMIN_KEY set, the printout names the variable and warns that the file's key is not accepted", async () => {
+    const fileKey = readFileSync(adminKeyFile(), "utf8").trim();
+    const server = await startServe(
+      ["--memory", "--port", "0"],
+      env({ PERKWISE_ADMIN_KEY: "pwadmin_from_env" }),
+    );
+    try {
+      expect(server.output()).toContain("admin key:       pwadmin_from_env  (from PERKWISE_ADMIN_KEY)");
+      expect(server.output()).toContain(
+        `warning: ${adminKeyFile()} holds a different value, which this server does NOT accept (PERKWISE_ADMIN_KEY wins)`,
+      );
+      expect(await membersWith(server.url, "pwadmin_from_env")).toBe(200);
+      expect(await membersWith(server.url, fileKey)).toBe(401);
+      // The file is left as it was.
+      expect(readFileSync(adminKeyFile(), "utf8").trim()).toBe(fileKey);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   }, 180_000);
 });

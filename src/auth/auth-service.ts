@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { jwtVerify, SignJWT } from "jose";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
@@ -16,6 +16,33 @@ const TOKEN_AUDIENCE = "perkwise-member";
 const API_KEY_PATTERN = /^pwk_([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * `Authorization: Bearer <secret>`. The scheme is case-insensitive and may be followed by more than
+ * one space (RFC 7235 §2.1); the secret is one token68-like run without whitespace.
+ */
+export function bearerSecret(authorization: string | undefined): string | null {
+  const match = authorization ? /^bearer +([^\s]{1,2048})$/i.exec(authorization) : null;
+  return match ? match[1] : null;
+}
+
+/** A 401 for credentials that were sent but are not accepted; `details[0].reason` says why. */
+function refused(reason: "invalid" | "expired", logMessage: string, expiredAt?: string): AppError {
+  const detail = {
+    path: "/authorization",
+    in: "headers",
+    reason,
+    message:
+      reason === "expired"
+        ? `the member token expired at ${expiredAt}`
+        : "not an admin key, a live API key or a member token signed by this server",
+    ...(expiredAt && { expiredAt }),
+  };
+  return new AppError("UNAUTHENTICATED", logMessage, [detail], {
+    variant: reason,
+    params: expiredAt ? { expiredAt } : {},
+  });
+}
 
 /** Admin key, hashed API keys with roles, and member tokens (JWT) for `/v1/me/*`. */
 export class AuthService {
@@ -45,13 +72,12 @@ export class AuthService {
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const match = authorization ? /^Bearer ([^\s]{1,2048})$/.exec(authorization) : null;
-    if (!match)
+    const secret = bearerSecret(authorization);
+    if (secret === null)
       throw new AppError(
         "UNAUTHENTICATED",
         "Send Authorization: Bearer <admin key, API key or member token>.",
       );
-    const secret = match[1];
     // Keyed by the credential itself: the hot path does no hashing. Only verified credentials are
     // cached, and each is checked in constant time before it ever gets here.
     const cached = this.verified.get(secret);
@@ -73,7 +99,7 @@ export class AuthService {
       if (record && !record.revokedAt && stored && timingSafeEqual(stored, digest)) {
         return { principal: { kind: record.role, keyId: record.id }, expiresAt: forever };
       }
-      throw new AppError("UNAUTHENTICATED", "Unknown or revoked API key.");
+      throw refused("invalid", "Unknown or revoked API key.");
     }
     try {
       const { payload } = await jwtVerify(secret, this.requireTokenSecret(), {
@@ -85,8 +111,12 @@ export class AuthService {
       if (typeof payload.sub !== "string" || typeof payload.exp !== "number")
         throw new Error("no subject or expiry");
       return { principal: { kind: "member", memberId: payload.sub }, expiresAt: payload.exp * 1000 };
-    } catch {
-      throw new AppError("UNAUTHENTICATED", "Invalid or expired credentials.");
+    } catch (error) {
+      // jose checks the signature before the claims: only a token this server signed can be "expired".
+      if (error instanceof joseErrors.JWTExpired && typeof error.payload.exp === "number") {
+        throw refused("expired", "Expired member token.", new Date(error.payload.exp * 1000).toISOString());
+      }
+      throw refused("invalid", "Invalid credentials.");
     }
   }
 

@@ -1,5 +1,6 @@
 import { createApp } from "../app.js";
 import { systemClock } from "../clock.js";
+import { describeSecretSource, type SecretSource } from "../config.js";
 import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
 import { eventOptionsFromEnv } from "../events/event-config.js";
 import { eventPruneJob } from "../events/event-prune-job.js";
@@ -45,8 +46,8 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     `Perkwise is running at ${url}   (API docs: ${url}/docs)`,
     `  member centre:   ${url}/   operator console: ${url}/admin (sign in with the admin key)`,
     `  database:        ${database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.memory ? "PGlite in memory" : `PGlite in ${config.dataDir}/data`}`,
-    `  admin key:       ${config.adminKey}${config.generated.adminKey ? "  (generated)" : ""}`,
-    `  payment secret:  ${config.paymentSecret}${config.generated.paymentSecret ? "  (generated)" : ""}`,
+    ...secretLines("admin key:      ", config.adminKey, config.secretSources.adminKey),
+    ...secretLines("payment secret: ", config.paymentSecret, config.secretSources.paymentSecret),
   ];
   if (flags.demo) {
     lines.push(
@@ -80,4 +81,9 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+function secretLines(label: string, value: string, source: SecretSource): string[] {
+  const { where, warning } = describeSecretSource(source);
+  return [`  ${label} ${value}  ${where}`, ...(warning ? [`    warning: ${warning}`] : [])];
 }

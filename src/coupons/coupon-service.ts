@@ -31,7 +31,10 @@ export function couponNotFound(): AppError {
 }
 
 function memberNotFound(memberId: string): AppError {
-  return new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+  return new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+    variant: "id",
+    params: { memberId: memberId },
+  });
 }
 
 /**

@@ -86,7 +86,10 @@ export class RedemptionService {
     try {
       return await this.writes.run(async (scope) => {
         if (!(await scope.stores.members.lock(memberId))) {
-          throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+          throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+            variant: "id",
+            params: { memberId: memberId },
+          });
         }
         const earlier = await scope.stores.coupons.findRedemption(orderRef);
         if (earlier) return replay(earlier, input);
@@ -132,7 +135,14 @@ export class RedemptionService {
     return this.transition(orderRef, async (scope, r, now) => {
       if (r.status === "completed") return r;
       if (r.status === "released") {
-        throw new AppError("CONFLICT", `The coupons of order ${orderRef} were released; it cannot complete.`);
+        throw new AppError(
+          "CONFLICT",
+          `The coupons of order ${orderRef} were released; it cannot complete.`,
+          [],
+          {
+            variant: "released",
+          },
+        );
       }
       await scope.stores.coupons.moveOrderCoupons(r.memberId, orderRef, ["locked"], "used", now);
       await scope.stores.coupons.setRedemptionStatus(orderRef, "completed", now);

@@ -81,7 +81,11 @@ export class DecisionService {
   async entitlements(memberId: string, requestLocale: Locale | null) {
     const catalog = this.catalog.require();
     const snapshot = await this.cache.get(memberId);
-    if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    if (!snapshot.exists)
+      throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+        variant: "id",
+        params: { memberId: memberId },
+      });
     return buildEntitlements(snapshot, catalog, this.context(snapshot, undefined, requestLocale, ""));
   }
 
@@ -107,9 +111,12 @@ export class DecisionService {
     // A benefit removed from the catalog still answers, with BENEFIT_WITHDRAWN (or, for a member who
     // keeps the old rules, as before); one that never existed is not found.
     if (!isKnownBenefit(catalog, code)) {
-      throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${code} is not in the catalog.`, [
-        { path, message: "unknown benefit" },
-      ]);
+      throw new AppError(
+        "BENEFIT_NOT_FOUND",
+        `Benefit ${code} is not in the catalog.`,
+        [{ path, message: "unknown benefit" }],
+        { variant: "code", params: { benefit: code } },
+      );
     }
   }
 

@@ -74,11 +74,17 @@ export class BenefitActionService {
 
   private requireActivation(benefitCode: string, activation: "claim" | "toggle") {
     const benefit = this.catalog.require().benefits.get(benefitCode);
-    if (!benefit) throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`);
+    if (!benefit)
+      throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`, [], {
+        variant: "code",
+        params: { benefit: benefitCode },
+      });
     if (benefit.activation !== activation) {
       throw new AppError(
         "CONFLICT",
         `Benefit ${benefitCode} is activated "${benefit.activation}", so it cannot be ${activation === "claim" ? "claimed" : "toggled"}.`,
+        [],
+        { variant: "activation", params: { benefit: benefitCode, activation: benefit.activation } },
       );
     }
     return benefit;
@@ -91,7 +97,11 @@ export class BenefitActionService {
     benefitCode: string,
   ): Promise<GrantRecord> {
     const member = await scope.stores.members.lock(memberId);
-    if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    if (!member)
+      throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+        variant: "id",
+        params: { memberId: memberId },
+      });
     const now = this.clock.now();
     const grants = await scope.stores.grants.lockActive(memberId, benefitCode);
     const covering = grants.find((g) => g.expiresAt.getTime() > now);

@@ -55,7 +55,11 @@ export class QuotaService {
   ): Promise<UsageAnswer> {
     const catalog = this.catalog.require();
     const benefit = catalog.benefits.get(benefitCode);
-    if (!benefit) throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`);
+    if (!benefit)
+      throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`, [], {
+        variant: "code",
+        params: { benefit: benefitCode },
+      });
     const quota = benefit.quota;
     if (benefit.kind !== "quota" || quota === null) {
       throw new AppError("BENEFIT_NOT_QUOTA", `Benefit ${benefitCode} is a ${benefit.kind}, not a quota.`);
@@ -65,7 +69,11 @@ export class QuotaService {
       // Every writer of a member locks its row first: concurrent requests of one member take turns
       // here, so each sees the use the previous one committed.
       const member = await scope.stores.members.lock(memberId);
-      if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+      if (!member)
+        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+          variant: "id",
+          params: { memberId: memberId },
+        });
       const earlier = await scope.stores.quotas.findUsage(memberId, idempotencyKey);
       if (earlier) return replay(earlier, benefitCode, amount);
 

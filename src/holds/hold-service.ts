@@ -76,7 +76,10 @@ export class HoldService {
     }
     const hold = await this.writes.run(async (scope) => {
       if (!(await scope.stores.members.lock(memberId))) {
-        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+          variant: "id",
+          params: { memberId: memberId },
+        });
       }
       const placed = await placeHold(
         scope,
@@ -88,9 +91,12 @@ export class HoldService {
       const open = (await scope.stores.holds.listForMember(memberId)).find(
         (h) => h.status === "open" && h.reason === body.reason,
       );
-      throw new AppError("CONFLICT", `Member ${memberId} already has an open ${body.reason} hold.`, [
-        { path: "/reason", message: "an open hold of this reason exists", holdId: open?.id },
-      ]);
+      throw new AppError(
+        "CONFLICT",
+        `Member ${memberId} already has an open ${body.reason} hold.`,
+        [{ path: "/reason", message: "an open hold of this reason exists", holdId: open?.id }],
+        { variant: "hold_open" },
+      );
     });
     return holdView(hold);
   }

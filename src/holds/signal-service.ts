@@ -39,7 +39,10 @@ export class SignalService {
     return this.writes.run(async (scope) => {
       const stores = scope.stores;
       if (!(await stores.members.lock(memberId))) {
-        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+          variant: "id",
+          params: { memberId: memberId },
+        });
       }
       const now = this.clock.now();
       const rules = await loadRules(stores);

@@ -4,6 +4,8 @@ import { AppError } from "../errors.js";
 import { unstorableStrings } from "../unstorable-strings.js";
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
+/** The media types a body may have, named in the 415 that any other (or none) gets. */
+export const ACCEPTED_BODY_TYPES = ["application/json", ...YAML_TYPES];
 function rejectUnstorable(value: unknown): AppError | null {
   const problems = unstorableStrings(value);
   return problems.length === 0
@@ -38,8 +40,16 @@ export function registerBodyParsers(server: FastifyInstance): void {
     try {
       value = YAML.parse(body as string, { maxAliasCount: 50 });
     } catch (error) {
+      const problem = (error as Error).message;
       done(
-        new AppError("MALFORMED_BODY", `The YAML body does not parse: ${(error as Error).message}`),
+        new AppError(
+          "MALFORMED_BODY",
+          `The YAML body does not parse: ${problem}`,
+          [{ path: "", in: "body", message: problem }],
+          {
+            variant: "invalid_yaml",
+          },
+        ),
         undefined,
       );
       return;

@@ -6,7 +6,9 @@ export const MemberId = Type.String({
   pattern: EXTERNAL_ID_PATTERN,
   description: "The platform's member id.",
 });
-export const Code = Type.String({ pattern: "^[a-z0-9][a-z0-9_.-]{0,63}$" });
+/** Catalog codes (benefits, tiers, plans, coupons). */
+export const CODE_PATTERN = "^[a-z0-9][a-z0-9_.-]{0,63}$";
+export const Code = Type.String({ pattern: CODE_PATTERN });
 
 export const MemberParams = Type.Object({ memberId: MemberId }, { additionalProperties: false });
 export const BenefitParams = Type.Object({ benefit: Code }, { additionalProperties: false });

@@ -10,7 +10,6 @@ import { registerCouponRoutes } from "../coupons/coupon-routes.js";
 import { registerEvaluateRoutes } from "../coupons/evaluate-routes.js";
 import { registerDecisionRoutes } from "../decisions/decision-routes.js";
 import { registerSnapshotRoutes } from "../decisions/snapshot-routes.js";
-import { errorBody } from "../errors.js";
 import { registerEventRoutes } from "../events/event-routes.js";
 import { registerBenefitRoutes } from "../grants/benefit-routes.js";
 import { registerQuotaRoutes } from "../grants/quota-routes.js";
@@ -31,7 +30,12 @@ import { registerWebhookRoutes } from "../webhooks/webhook-routes.js";
 import { registerAuthHook } from "./auth-hook.js";
 import { registerBodyParsers } from "./body-parsers.js";
 import { coerceParamsOnRoute } from "./coerce-params.js";
-import { handleClientError, handleError, handleFrameworkError } from "./error-handler.js";
+import {
+  createErrorHandler,
+  createFrameworkErrorHandler,
+  handleClientError,
+  handleNotFound,
+} from "./error-handler.js";
 import { ErrorResponse } from "./schemas.js";
 
 declare module "fastify" {
@@ -62,6 +66,11 @@ export interface ServerOptions {
 
 /** The HTTP edge: schemas, auth, error shape, OpenAPI; the work is done by the app's services. */
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<Server> {
+  // Errors on /v1/me/* speak the member's stored language when the request names none.
+  const handleError = createErrorHandler(async (memberId) => {
+    const locale = (await app.data.members.get(memberId))?.locale;
+    return locale === "en" || locale === "zh-CN" ? locale : null;
+  });
   const server = Fastify({
     logger: { level: options.logLevel ?? "info" },
     // Request lines are logged by our onResponse hook at debug level: info-level logging of every
@@ -71,7 +80,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     // Room for the longest external id (128 characters) even when every character is percent-encoded.
     routerOptions: { maxParamLength: 512 },
     // Bad URLs, over-long path parameters and malformed HTTP get the documented error shape too.
-    frameworkErrors: handleFrameworkError,
+    frameworkErrors: createFrameworkErrorHandler(handleError),
     clientErrorHandler: handleClientError,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -83,11 +92,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   server.decorateRequest("principal", null);
   server.addHook("onRoute", coerceParamsOnRoute);
   server.setErrorHandler(handleError);
-  server.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}.`)),
-  );
+  server.setNotFoundHandler(handleNotFound);
   registerBodyParsers(server);
   // Request lines are logged at debug level only; the hook is not even installed otherwise, since
   // it would cost every check more than the check itself.

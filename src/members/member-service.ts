@@ -46,7 +46,11 @@ export class MemberService {
 
   async requireMember(memberId: string) {
     const member = await this.data.members.get(memberId);
-    if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    if (!member)
+      throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+        variant: "id",
+        params: { memberId: memberId },
+      });
     return member;
   }
 

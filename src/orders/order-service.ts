@@ -26,7 +26,11 @@ export class OrderService {
       const plan = catalog.plans.get(input.plan);
       if (!plan) throw new AppError("PLAN_NOT_FOUND", `Plan ${input.plan} is not in the catalog.`);
       const member = await scope.stores.members.lock(input.memberId);
-      if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${input.memberId} does not exist.`);
+      if (!member)
+        throw new AppError("MEMBER_NOT_FOUND", `Member ${input.memberId} does not exist.`, [], {
+          variant: "id",
+          params: { memberId: input.memberId },
+        });
       const created = await scope.stores.orders.insert({
         id: newId("ord"),
         memberId: input.memberId,

@@ -6,9 +6,10 @@
 import { EventEmitter } from "node:events";
 import type { Locale } from "../catalog/catalog-types.js";
 import { decide as engineDecide } from "../engine/decide.js";
-import { decisionContext } from "../engine/decision-context.js";
+import { DEFAULT_LOCALE, decisionContext } from "../engine/decision-context.js";
 import { buildEntitlements } from "../engine/entitlements.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
+import { errorMessage } from "../error-messages.js";
 import { AppError, ERROR_STATUS } from "../errors.js";
 import { CatalogState } from "./catalog-state.js";
 import {
@@ -236,7 +237,11 @@ export class LocalEvaluator extends EventEmitter<LocalEvaluatorEvents> {
     if (!isKnownBenefit(catalog, benefit)) {
       throw new PerkwiseError(
         "BENEFIT_NOT_FOUND",
-        `Benefit ${benefit} is not in the catalog.`,
+        // The server's words: its catalogue, in the language the server would pick for this client.
+        errorMessage("BENEFIT_NOT_FOUND", this.locale ?? DEFAULT_LOCALE, {
+          variant: "code",
+          params: { benefit },
+        }),
         [{ path: "/benefit", message: "unknown benefit" }],
         ERROR_STATUS.BENEFIT_NOT_FOUND,
       );

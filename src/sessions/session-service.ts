@@ -36,7 +36,11 @@ export class SessionService {
   async report(memberId: string, input: SessionReport): Promise<SessionReceipt> {
     return this.writes.run(async (scope) => {
       const member = await scope.stores.members.lock(memberId);
-      if (!member) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+      if (!member)
+        throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+          variant: "id",
+          params: { memberId: memberId },
+        });
       const session = await scope.stores.sessions.insert({
         memberId,
         ...input,

@@ -45,13 +45,20 @@ export class DiagnosisService {
   ): Promise<Diagnosis> {
     const catalog = this.catalog.require();
     if (!isKnownBenefit(catalog, request.benefit)) {
-      throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${request.benefit} is not in the catalog.`, [
-        { path: "/benefit", message: "unknown benefit" },
-      ]);
+      throw new AppError(
+        "BENEFIT_NOT_FOUND",
+        `Benefit ${request.benefit} is not in the catalog.`,
+        [{ path: "/benefit", message: "unknown benefit" }],
+        { variant: "code", params: { benefit: request.benefit } },
+      );
     }
     const drift = await this.heal(memberId, catalog);
     const snapshot = await this.cache.get(memberId);
-    if (!snapshot.exists) throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`);
+    if (!snapshot.exists)
+      throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
+        variant: "id",
+        params: { memberId: memberId },
+      });
     const ctx = this.decisions.context(snapshot, request.context, requestLocale, "");
     if (forceLocale && requestLocale) ctx.locale = requestLocale;
     const [evidence, claimedOrder] = await Promise.all([

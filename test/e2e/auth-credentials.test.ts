@@ -8,7 +8,7 @@ import { ADMIN_KEY } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 import { PRINCIPALS } from "./support/auth-endpoints.js";
 import { AuthMatrixServer, unsignedJwt } from "./support/auth-matrix-server.js";
-import { expectErrorShape } from "./support/error-responses.js";
+import { expectErrorShape, expectRefusedCredentials } from "./support/error-responses.js";
 import { otherSecret, signedHeaders } from "./support/payment-signing.js";
 
 describe.each(TEST_ENGINES)("credentials ($name)", (engine) => {
@@ -21,54 +21,92 @@ describe.each(TEST_ENGINES)("credentials ($name)", (engine) => {
     const start = f.server.clock.now();
     try {
       f.server.clock.advance(120_000);
-      expectErrorShape(
-        await f.request("GET", "/v1/me/entitlements", { auth: token }),
-        401,
-        "UNAUTHENTICATED",
-      );
+      const res = await f.request("GET", "/v1/me/entitlements", { auth: token });
+      expectRefusedCredentials(res, "expired");
+      // The message says when, in the language the rule picks (no Accept-Language: zh-CN).
+      const expiredAt = res.body.error.details[0].expiredAt;
+      expect(res.body.error.message).toBe(`会员令牌已于 ${expiredAt} 过期，请向平台重新获取。`);
     } finally {
       f.server.clock.set(start);
     }
   }
 
-  describe("malformed Authorization headers are 401, never 403 or 5xx", () => {
+  it("the Bearer scheme is case-insensitive and may be followed by several spaces (RFC 7235)", async () => {
+    for (const scheme of ["bearer", "BEARER", "BeArEr", "Bearer "]) {
+      const res = await f.request("GET", "/v1/catalog", {
+        auth: null,
+        headers: { authorization: `${scheme} ${ADMIN_KEY}` },
+      });
+      expect(res.status, scheme).toBe(200);
+    }
+    const member = await f.request("GET", "/v1/me/entitlements", {
+      auth: null,
+      headers: { authorization: `bearer ${f.secrets.member_self}` },
+    });
+    expect(member.status).toBe(200);
+  });
+
+  describe("Authorization headers that carry no bearer are 401 with what to send, never 403 or 5xx", () => {
     const variants: [string, Record<string, string>][] = [
-      ["lower-case scheme", { authorization: `bearer ${ADMIN_KEY}` }],
       ["Basic scheme", { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString("base64")}` }],
       ["bare key", { authorization: ADMIN_KEY }],
       ["empty bearer", { authorization: "Bearer " }],
       ["two secrets", { authorization: `Bearer ${ADMIN_KEY} ${ADMIN_KEY}` }],
-      ["admin key with a suffix", { authorization: `Bearer ${ADMIN_KEY}x` }],
-      ["admin key prefix", { authorization: `Bearer ${ADMIN_KEY.slice(0, -1)}` }],
-      ["forged API key", { authorization: `Bearer pwk_0123456789abcdef.${"A".repeat(43)}` }],
       ["very long bearer", { authorization: `Bearer ${"x".repeat(5000)}` }],
-      ["JWT with alg none", { authorization: `Bearer ${unsignedJwt("auth-alice")}` }],
     ];
     it.each(variants)("%s", async (_name, headers) => {
       for (const path of ["/v1/catalog", "/v1/me/entitlements"]) {
         const res = await f.request("GET", path, { auth: null, headers });
         expectErrorShape(res, 401, "UNAUTHENTICATED");
+        expect(res.body.error.message).toBe(
+          "请发送 Authorization: Bearer <管理员密钥、API 密钥或会员令牌>。",
+        );
+      }
+    });
+  });
+
+  describe("credentials sent and refused are 401 with details.reason", () => {
+    const variants: [string, string][] = [
+      ["admin key with a suffix", `${ADMIN_KEY}x`],
+      ["admin key prefix", ADMIN_KEY.slice(0, -1)],
+      ["forged API key", `pwk_0123456789abcdef.${"A".repeat(43)}`],
+      ["JWT with alg none", unsignedJwt("auth-alice")],
+    ];
+    it.each(variants)("%s", async (_name, secret) => {
+      for (const path of ["/v1/catalog", "/v1/me/entitlements"]) {
+        expectRefusedCredentials(await f.request("GET", path, { auth: secret }), "invalid");
       }
     });
 
     it("a service key with its secret part altered is refused", async () => {
       const key = f.secrets.service as string;
       const tampered = `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`;
-      expectErrorShape(await f.request("GET", "/v1/catalog", { auth: tampered }), 401, "UNAUTHENTICATED");
+      expectRefusedCredentials(await f.request("GET", "/v1/catalog", { auth: tampered }), "invalid");
     });
 
-    it("a member token signed with another secret is refused", async () => {
+    it("a member token signed with another secret is refused as invalid, even when it is also expired", async () => {
       const token = f.secrets.member_self as string;
       const [header, payload] = token.split(".");
       const forged = `${header}.${payload}.${Buffer.from("x".repeat(32)).toString("base64url")}`;
-      expectErrorShape(
-        await f.request("GET", "/v1/me/entitlements", { auth: forged }),
-        401,
-        "UNAUTHENTICATED",
+      const res = await f.request("GET", "/v1/me/entitlements", {
+        auth: forged,
+        headers: { "accept-language": "en" },
+      });
+      expectRefusedCredentials(res, "invalid");
+      expect(res.body.error.message).toBe(
+        "The credentials are not valid (unknown, revoked or forged): Authorization: Bearer <admin key, API key or member token>.",
       );
+      // Forged and past its expiry: the signature is checked first, so a forger learns nothing.
+      const start = f.server.clock.now();
+      try {
+        f.server.clock.advance(365 * 24 * 3600 * 1000);
+        expectRefusedCredentials(await f.request("GET", "/v1/me/entitlements", { auth: forged }), "invalid");
+      } finally {
+        f.server.clock.set(start);
+      }
     });
 
-    it("an expired member token is refused", async () => {
+    it('an expired member token is refused with reason "expired"', async () => {
       const res = await f.request("POST", `/v1/members/${f.memberB}/token`, { body: { ttlSeconds: 60 } });
       expect(res.status).toBe(200);
       await expectRefusedTwoMinutesLater(res.body.token);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../test-database.js";
 import { allowed, ENDPOINTS, PRINCIPALS } from "./support/auth-endpoints.js";
 import { AuthMatrixServer } from "./support/auth-matrix-server.js";
-import { expectErrorShape } from "./support/error-responses.js";
+import { expectErrorShape, expectRefusedCredentials } from "./support/error-responses.js";
 
 describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
   const f = new AuthMatrixServer();
@@ -31,8 +31,8 @@ describe.each(TEST_ENGINES)("authorization matrix ($name)", (engine) => {
       const res = await f.call(endpoint, principal);
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
       if (!allowed(endpoint, principal)) {
-        const unauthenticated = principal === "none" || principal === "garbage";
-        if (unauthenticated) expectErrorShape(res, 401, "UNAUTHENTICATED");
+        if (principal === "none") expectErrorShape(res, 401, "UNAUTHENTICATED");
+        else if (principal === "garbage") expectRefusedCredentials(res, "invalid");
         else expectErrorShape(res, 403, "FORBIDDEN");
         return;
       }

@@ -108,10 +108,11 @@ describe.each(TEST_ENGINES)("SDK local evaluator agrees with /v1/check on $name"
   });
 
   it("rejects an unknown benefit and a bad context as the server does", async () => {
-    await expect(evaluator.decide("demo-vip", "no_such_benefit")).rejects.toMatchObject({
-      name: "PerkwiseError",
-      code: "BENEFIT_NOT_FOUND",
-    });
+    const local = await evaluator.decide("demo-vip", "no_such_benefit").catch((error: unknown) => error);
+    expect(local).toMatchObject({ name: "PerkwiseError", code: "BENEFIT_NOT_FOUND" });
+    // In the server's words, from the same catalogue of messages.
+    const remote = await client.check("demo-vip", "no_such_benefit").catch((error: unknown) => error);
+    expect((local as Error).message).toBe((remote as Error).message);
     await expect(evaluator.decide("demo-vip", "ad_free", { at: "yesterday" })).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
       details: [{ path: "/context/at", message: "must be an ISO-8601 date-time with an offset" }],

@@ -38,3 +38,23 @@ export function expectErrorShape(res: ApiResponse, status: number, code: string)
   expect(res.body.error.message.length).toBeGreaterThan(0);
   expect(res.body.error.details).toEqual([]);
 }
+
+/**
+ * 401 for credentials that were sent and refused: one detail on the Authorization header whose
+ * `reason` is "expired" (a member token this server signed, past its expiry) or "invalid"
+ * (unknown, revoked, tampered or forged). A request with no usable bearer has no details.
+ */
+export function expectRefusedCredentials(res: ApiResponse, reason: "invalid" | "expired"): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(401);
+  expect(Object.keys(res.body.error).sort()).toEqual(["code", "details", "message"]);
+  expect(res.body.error.code).toBe("UNAUTHENTICATED");
+  expect(res.body.error.details).toEqual([
+    {
+      path: "/authorization",
+      in: "headers",
+      reason,
+      message: expect.stringMatching(/\S/),
+      ...(reason === "expired" && { expiredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+    },
+  ]);
+}
