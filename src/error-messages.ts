@@ -163,6 +163,11 @@ export const ERROR_MESSAGES = {
     en: "There is no code to check; request one first.",
     "zh-CN": "没有待校验的验证码，请先申请一个。",
   },
+  CATALOG_CHANGE_NEEDS_CONFIRMATION: {
+    en: 'The change removes {count} thing(s) that members hold or pending orders name (see details); send "confirm": "remove" to publish it anyway.',
+    "zh-CN":
+      '此次变更会移除 {count} 项会员正在持有或待支付订单所用的内容（详见 details）；如确需移除，请在请求中加上 "confirm": "remove" 后再发布。',
+  },
   WEBHOOK_ENDPOINT_DISABLED: {
     en: "The endpoint is disabled: re-enable it first (PATCH enabled: true).",
     "zh-CN": "该端点已停用：请先重新启用（PATCH enabled: true）。",

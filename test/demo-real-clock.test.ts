@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./support/eventually.js";
+import { type ServeProcess, startServe } from "./support/serve-process.js";
 
 /**
  * `perkwise serve --memory --demo` on today's date, with the system clock: no injected time, so this
@@ -11,50 +11,31 @@ import { eventually } from "./support/eventually.js";
  */
 describe("the demo server on the real clock", () => {
   let dataDir: string;
-  let server: ChildProcess;
-  let output = "";
-  let url: string;
+  let server: ServeProcess;
   let adminKey: string;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "perkwise-real-clock-"));
-    server = spawn("node", [path.resolve("bin/perkwise.js"), "serve", "--memory", "--demo", "--port", "0"], {
-      env: { ...process.env, PERKWISE_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
+    server = await startServe(["--memory", "--demo", "--port", "0"], {
+      ...process.env,
+      PERKWISE_DATA_DIR: dataDir,
+      PERKWISE_ADMIN_KEY: "",
+      PERKWISE_PAYMENT_SECRET: "",
+      DATABASE_URL: "",
+      LOG_LEVEL: "warn",
     });
-    server.stdout!.on("data", (chunk) => {
-      output += chunk;
-    });
-    server.stderr!.on("data", (chunk) => {
-      output += chunk;
-    });
-    const exited = new Promise<never>((_, reject) =>
-      server.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${output}`))),
-    );
-    // The printout ends with the last member's sign-in link.
-    const printed = eventually(
-      "the server's printout",
-      () => /demo-new[^]*sign in:.*\n/.test(output),
-      55_000,
-    );
-    await Promise.race([printed, exited]);
-    url = /Perkwise is running at (\S+)/.exec(output)![1];
-    adminKey = /admin key:\s+(\S+)/.exec(output)![1];
-    const healthy = async () => (await fetch(`${url}/healthz`)).status === 200;
+    adminKey = /admin key:\s+(\S+)/.exec(server.output())![1];
+    const healthy = async () => (await fetch(`${server.url}/healthz`)).status === 200;
     await eventually("GET /healthz answers 200", healthy, 10_000);
-  }, 60_000);
+  }, 130_000);
 
   afterAll(async () => {
-    if (server?.exitCode === null) {
-      const gone = new Promise((resolve) => server.once("exit", resolve));
-      server.kill("SIGTERM");
-      await gone;
-    }
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   const check = async (memberId: string, benefit: string) => {
-    const response = await fetch(`${url}/v1/check`, {
+    const response = await fetch(`${server.url}/v1/check`, {
       method: "POST",
       headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
       body: JSON.stringify({ memberId, benefit }),
@@ -71,8 +52,10 @@ describe("the demo server on the real clock", () => {
   });
 
   it("gives demo-vip today's five member coupons, all usable", async () => {
-    const token = /demo-vip .*\n\s+(\S+)/.exec(output)![1];
-    const response = await fetch(`${url}/v1/me/coupons`, { headers: { authorization: `Bearer ${token}` } });
+    const token = /demo-vip .*\n\s+(\S+)/.exec(server.output())![1];
+    const response = await fetch(`${server.url}/v1/me/coupons`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(200);
     const { coupons } = (await response.json()) as { coupons: { state: string }[] };
     expect(coupons.map((c) => c.state)).toEqual(Array(5).fill("available"));

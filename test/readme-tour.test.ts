@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { startServe } from "./support/serve-process.js";
 import { answerDifferences } from "./support/tour-answers.js";
 import { atPort, readTour, type TourStep } from "./support/tour-markdown.js";
 
-const BIN = path.resolve("bin/perkwise.js");
 const STEP_MARK = /\n@@tour-step-(\d+)@@\n/;
 
 /**
@@ -68,28 +68,10 @@ describe("the tours in the docs", () => {
     for (const name of ["DATABASE_URL", "PORT", "HOST", "PERKWISE_ADMIN_KEY", "PERKWISE_PAYMENT_SECRET"])
       delete env[name];
     env.LOG_LEVEL = "warn";
-    // On disk in a new directory, a fresh server whatever the start block's --memory does with the secrets.
-    const child = spawn("node", [BIN, "serve", "--port", "0", ...(demo ? ["--demo"] : [])], {
-      cwd: directory,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    cleanups.push(() => stop(child));
-    let output = "";
-    let errors = "";
-    return new Promise((resolve, reject) => {
-      child.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk;
-        const running = /Perkwise is running at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-        if (running) resolve(Number(running[1]));
-      });
-      child.stderr!.on("data", (chunk: Buffer) => {
-        errors += chunk;
-      });
-      child.once("exit", (code) =>
-        reject(new Error(`perkwise serve exited with ${code}:\n${errors}${output}`)),
-      );
-    });
+    // On disk in a new directory: a fresh server, as `npm start` makes one.
+    const server = await startServe(["--port", "0", ...(demo ? ["--demo"] : [])], env, directory);
+    cleanups.push(async () => void (await server.stop()));
+    return Number(new URL(server.url).port);
   }
 });
 
@@ -146,11 +128,4 @@ function indent(text: string): string {
     .split("\n")
     .map((line) => `    ${line}`)
     .join("\n");
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
 }

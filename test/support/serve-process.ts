@@ -17,8 +17,13 @@ export interface ServeProcess {
  * printed at once, opens with "Perkwise is running at <url>" and ends with an empty line. Compiling
  * TypeScript and opening PGlite takes seconds on a loaded 2-core VM.
  */
-export async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+export async function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<ServeProcess> {
   const child: ChildProcess = spawn("node", [BIN, "serve", ...args], {
+    cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
