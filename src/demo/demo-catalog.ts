@@ -89,7 +89,9 @@ export const DEMO_CATALOG: CatalogDocument = {
           { coupon: "app_10_off_50", count: 1 },
           { coupon: "svip_50_off_300", count: 1 },
         ],
+        // Each month of the membership (the default for a month), shown for the operator to see.
         period: "P1M",
+        anchor: "membership",
       },
       rules: { activation: "claim" },
     },
@@ -111,7 +113,7 @@ export const DEMO_CATALOG: CatalogDocument = {
       kind: "quota",
       name: { en: "HD downloads", "zh-CN": "高清下载次数" },
       description: { en: "10 HD downloads a day.", "zh-CN": "每天 10 次高清下载。" },
-      quota: { limit: 10, unit: "downloads", period: "P1D" },
+      quota: { limit: 10, unit: "downloads", period: "P1D", anchor: "calendar" },
     },
     {
       code: "cloud_storage",

@@ -5,6 +5,7 @@ import { newId } from "../ids.js";
 import type { MemberRecord } from "../members/member-store.js";
 import type { OrderRecord, UpgradeRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
+import { periodAt } from "../time/usage-period.js";
 import { lifecycleJobs } from "./lifecycle-jobs.js";
 import type { MembershipRecord } from "./membership-store.js";
 import { creditTime, unusedValue } from "./upgrade-credit.js";
@@ -153,6 +154,17 @@ async function create(
   };
 }
 
+/**
+ * Where a renewal from `expiresAt` ends: the membership's next anniversary when its term so far is
+ * whole periods from its start (bought 31 January: 28 February, then 31 March — not 28 March, as
+ * adding a month to 28 February would give), else one period after `expiresAt` (an upgrade's credit
+ * or another plan's length made the term uneven).
+ */
+function renewalEnd(startsAt: number, expiresAt: number, period: string, timeZone: string): number {
+  const anniversary = periodAt(period, "membership", expiresAt, timeZone, startsAt);
+  return anniversary.start === expiresAt ? anniversary.end : addIsoDuration(expiresAt, period, timeZone);
+}
+
 /** Renewal: the same tier extends from the current expiry; a downgrade scheduled after it moves with it. */
 async function extend(
   stores: Stores,
@@ -163,7 +175,7 @@ async function extend(
   now: number,
 ): Promise<ActivationResult> {
   const periodStart = current.expiresAt.getTime();
-  const periodEnd = addIsoDuration(periodStart, plan.period, member.timezone);
+  const periodEnd = renewalEnd(current.startsAt.getTime(), periodStart, plan.period, member.timezone);
   // A downgrade waiting for the end of this term now waits for the new end, and as before the term
   // runs to it without a grace period.
   const followers = (await stores.memberships.listActive(member.id, new Date(now))).filter(

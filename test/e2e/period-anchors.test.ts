@@ -91,6 +91,22 @@ describe.each(TEST_ENGINES)("period anchors ($name)", (engine) => {
     });
   });
 
+  it("a month bought on 31 January and renewed runs to 28 February, then to 31 March", async () => {
+    s.clock.set(at("2027-01-31T02:00:00Z"));
+    await s.createMember("pa-renew-31st");
+    await buy("pa-renew-31st", "vip_month");
+    const renewal = await s.createOrder("pa-renew-31st", "vip_month");
+    expect((await s.pay(renewal.orderId, renewal.amount.amount)).status).toBe(200);
+    const membership = async () => (await s.request("GET", "/v1/members/pa-renew-31st")).body.memberships[0];
+    expect(await membership()).toMatchObject({
+      startsAt: "2027-01-31T02:00:00.000Z",
+      expiresAt: "2027-03-31T02:00:00.000Z",
+    });
+    // Refunding the renewal takes back exactly the month it paid for.
+    expect((await s.refund(renewal.orderId, renewal.amount.amount)).status).toBe(200);
+    expect((await membership()).expiresAt).toBe("2027-02-28T02:00:00.000Z");
+  });
+
   it("a renewal mid-period neither issues the month again nor moves its anniversary", async () => {
     s.clock.set(at("2027-05-10T02:00:00Z"));
     await s.createMember("pa-renew");
