@@ -4,9 +4,12 @@
  * the tests that seed at month ends, leap days, DST changes and random instants.
  */
 import { DateTime } from "luxon";
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
+import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { DEMO_SAMPLE_CART } from "../../src/demo/demo-catalog.js";
+import type { DemoInstant } from "./demo-instants.js";
+import { reseedDemo } from "./seeded-demo-app.js";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -123,3 +126,27 @@ async function expectDemoCoupons(app: App, at: string): Promise<void> {
     total: { amount: 12158, currency: "CNY" },
   });
 }
+
+/** A suite that seeds the demo at each instant (one in-memory PGlite, emptied between them) and checks every member. */
+export function describeDemoAt(
+  title: string,
+  instants: readonly DemoInstant[],
+  more?: (seedAt: SeedAt) => void,
+) {
+  describe(title, () => {
+    let database: DatabaseHandle;
+    beforeAll(async () => {
+      database = await openDatabase({ memory: true });
+    });
+    afterAll(() => database.close());
+    const seedAt: SeedAt = async (now, timeZone) => {
+      const app = await reseedDemo(database, now, timeZone);
+      await expectDemoStates(app, now, timeZone);
+    };
+    for (const instant of instants) it(instant.label, () => seedAt(instant.now, instant.timeZone));
+    more?.(seedAt);
+  });
+}
+
+/** Seeds the demo at `now` for members in `timeZone` and checks every member. */
+export type SeedAt = (now: number, timeZone: string) => Promise<void>;
