@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import type { App } from "../app.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import {
   Code,
@@ -43,12 +43,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) =>
-      sendJson(
-        reply,
-        decisionJson(
-          await app.decisions.check(request.body, preferredLocale(request.headers["accept-language"])),
-        ),
-      ),
+      sendJson(reply, decisionJson(await app.decisions.check(request.body, readerLocale(request)))),
   );
   server.post(
     "/v1/check/batch",
@@ -62,10 +57,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const decisions = await app.decisions.batch(
-        request.body.checks,
-        preferredLocale(request.headers["accept-language"]),
-      );
+      const decisions = await app.decisions.batch(request.body.checks, readerLocale(request));
       return sendJson(reply, batchJson(decisions));
     },
   );
@@ -80,10 +72,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const snapshot = await app.decisions.entitlements(
-        request.params.memberId,
-        preferredLocale(request.headers["accept-language"]),
-      );
+      const snapshot = await app.decisions.entitlements(request.params.memberId, readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
     },
   );
@@ -91,10 +80,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
     "/v1/me/entitlements",
     { config: { roles: ["member"] }, schema: { tags: ["me"], summary: "My benefits and their states" } },
     async (request, reply) => {
-      const snapshot = await app.decisions.entitlements(
-        memberOf(request.principal),
-        preferredLocale(request.headers["accept-language"]),
-      );
+      const snapshot = await app.decisions.entitlements(memberOf(request.principal), readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
     },
   );
@@ -112,7 +98,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
     async (request, reply) => {
       const decision = await app.decisions.check(
         { ...request.body, memberId: memberOf(request.principal) },
-        preferredLocale(request.headers["accept-language"]),
+        readerLocale(request),
       );
       return sendJson(reply, decisionJson(decision));
     },
