@@ -3,6 +3,7 @@ import type { FastifyReply } from "fastify";
 import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
+import { EntitlementsSchema } from "../http/member-view-schemas.js";
 import {
   Code,
   DecisionContextSchema,
@@ -31,6 +32,7 @@ const tags = ["decisions"];
 /** Decisions (single and batch) and entitlement snapshots with ETag. */
 export function registerDecisionRoutes(server: Server, app: App): void {
   server.addSchema(DecisionSchema);
+  server.addSchema(EntitlementsSchema);
   server.post(
     "/v1/check",
     {
@@ -69,6 +71,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
         tags,
         summary: "Every benefit with its state; ETag = entitlements version",
         params: MemberParams,
+        response: { 200: Type.Ref("Entitlements"), ...errors(404) },
       },
     },
     async (request, reply) => {
@@ -78,7 +81,14 @@ export function registerDecisionRoutes(server: Server, app: App): void {
   );
   server.get(
     "/v1/me/entitlements",
-    { config: { roles: ["member"] }, schema: { tags: ["me"], summary: "My benefits and their states" } },
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "My benefits and their states",
+        response: { 200: Type.Ref("Entitlements") },
+      },
+    },
     async (request, reply) => {
       const snapshot = await app.decisions.entitlements(memberOf(request.principal), readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
