@@ -1,7 +1,7 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
-import type { Locale } from "../catalog/catalog-types.js";
 import type { DecisionService } from "../decisions/decision-service.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
+import type { RequestLocale } from "../engine/decision-context.js";
 import { AppError } from "../errors.js";
 import { diagnoseCoupon, evaluateCheckout } from "./checkout-engine.js";
 import type { CouponService } from "./coupon-service.js";
@@ -54,7 +54,7 @@ export class CheckoutService {
   async evaluate(
     memberId: string,
     request: EvaluateRequest,
-    requestLocale: Locale | null,
+    requestLocale: RequestLocale,
   ): Promise<CheckoutEvaluation & { at: string }> {
     const problems = validateCart(request.cart);
     if (problems.length > 0) {
@@ -79,7 +79,7 @@ export class CheckoutService {
   async diagnose(
     memberId: string,
     request: CouponDiagnosisRequest,
-    requestLocale: Locale | null,
+    requestLocale: RequestLocale,
   ): Promise<CouponDiagnosisAnswer> {
     const problems = validateCart(request.cart);
     if (problems.length > 0) {
@@ -117,7 +117,7 @@ export class CheckoutService {
   }
 
   /** The member's snapshot and coupons at the request's time. */
-  private async load(memberId: string, atInput: string | undefined, requestLocale: Locale | null) {
+  private async load(memberId: string, atInput: string | undefined, requestLocale: RequestLocale) {
     const snapshot = this.cache.peek(memberId) ?? (await this.cache.get(memberId));
     const { at, locale } = this.decisions.context(snapshot, { at: atInput }, requestLocale, "");
     // An unknown member is 404 here (MEMBER_NOT_FOUND from the coupon store): a checkout is for a member.

@@ -1,5 +1,5 @@
 import type { App } from "../app.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
@@ -21,15 +21,13 @@ const claimDescription =
 
 /** Members' coupons (list, claim) and checkout redemption (redeem, complete, release). */
 export function registerCouponRoutes(server: Server, app: App): void {
-  const locale = (header: string | undefined) => preferredLocale(header);
   server.get(
     "/v1/me/coupons",
     {
       config: { roles: ["member"] },
       schema: { tags: ["me"], summary: "My coupons and their states", response: { 200: CouponList } },
     },
-    async (request) =>
-      app.coupons.list(memberOf(request.principal), locale(request.headers["accept-language"])),
+    async (request) => app.coupons.list(memberOf(request.principal), readerLocale(request)),
   );
   server.get(
     "/v1/members/:memberId/coupons",
@@ -42,7 +40,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
         response: { 200: CouponList, ...errors(400, 404) },
       },
     },
-    async (request) => app.coupons.list(request.params.memberId, locale(request.headers["accept-language"])),
+    async (request) => app.coupons.list(request.params.memberId, readerLocale(request)),
   );
   server.post(
     "/v1/me/coupons/:couponId/claim",
@@ -61,7 +59,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
         memberOf(request.principal),
         request.params.couponId,
         "member",
-        locale(request.headers["accept-language"]),
+        readerLocale(request),
       ),
   );
   server.post(
@@ -77,12 +75,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.coupons.claim(
-        request.params.memberId,
-        request.params.couponId,
-        "service",
-        locale(request.headers["accept-language"]),
-      ),
+      app.coupons.claim(request.params.memberId, request.params.couponId, "service", readerLocale(request)),
   );
   server.post(
     "/v1/checkout/redeem",

@@ -1,8 +1,8 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Locale } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
-import { DEFAULT_LOCALE } from "../decisions/decision-service.js";
 import type { MemberCache, SnapshotCache } from "../decisions/snapshot-cache.js";
+import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { AppError } from "../errors.js";
 import { newId } from "../ids.js";
 import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
@@ -124,10 +124,10 @@ export class CouponService {
     return { holder, held: await coupons.held(memberId) };
   }
 
-  async list(memberId: string, requestLocale: Locale | null): Promise<{ coupons: CouponListItem[] }> {
+  async list(memberId: string, requestLocale: RequestLocale): Promise<{ coupons: CouponListItem[] }> {
     const now = this.clock.now();
     const { holder, held } = await this.current(memberId, now);
-    const locale = (holder.locale as Locale | null) ?? requestLocale ?? DEFAULT_LOCALE;
+    const locale = messageLocale(holder.locale as Locale | null, requestLocale);
     const catalog = this.catalog.require();
     return { coupons: held.coupons.map((c) => couponItem(c, catalog, locale, now)) };
   }
@@ -143,7 +143,7 @@ export class CouponService {
   }
 
   /** Claims one coupon; claiming one already claimed answers the same, with alreadyClaimed. */
-  async claim(memberId: string, couponId: string, source: TimelineSource, requestLocale: Locale | null) {
+  async claim(memberId: string, couponId: string, source: TimelineSource, requestLocale: RequestLocale) {
     return this.writes.run(async (scope) => {
       if (!(await scope.stores.members.lock(memberId))) throw memberNotFound(memberId);
       const now = this.clock.now();
@@ -151,7 +151,7 @@ export class CouponService {
       const coupon = held.coupons.find((c) => c.id === couponId);
       if (!coupon) throw couponNotFound();
       const catalog = this.catalog.require();
-      const locale = (holder.locale as Locale | null) ?? requestLocale ?? DEFAULT_LOCALE;
+      const locale = messageLocale(holder.locale as Locale | null, requestLocale);
       if (coupon.claimedAt !== null) {
         return { ...couponItem(coupon, catalog, locale, now), alreadyClaimed: true };
       }

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
@@ -36,7 +36,7 @@ export function registerEvaluateRoutes(server: Server, app: App): void {
     },
     async (request) => {
       const { memberId, ...rest } = request.body;
-      return app.checkout.evaluate(memberId, rest, preferredLocale(request.headers["accept-language"]));
+      return app.checkout.evaluate(memberId, rest, readerLocale(request));
     },
   );
   server.post(
@@ -52,10 +52,6 @@ export function registerEvaluateRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.checkout.evaluate(
-        memberOf(request.principal),
-        request.body,
-        preferredLocale(request.headers["accept-language"]),
-      ),
+      app.checkout.evaluate(memberOf(request.principal), request.body, readerLocale(request)),
   );
 }

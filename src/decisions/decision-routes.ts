@@ -1,8 +1,9 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import type { App } from "../app.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
+import { EntitlementsSchema } from "../http/member-view-schemas.js";
 import {
   Code,
   DecisionContextSchema,
@@ -31,6 +32,7 @@ const tags = ["decisions"];
 /** Decisions (single and batch) and entitlement snapshots with ETag. */
 export function registerDecisionRoutes(server: Server, app: App): void {
   server.addSchema(DecisionSchema);
+  server.addSchema(EntitlementsSchema);
   server.post(
     "/v1/check",
     {
@@ -43,12 +45,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) =>
-      sendJson(
-        reply,
-        decisionJson(
-          await app.decisions.check(request.body, preferredLocale(request.headers["accept-language"])),
-        ),
-      ),
+      sendJson(reply, decisionJson(await app.decisions.check(request.body, readerLocale(request)))),
   );
   server.post(
     "/v1/check/batch",
@@ -62,10 +59,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const decisions = await app.decisions.batch(
-        request.body.checks,
-        preferredLocale(request.headers["accept-language"]),
-      );
+      const decisions = await app.decisions.batch(request.body.checks, readerLocale(request));
       return sendJson(reply, batchJson(decisions));
     },
   );
@@ -77,24 +71,26 @@ export function registerDecisionRoutes(server: Server, app: App): void {
         tags,
         summary: "Every benefit with its state; ETag = entitlements version",
         params: MemberParams,
+        response: { 200: Type.Ref("Entitlements"), ...errors(404) },
       },
     },
     async (request, reply) => {
-      const snapshot = await app.decisions.entitlements(
-        request.params.memberId,
-        preferredLocale(request.headers["accept-language"]),
-      );
+      const snapshot = await app.decisions.entitlements(request.params.memberId, readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
     },
   );
   server.get(
     "/v1/me/entitlements",
-    { config: { roles: ["member"] }, schema: { tags: ["me"], summary: "My benefits and their states" } },
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "My benefits and their states",
+        response: { 200: Type.Ref("Entitlements") },
+      },
+    },
     async (request, reply) => {
-      const snapshot = await app.decisions.entitlements(
-        memberOf(request.principal),
-        preferredLocale(request.headers["accept-language"]),
-      );
+      const snapshot = await app.decisions.entitlements(memberOf(request.principal), readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
     },
   );
@@ -112,7 +108,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
     async (request, reply) => {
       const decision = await app.decisions.check(
         { ...request.body, memberId: memberOf(request.principal) },
-        preferredLocale(request.headers["accept-language"]),
+        readerLocale(request),
       );
       return sendJson(reply, decisionJson(decision));
     },

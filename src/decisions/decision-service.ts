@@ -1,8 +1,13 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
-import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
 import { decide } from "../engine/decide.js";
-import { type ContextInput, decisionContext } from "../engine/decision-context.js";
+import {
+  type ContextInput,
+  decisionContext,
+  messageLocale,
+  type RequestLocale,
+} from "../engine/decision-context.js";
 import type { Decision, DecisionContext, MemberSnapshot } from "../engine/engine-types.js";
 import { buildEntitlements } from "../engine/entitlements.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
@@ -31,13 +36,13 @@ export class DecisionService {
   ) {}
 
   /** One decision. `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
-  async check(input: CheckInput, requestLocale: Locale | null, forceLocale = false): Promise<Decision> {
+  async check(input: CheckInput, requestLocale: RequestLocale, forceLocale = false): Promise<Decision> {
     const started = performance.now();
     const catalog = this.catalog.require();
     this.requireBenefit(catalog, input.benefit, "/benefit");
     const snapshot = this.cache.peek(input.memberId) ?? (await this.cache.get(input.memberId));
     const context = this.context(snapshot, input.context, requestLocale, "");
-    if (forceLocale && requestLocale) context.locale = requestLocale;
+    if (forceLocale && requestLocale) context.locale = messageLocale(null, requestLocale);
     const decision = this.noticeDrift(decide(snapshot, catalog, input.benefit, context));
     this.record(decision, performance.now() - started);
     return decision;
@@ -53,7 +58,7 @@ export class DecisionService {
   }
 
   /** Many checks at once; members not in the cache are loaded once each, in parallel. */
-  async batch(checks: CheckInput[], requestLocale: Locale | null): Promise<Decision[]> {
+  async batch(checks: CheckInput[], requestLocale: RequestLocale): Promise<Decision[]> {
     const started = performance.now();
     const catalog = this.catalog.require();
     for (const [i, c] of checks.entries()) this.requireBenefit(catalog, c.benefit, `/checks/${i}/benefit`);
@@ -78,7 +83,7 @@ export class DecisionService {
   }
 
   /** Every benefit of the catalog with its state for the member; requires a registered member. */
-  async entitlements(memberId: string, requestLocale: Locale | null) {
+  async entitlements(memberId: string, requestLocale: RequestLocale) {
     const catalog = this.catalog.require();
     const snapshot = await this.cache.get(memberId);
     if (!snapshot.exists)
@@ -124,7 +129,7 @@ export class DecisionService {
   context(
     snapshot: MemberSnapshot,
     input: ContextInput | undefined,
-    requestLocale: Locale | null,
+    requestLocale: RequestLocale,
     path: string,
   ): DecisionContext {
     return decisionContext(snapshot, input, requestLocale, this.clock.now(), path);

@@ -20,13 +20,26 @@ export interface ContextInput {
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 /**
+ * The language a request asks for: nothing, a preference (the member's stored locale wins over it:
+ * a platform's backend asking about a member), or the choice of the person reading the answer (the
+ * member's own UI on `/v1/me/*`, an operator's console), which wins over the stored locale.
+ */
+export type RequestLocale = Locale | null | { readonly chosen: Locale };
+
+/** The locale messages are written in, for a member whose stored locale is `stored`. */
+export function messageLocale(stored: Locale | null, request: RequestLocale): Locale {
+  if (request !== null && typeof request === "object") return request.chosen;
+  return stored ?? request ?? DEFAULT_LOCALE;
+}
+
+/**
  * `now` applies when the input has no `at`; `requestLocale` when the member has no locale of their
  * own; `path` prefixes the JSON pointer of a bad `at`.
  */
 export function decisionContext(
   snapshot: MemberSnapshot,
   input: ContextInput | undefined,
-  requestLocale: Locale | null,
+  requestLocale: RequestLocale,
   now: number,
   path = "",
 ): DecisionContext {
@@ -42,7 +55,7 @@ export function decisionContext(
   }
   return {
     at,
-    locale: snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE,
+    locale: messageLocale(snapshot.locale, requestLocale),
     channel: input?.channel,
     product: input?.product,
     // Without a client in the context, what the member's app last reported about itself.

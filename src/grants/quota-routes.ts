@@ -1,6 +1,6 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { errors, MemberBenefitParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
 
@@ -61,7 +61,7 @@ export function registerQuotaRoutes(server: Server, app: App): void {
     },
     async (request, reply) => {
       const { memberId, benefit } = request.params;
-      const locale = preferredLocale(request.headers["accept-language"]);
+      const locale = readerLocale(request);
       const answer = await app.quotas.consume(memberId, benefit, request.body, locale);
       return reply.status(answer.status).send(answer.body);
     },

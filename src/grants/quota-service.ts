@@ -1,8 +1,8 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
-import type { CompiledBenefit, Locale } from "../catalog/catalog-types.js";
+import type { CompiledBenefit } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
-import { DEFAULT_LOCALE } from "../decisions/decision-service.js";
 import { decideWithGrant } from "../engine/decide.js";
+import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import type { Decision, GrantView, MemberSnapshot } from "../engine/engine-types.js";
 import { membershipStartOf } from "../engine/quota-usage.js";
 import { AppError, type ErrorDetail, errorBody } from "../errors.js";
@@ -51,7 +51,7 @@ export class QuotaService {
     memberId: string,
     benefitCode: string,
     input: UsageInput,
-    requestLocale: Locale | null,
+    requestLocale: RequestLocale,
   ): Promise<UsageAnswer> {
     const catalog = this.catalog.require();
     const benefit = catalog.benefits.get(benefitCode);
@@ -79,7 +79,7 @@ export class QuotaService {
 
       const now = this.clock.now();
       const snapshot = await scope.stores.snapshots.load(memberId);
-      const locale = snapshot.locale ?? requestLocale ?? DEFAULT_LOCALE;
+      const locale = messageLocale(snapshot.locale, requestLocale);
       const { decision, grant } = decideWithGrant(snapshot, catalog, benefitCode, {
         at: now,
         locale,

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
+import { MemberHoldsSchema } from "../http/member-view-schemas.js";
 import { Code, errors, MemberId, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
 import { actorOf } from "./hold-service.js";
@@ -155,7 +156,10 @@ export function registerHoldRoutes(server: Server, app: App): void {
 function registerMyHoldRoutes(server: Server, app: App): void {
   server.get(
     "/v1/me/holds",
-    { config: { roles: ["member"] }, schema: { tags: ["me"], summary: "My holds, newest first" } },
+    {
+      config: { roles: ["member"] },
+      schema: { tags: ["me"], summary: "My holds, newest first", response: { 200: MemberHoldsSchema } },
+    },
     async (request) => app.holds.mine(memberOf(request.principal)),
   );
   server.post(

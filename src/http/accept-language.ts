@@ -1,4 +1,6 @@
+import type { Principal } from "../auth/auth-service.js";
 import type { Locale } from "../catalog/catalog-types.js";
+import type { RequestLocale } from "../engine/decision-context.js";
 
 /** The supported locale the Accept-Language header prefers most, or null. */
 export function preferredLocale(header: string | undefined): Locale | null {
@@ -16,4 +18,19 @@ export function preferredLocale(header: string | undefined): Locale | null {
     }
   }
   return best;
+}
+
+/**
+ * The language of the person who reads the answer. A member's own UI (`/v1/me/*`) chooses it: an
+ * explicit Accept-Language wins over the member's stored locale (DESIGN, "Decisions taken"). For
+ * other callers (a platform's backend, the console) it is a preference: the member's stored locale
+ * wins, since the member reads what they relay.
+ */
+export function readerLocale(request: {
+  headers: { "accept-language"?: string };
+  principal?: Principal | null;
+}): RequestLocale {
+  const locale = preferredLocale(request.headers["accept-language"]);
+  if (locale === null) return null;
+  return request.principal?.kind === "member" ? { chosen: locale } : locale;
 }

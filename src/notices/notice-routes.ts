@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
@@ -51,8 +51,7 @@ export function registerNoticeRoutes(server: Server, app: App): void {
         response: { 200: NoticeList, ...errors(401, 403) },
       },
     },
-    async (request) =>
-      app.notices.list(memberOf(request.principal), preferredLocale(request.headers["accept-language"])),
+    async (request) => app.notices.list(memberOf(request.principal), readerLocale(request)),
   );
   server.post(
     "/v1/me/notices/:noticeId/read",
@@ -81,7 +80,6 @@ export function registerNoticeRoutes(server: Server, app: App): void {
         response: { 200: NoticeList, ...errors(401, 403, 404) },
       },
     },
-    async (request) =>
-      app.notices.list(request.params.memberId, preferredLocale(request.headers["accept-language"])),
+    async (request) => app.notices.list(request.params.memberId, readerLocale(request)),
   );
 }

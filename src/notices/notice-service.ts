@@ -2,7 +2,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
-import { DEFAULT_LOCALE } from "../decisions/decision-service.js";
+import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { fieldLabel, localize, type MessageEnv, value } from "../engine/message-format.js";
 import { benefitOf } from "../engine/rule-changes.js";
 import { formatLocalTime } from "../engine/time-format.js";
@@ -34,9 +34,9 @@ export class NoticeService {
     private readonly clock: Clock,
   ) {}
 
-  async list(memberId: string, requestLocale: Locale | null): Promise<{ notices: NoticeView[] }> {
+  async list(memberId: string, requestLocale: RequestLocale): Promise<{ notices: NoticeView[] }> {
     const member = await this.members.requireMember(memberId);
-    const locale = isLocale(member.locale) ? member.locale : (requestLocale ?? DEFAULT_LOCALE);
+    const locale = messageLocale(isLocale(member.locale) ? member.locale : null, requestLocale);
     const notices = await this.data.notices.listForMember(memberId);
     return { notices: notices.map((n) => this.view(n, locale, member.timezone)) };
   }

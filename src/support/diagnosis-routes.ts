@@ -2,8 +2,9 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import type { CouponDiagnosisRequest } from "../coupons/checkout-service.js";
 import { CartSchema } from "../coupons/evaluation-schemas.js";
+import type { RequestLocale } from "../engine/decision-context.js";
 import { AppError, type ErrorDetail } from "../errors.js";
-import { preferredLocale } from "../http/accept-language.js";
+import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { Code, DecisionContextSchema, errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
@@ -104,9 +105,8 @@ const response = {
   ...errors(400, 404),
 };
 
-function diagnoseFor(app: App, memberId: string, body: DiagnoseBodyType, acceptLanguage: string | undefined) {
+function diagnoseFor(app: App, memberId: string, body: DiagnoseBodyType, locale: RequestLocale) {
   const question = diagnoseQuestion(body);
-  const locale = preferredLocale(acceptLanguage);
   return "coupon" in question
     ? app.checkout.diagnose(memberId, question.coupon, locale)
     : app.diagnosis.diagnose(memberId, question.benefit, locale);
@@ -129,8 +129,7 @@ export function registerDiagnosisRoutes(server: Server, app: App): void {
         response,
       },
     },
-    async (request) =>
-      diagnoseFor(app, request.params.memberId, request.body, request.headers["accept-language"]),
+    async (request) => diagnoseFor(app, request.params.memberId, request.body, readerLocale(request)),
   );
   server.post(
     "/v1/me/diagnose",
@@ -143,7 +142,6 @@ export function registerDiagnosisRoutes(server: Server, app: App): void {
         response,
       },
     },
-    async (request) =>
-      diagnoseFor(app, memberOf(request.principal), request.body, request.headers["accept-language"]),
+    async (request) => diagnoseFor(app, memberOf(request.principal), request.body, readerLocale(request)),
   );
 }

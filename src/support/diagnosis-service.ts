@@ -1,9 +1,10 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
-import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
+import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import type { ContextInput, DecisionService } from "../decisions/decision-service.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
+import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { diagnose } from "../engine/diagnose.js";
 import type { Diagnosis, DriftRepair, EvidenceBundle, PaymentWaitPolicy } from "../engine/diagnosis-types.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
@@ -40,7 +41,7 @@ export class DiagnosisService {
   async diagnose(
     memberId: string,
     request: DiagnoseRequest,
-    requestLocale: Locale | null,
+    requestLocale: RequestLocale,
     forceLocale = false,
   ): Promise<Diagnosis> {
     const catalog = this.catalog.require();
@@ -60,7 +61,7 @@ export class DiagnosisService {
         params: { memberId: memberId },
       });
     const ctx = this.decisions.context(snapshot, request.context, requestLocale, "");
-    if (forceLocale && requestLocale) ctx.locale = requestLocale;
+    if (forceLocale && requestLocale) ctx.locale = messageLocale(null, requestLocale);
     const [evidence, claimedOrder] = await Promise.all([
       this.data.evidence.load(memberId, request.benefit),
       request.orderId === undefined ? null : this.data.evidence.claimedOrder(memberId, request.orderId),

@@ -1,5 +1,6 @@
 import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
+import { TimelineSchema } from "../http/member-view-schemas.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
 
@@ -13,7 +14,7 @@ export function registerTimelineRoutes(server: Server, app: App): void {
         tags: ["members"],
         summary: "Every event that touched the member, in order, with its time and source",
         params: MemberParams,
-        response: errors(404),
+        response: { 200: TimelineSchema, ...errors(404) },
       },
     },
     async (request) => app.timeline.forMember(request.params.memberId),
@@ -22,7 +23,11 @@ export function registerTimelineRoutes(server: Server, app: App): void {
     "/v1/me/timeline",
     {
       config: { roles: ["member"] },
-      schema: { tags: ["me"], summary: "Everything that happened to my membership" },
+      schema: {
+        tags: ["me"],
+        summary: "Everything that happened to my membership",
+        response: { 200: TimelineSchema },
+      },
     },
     async (request) => app.timeline.forMember(memberOf(request.principal)),
   );

@@ -2,9 +2,16 @@ import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { localize } from "../engine/message-format.js";
 import { preferredLocale } from "../http/accept-language.js";
+import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server.js";
 
+const MemberProfile = Type.Object({
+  memberId: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  locale: Type.Union([Type.String(), Type.Null()]),
+  timezone: Type.String({ description: "IANA time zone: the member centre shows every time in it" }),
+});
 const Named = Type.Object({ code: Type.String(), name: Type.String() });
 const CatalogNames = Type.Object({
   version: Type.Integer(),
@@ -21,11 +28,31 @@ const CatalogNames = Type.Object({
 });
 
 /**
- * What a member may read of the catalog in force: the names of tiers, benefits and coupons in the
+ * What a member may read about themselves (`/v1/me/profile`) and of the catalog in force: the names of tiers, benefits and coupons in the
  * caller's language (Accept-Language), so the member centre can label what the API names by code.
  * Prices, rules and scopes stay with the operators (`GET /v1/catalog`).
  */
 export function registerCatalogNamesRoutes(server: Server, app: App): void {
+  server.get(
+    "/v1/me/profile",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "My name, stored locale and time zone (the member centre shows times in that zone)",
+        response: { 200: MemberProfile, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const member = await app.members.requireMember(memberOf(request.principal));
+      return {
+        memberId: member.id,
+        displayName: member.displayName,
+        locale: member.locale,
+        timezone: member.timezone,
+      };
+    },
+  );
   server.get(
     "/v1/me/catalog",
     {

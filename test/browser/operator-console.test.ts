@@ -34,7 +34,8 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("operator console in Chromium 
   it("an admin publishes a rule change (after fixing an inline error) and the member sees the notice", async () => {
     const token = await s.memberToken("web-vip");
     const member = await openPage(browser, "en-US");
-    await member.page.goto(`${s.baseUrl}/?token=${token}`);
+    // The notices are a section of their own: the member keeps it open while the admin publishes.
+    await member.page.goto(`${s.baseUrl}/?token=${token}#notices`);
     await expect.poll(() => member.page.locator("#notices").textContent()).toContain("No notices.");
 
     const admin = await openPage(browser, "en-US");

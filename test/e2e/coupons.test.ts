@@ -205,8 +205,9 @@ describe.each(TEST_ENGINES)("coupons ($name)", (engine) => {
     expect(res.body.coupons.find((c: { code: string }) => c.code === "ship_free")).toMatchObject({
       orderRef: "cp-states-o1",
     });
-    // The member chose English; the request's language does not override it.
-    expect(byCode("books_20_off_100")[0]).toMatchObject({ name: "¥20 off ¥100 of books" });
+    // The member's stored locale is English, but on /v1/me/* the language the member's UI asks for
+    // wins (DESIGN, "Decisions taken"): this request asked for Chinese.
+    expect(byCode("books_20_off_100")[0]).toMatchObject({ name: "图书满100减20" });
   });
 
   it("names follow the member's language", async () => {

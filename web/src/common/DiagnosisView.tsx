@@ -1,7 +1,7 @@
 import { useI18n } from "../i18n/i18n";
 import type { Diagnosis } from "./types";
 
-const STEP_ICON = { pass: "✓", fail: "✗", skip: "–" } as const;
+const STEP_ICON: Record<string, string> = { pass: "✓", fail: "✗", skip: "–" };
 
 /** A diagnosis as a checklist (the self-check steps), then each finding with what to do. */
 export function DiagnosisView({ diagnosis, benefitName }: { diagnosis: Diagnosis; benefitName: string }) {

@@ -12,7 +12,7 @@ export function LanguageSwitcher() {
       <label htmlFor={id}>{t("common.language")}</label>
       <select id={id} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
         {LANGUAGES.map((l) => (
-          <option key={l} value={l}>
+          <option key={l} value={l} lang={l}>
             {l === "en" ? "English" : "中文"}
           </option>
         ))}

@@ -51,8 +51,13 @@ interface I18n {
   t: Translate;
   /** For keys made from server values: `tc("state", "active")` reads `state.active`. */
   tc: (prefix: string, code: string, vars?: Vars) => string;
-  /** A date and time in the UI's language, in the browser's time zone. */
+  /** A date and time in the UI's language and the page's time zone, the zone named. */
   formatTime: (iso: string | null | undefined) => string;
+  /** The zone times are shown in (the member's own in the member centre), null: the browser's. */
+  timeZone: string | null;
+  setTimeZone: (zone: string | null) => void;
+  /** "an hour ago" in the UI's language. */
+  formatAge: (iso: string, now?: number) => string;
   formatNumber: (n: number) => string;
 }
 
@@ -63,6 +68,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const stored = localStorage.getItem(STORAGE_KEY);
     return stored === "en" || stored === "zh-CN" ? stored : browserLanguage(navigator.languages);
   });
+  const [timeZone, setTimeZone] = useState<string | null>(null);
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
@@ -71,7 +77,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLanguageState(next);
   }, []);
   const value = useMemo<I18n>(() => {
-    const dateTime = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" });
+    const dateTime = new Intl.DateTimeFormat(language, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+      ...(timeZone ? { timeZone } : {}),
+    });
+    const relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
     const numbers = new Intl.NumberFormat(language);
     return {
       language,
@@ -79,9 +94,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t: (key, vars) => translate(language, key, vars),
       tc: (prefix, code, vars) => translateCode(language, `${prefix}.${code}`, code, vars),
       formatTime: (iso) => (iso ? dateTime.format(new Date(iso)) : "—"),
+      timeZone,
+      setTimeZone,
+      formatAge: (iso, now = Date.now()) => relativeAge(relative, Date.parse(iso) - now),
       formatNumber: (n) => numbers.format(n),
     };
-  }, [language, setLanguage]);
+  }, [language, setLanguage, timeZone]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
@@ -89,4 +107,17 @@ export function useI18n(): I18n {
   const value = useContext(I18nContext);
   if (!value) throw new Error("useI18n outside I18nProvider");
   return value;
+}
+
+/** A signed duration in the largest unit that keeps it at least 1 (seconds up to days). */
+function relativeAge(format: Intl.RelativeTimeFormat, ms: number): string {
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86_400_000],
+    ["hour", 3_600_000],
+    ["minute", 60_000],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(ms) >= size) return format.format(Math.round(ms / size), unit);
+  }
+  return format.format(Math.round(ms / 1000), "second");
 }

@@ -6,6 +6,7 @@ export const en = {
   "common.loading": "Loading…",
   "common.error": "Error",
   "common.skipToContent": "Skip to content",
+  "common.retry": "Try again",
 
   "live.connecting": "Connecting…",
   "live.live": "Live",
@@ -22,11 +23,17 @@ export const en = {
   "member.notices": "Notices",
   "member.coupons": "Coupons",
   "member.timeline": "Timeline",
+  "member.timesIn": "Times are shown in your time zone, {zone}.",
 
   "membership.none": "You have no membership yet.",
   "membership.period": "From {start} to {end}",
   "membership.grace": "Grace period: benefits stay on until {until}",
   "membership.sourceOrder": "Order",
+  "membership.pendingBadge": "Payment pending",
+  "membership.pendingTitle": "Your order is being confirmed",
+  "membership.pendingOrder": "Ordered {age} ({at}):",
+  "membership.pendingUsually":
+    "The payment provider usually confirms within minutes; your benefits start as soon as it does.",
   "membershipStatus.active": "Active",
   "membershipStatus.in_grace": "In grace period",
   "membershipStatus.scheduled": "Starts later",
@@ -57,6 +64,7 @@ export const en = {
   "state.on_hold": "Paused",
   "state.expired": "Expired",
   "state.not_included": "Not included",
+  "state.payment_pending": "Payment pending",
 
   "benefit.quotaLabel": "{name}: used of the allowance",
   "benefit.quotaUsed": "{used} of {limit} {unit} used",
@@ -133,6 +141,7 @@ export const en = {
   "coupons.totals":
     "List price {list} · member price {member} · best coupons save {saving} · you pay {total}",
   "coupons.mine": "My coupons",
+  "coupons.past": "Used and expired coupons ({count})",
   "coupons.claimBy": "Claim by {time}",
   "coupons.validUntil": "Valid until {time}",
   "coupons.noEnd": "No end date",

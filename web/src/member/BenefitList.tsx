@@ -1,21 +1,27 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Api } from "../common/api";
+import { type Client, unwrap } from "../common/client";
 import type { BenefitEntry, Reason } from "../common/types";
 import { ErrorMessage, QuotaBar } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import { invalidate, memberKeys } from "./member-queries";
+
+/** The state the member reads: a benefit held back only by a payment being confirmed is pending. */
+function shownState(entry: BenefitEntry): string {
+  const pending = entry.reasons.some((r) => r.code === "PAYMENT_PENDING");
+  return pending && entry.state === "not_included" ? "payment_pending" : entry.state;
+}
 
 /** Every benefit with its live state; for one not working, the reason and the one-click remedy. */
 export function BenefitList({
   benefits,
   benefitName,
-  api,
-  onChanged,
+  client,
   onDiagnose,
 }: {
   benefits: BenefitEntry[];
   benefitName: (code: string) => string;
-  api: Api;
-  onChanged: () => Promise<void>;
+  client: Client;
   onDiagnose: (benefit: string) => void;
 }) {
   return (
@@ -25,8 +31,7 @@ export function BenefitList({
           key={entry.benefit}
           entry={entry}
           name={benefitName(entry.benefit)}
-          api={api}
-          onChanged={onChanged}
+          client={client}
           onDiagnose={onDiagnose}
         />
       ))}
@@ -37,26 +42,32 @@ export function BenefitList({
 function BenefitCard({
   entry,
   name,
-  api,
-  onChanged,
+  client,
   onDiagnose,
 }: {
   entry: BenefitEntry;
   name: string;
-  api: Api;
-  onChanged: () => Promise<void>;
+  client: Client;
   onDiagnose: (benefit: string) => void;
 }) {
   const { t, tc, formatTime, formatNumber } = useI18n();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const queries = useQueryClient();
+  const state = shownState(entry);
+  const benefit = { params: { path: { benefit: entry.benefit } } };
   const problems = entry.reasons.filter((r) => r.code !== "GRANTED");
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
     try {
       await action();
       setError(null);
-      await onChanged();
+      invalidate(queries, [
+        memberKeys.entitlements,
+        memberKeys.coupons,
+        memberKeys.checkout,
+        memberKeys.timeline,
+      ]);
     } catch (e) {
       setError(e);
     } finally {
@@ -65,11 +76,11 @@ function BenefitCard({
   };
   const headingId = `benefit-${entry.benefit}`;
   return (
-    <li className={`benefit state-${entry.state}`} data-benefit={entry.benefit} aria-labelledby={headingId}>
+    <li className={`benefit state-${state}`} data-benefit={entry.benefit} aria-labelledby={headingId}>
       <div className="benefit-head">
         <h3 id={headingId}>{name}</h3>
-        <span className={`badge state-${entry.state}`} data-testid="benefit-state">
-          {tc("state", entry.state)}
+        <span className={`badge state-${state}`} data-testid="benefit-state">
+          {tc("state", state)}
         </span>
       </div>
       {entry.quota && (
@@ -98,8 +109,12 @@ function BenefitCard({
           <RemedyAction
             reason={reason}
             busy={busy}
-            onClaim={() => act(() => api.post(`/v1/me/benefits/${entry.benefit}/claim`))}
-            onToggle={() => act(() => api.put(`/v1/me/benefits/${entry.benefit}/toggle`, { on: true }))}
+            onClaim={() => act(() => unwrap(client.POST("/v1/me/benefits/{benefit}/claim", benefit)))}
+            onToggle={() =>
+              act(() =>
+                unwrap(client.PUT("/v1/me/benefits/{benefit}/toggle", { ...benefit, body: { on: true } })),
+              )
+            }
             onRefresh={() => act(async () => undefined)}
           />
         </div>
@@ -148,9 +163,8 @@ function RemedyAction({
         </button>
       );
     case "verify_identity": {
-      const holdId = typeof reason.details.holdId === "string" ? reason.details.holdId : null;
       return (
-        <a className="button" href={holdId ? `#hold-${holdId}` : "#membership"}>
+        <a className="button" href="#membership">
           {t("remedy.verify_identity")}
         </a>
       );

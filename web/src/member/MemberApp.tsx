@@ -1,14 +1,27 @@
+import { QueryCache, QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError, createApi } from "../common/api";
+import { ApiError } from "../common/api";
+import { type Client, createTypedClient } from "../common/client";
+import { Loaded } from "../common/Loaded";
 import { type LiveStatus, subscribeLive } from "../common/live";
 import { TimelineList } from "../common/Timeline";
-import type { CatalogNames, Entitlements, Hold, Notice, TimelineEntry } from "../common/types";
-import { ErrorMessage, Header, LiveIndicator, Section, SignIn } from "../common/ui";
+import { Header, LiveIndicator, Section, SignIn } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import type { MessageKey } from "../i18n/messages-en";
 import { BenefitList } from "./BenefitList";
 import { MemberCoupons } from "./MemberCoupons";
 import { MemberDiagnosis } from "./MemberDiagnosis";
 import { MembershipSummary } from "./MembershipSummary";
+import {
+  invalidate,
+  keysChangedBy,
+  memberKeys,
+  useEntitlements,
+  useNames,
+  useNotices,
+  useProfile,
+  useTimeline,
+} from "./member-queries";
 import { NoticeList } from "./NoticeList";
 
 const TOKEN_KEY = "perkwise.memberToken";
@@ -52,55 +65,70 @@ export function MemberApp() {
   return <MemberCentre token={token} onSignOut={signOut} />;
 }
 
-interface MemberData {
-  entitlements: Entitlements;
-  names: CatalogNames | null;
-  notices: Notice[];
-  timeline: TimelineEntry[];
-  holds: Hold[];
+const SECTIONS = [
+  { id: "membership", label: "member.membership" },
+  { id: "diagnose", label: "member.diagnose" },
+  { id: "coupons", label: "member.coupons" },
+  { id: "notices", label: "member.notices" },
+  { id: "timeline", label: "member.timeline" },
+] as const satisfies readonly { id: string; label: MessageKey }[];
+type SectionId = (typeof SECTIONS)[number]["id"];
+
+/** `#coupons` → the coupons section; each section is its own route (the page shows one at a time). */
+function sectionOfHash(): SectionId {
+  const id = window.location.hash.replace(/^#\/?/, "").split("/")[0];
+  return SECTIONS.find((s) => s.id === id)?.id ?? "membership";
 }
 
 function MemberCentre({ token, onSignOut }: { token: string; onSignOut: (error?: unknown) => void }) {
-  const { t, language } = useI18n();
-  const api = useMemo(() => createApi(token, language), [token, language]);
-  const [data, setData] = useState<MemberData | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const queries = useMemo(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 60_000,
+            refetchOnWindowFocus: false,
+            retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+          },
+        },
+        queryCache: new QueryCache({
+          onError: (error) => {
+            if (error instanceof ApiError && error.status === 401) onSignOut(error);
+          },
+        }),
+      }),
+    [onSignOut],
+  );
+  return (
+    <QueryClientProvider client={queries}>
+      <MemberPages token={token} onSignOut={onSignOut} />
+    </QueryClientProvider>
+  );
+}
+
+function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: unknown) => void }) {
+  const { t, language, setTimeZone, timeZone } = useI18n();
+  const client = useMemo(() => createTypedClient(token, language), [token, language]);
+  const queries = useQueryClient();
   const [live, setLive] = useState<LiveStatus>("connecting");
+  const [section, setSection] = useState<SectionId>(sectionOfHash);
   const [diagnoseBenefit, setDiagnoseBenefit] = useState<string | null>(null);
-  // Bumped on every live event, so the coupons section re-evaluates its cart too.
-  const [generation, setGeneration] = useState(0);
-
-  const load = useCallback(async () => {
-    try {
-      const [entitlements, names, notices, timeline, holds] = await Promise.all([
-        api.get<Entitlements>("/v1/me/entitlements"),
-        api.get<CatalogNames>("/v1/me/catalog").catch(() => null),
-        api.get<{ notices: Notice[] }>("/v1/me/notices"),
-        api.get<{ entries: TimelineEntry[] }>("/v1/me/timeline"),
-        api.get<{ holds: Hold[] }>("/v1/me/holds"),
-      ]);
-      setData({
-        entitlements,
-        names,
-        notices: notices.notices,
-        timeline: timeline.entries,
-        holds: holds.holds,
-      });
-      setError(null);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) onSignOut(e);
-      else setError(e);
-    }
-  }, [api, onSignOut]);
-
   useEffect(() => {
-    void load();
-  }, [load]);
-  // After an action in the page (claiming the coupon pack, say): the coupons are read again too.
-  const reloadAll = useCallback(() => {
-    setGeneration((g) => g + 1);
-    return load();
-  }, [load]);
+    const onHash = () => {
+      setSection(sectionOfHash());
+      document.getElementById("main")?.focus();
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  const profile = useProfile(client);
+  useEffect(() => {
+    setTimeZone(profile.data?.timezone ?? null);
+  }, [profile.data, setTimeZone]);
+  const names = useNames(client, language);
+  const entitlements = useEntitlements(client, language);
+  const notices = useNotices(client, language);
 
   useEffect(
     () =>
@@ -108,86 +136,87 @@ function MemberCentre({ token, onSignOut }: { token: string; onSignOut: (error?:
         path: "/v1/me/events",
         token,
         onStatus: setLive,
-        onEvent: reloadAll,
-        onReset: reloadAll,
+        onEvent: (event) => invalidate(queries, keysChangedBy(event)),
+        onReset: () => void queries.invalidateQueries({ queryKey: memberKeys.all }),
       }),
-    [token, reloadAll],
+    [token, queries],
   );
 
   const benefitName = useCallback(
-    (code: string) => data?.names?.benefits.find((b) => b.code === code)?.name ?? code,
-    [data],
+    (code: string) => names.data?.benefits.find((b) => b.code === code)?.name ?? code,
+    [names.data],
   );
   const tierName = useCallback(
-    (code: string) => data?.names?.tiers.find((tier) => tier.code === code)?.name ?? code,
-    [data],
+    (code: string) => names.data?.tiers.find((tier) => tier.code === code)?.name ?? code,
+    [names.data],
   );
   const diagnose = useCallback((benefit: string) => {
     setDiagnoseBenefit(benefit);
-    document.getElementById("diagnose-title")?.focus();
+    window.location.hash = "diagnose";
   }, []);
 
-  const unread = data?.notices.filter((n) => !n.readAt).length ?? 0;
+  const unread = notices.data?.notices.filter((n) => !n.readAt).length ?? 0;
+  const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
   return (
     <>
       <Header title={t("member.brand")} onSignOut={() => onSignOut()}>
         <LiveIndicator status={live} />
       </Header>
       <nav className="sections" aria-label={t("member.sectionsNav")}>
-        <a href="#membership">{t("member.membership")}</a>
-        <a href="#benefits">{t("member.benefits")}</a>
-        <a href="#diagnose">{t("member.diagnose")}</a>
-        <a href="#notices">
-          {t("member.notices")}
-          {unread > 0 && <span className="badge warn">{unread}</span>}
-        </a>
-        <a href="#coupons">{t("member.coupons")}</a>
-        <a href="#timeline">{t("member.timeline")}</a>
+        {SECTIONS.map((s) => (
+          <a key={s.id} href={`#${s.id}`} aria-current={s.id === section ? "page" : undefined}>
+            {t(s.label)}
+            {s.id === "notices" && unread > 0 && <span className="badge warn">{unread}</span>}
+          </a>
+        ))}
       </nav>
       <main id="main" tabIndex={-1}>
-        <ErrorMessage error={error} />
-        {!data ? (
-          <p aria-busy="true">{t("common.loading")}</p>
-        ) : (
-          <>
-            <Section id="membership" title={t("member.membership")}>
-              <MembershipSummary
-                entitlements={data.entitlements}
-                holds={data.holds}
-                tierName={tierName}
-                api={api}
-                onChanged={load}
-              />
-            </Section>
-            <Section id="benefits" title={t("member.benefits")}>
-              <BenefitList
-                benefits={data.entitlements.benefits}
-                benefitName={benefitName}
-                api={api}
-                onChanged={reloadAll}
-                onDiagnose={diagnose}
-              />
-            </Section>
-            <Section id="diagnose" title={t("member.diagnose")}>
-              <MemberDiagnosis
-                api={api}
-                benefits={data.entitlements.benefits.map((b) => b.benefit)}
-                benefitName={benefitName}
-                requested={diagnoseBenefit}
-              />
-            </Section>
-            <Section id="notices" title={t("member.notices")}>
-              <NoticeList notices={data.notices} api={api} onChanged={load} />
-            </Section>
-            <Section id="coupons" title={t("member.coupons")}>
-              <MemberCoupons api={api} generation={generation} />
-            </Section>
-            <Section id="timeline" title={t("member.timeline")}>
-              <TimelineList entries={data.timeline} />
-            </Section>
-          </>
+        {timeZone && (
+          <p className="muted" data-testid="time-zone">
+            {t("member.timesIn", { zone: timeZone })}
+          </p>
         )}
+        <Section id={section} title={t(current.label)}>
+          {section === "membership" && (
+            <Loaded query={entitlements}>
+              {(data) => (
+                <>
+                  <MembershipSummary entitlements={data} client={client} tierName={tierName} />
+                  <h3 id="benefits">{t("member.benefits")}</h3>
+                  <BenefitList
+                    benefits={data.benefits}
+                    benefitName={benefitName}
+                    client={client}
+                    onDiagnose={diagnose}
+                  />
+                </>
+              )}
+            </Loaded>
+          )}
+          {section === "diagnose" && (
+            <Loaded query={entitlements}>
+              {(data) => (
+                <MemberDiagnosis
+                  client={client}
+                  benefits={data.benefits.map((b) => b.benefit)}
+                  benefitName={benefitName}
+                  requested={diagnoseBenefit}
+                />
+              )}
+            </Loaded>
+          )}
+          {section === "coupons" && <MemberCoupons client={client} />}
+          {section === "notices" && (
+            <Loaded query={notices}>{(data) => <NoticeList notices={data.notices} client={client} />}</Loaded>
+          )}
+          {section === "timeline" && <MemberTimeline client={client} />}
+        </Section>
       </main>
     </>
   );
+}
+
+function MemberTimeline({ client }: { client: Client }) {
+  const timeline = useTimeline(client);
+  return <Loaded query={timeline}>{(data) => <TimelineList entries={data.entries} />}</Loaded>;
 }

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
-import type { Api } from "../common/api";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { type Client, unwrap } from "../common/client";
+import { Loaded } from "../common/Loaded";
 import { formatMoney } from "../common/money";
 import type { Money } from "../common/types";
 import { ErrorMessage } from "../common/ui";
@@ -13,6 +15,7 @@ import type {
   CouponEvaluation,
   CouponReason,
 } from "./coupon-types";
+import { memberKeys } from "./member-queries";
 
 /** Every reason with its remedy, as the server words them in the member's language. */
 function ReasonList({ reasons }: { reasons: CouponReason[] }) {
@@ -28,56 +31,30 @@ function ReasonList({ reasons }: { reasons: CouponReason[] }) {
 }
 
 /** The member's coupons, then which of them work on a sample cart, why the others do not, and the best combination. */
-export function MemberCoupons({ api, generation }: { api: Api; generation: number }) {
-  const { t, formatTime, language } = useI18n();
+export function MemberCoupons({ client }: { client: Client }) {
+  const { t, language } = useI18n();
   const [cart, setCart] = useState<CartLineDraft[]>(SAMPLE_CART);
   const [channel, setChannel] = useState(SAMPLE_CHANNEL);
-  // Bumped after a claim here, so the evaluation sees the newly claimed coupon.
-  const [claims, setClaims] = useState(0);
-  const [evaluation, setEvaluation] = useState<CheckoutEvaluation | null>(null);
-  const [evaluatedCart, setEvaluatedCart] = useState<CartBody | null>(null);
-  const [diagnoses, setDiagnoses] = useState<Record<string, CouponDiagnosis>>({});
+  const [evaluatedCart, setEvaluatedCart] = useState<CartBody | null>(() =>
+    cartBody(SAMPLE_CART, SAMPLE_CHANNEL),
+  );
   const [error, setError] = useState<unknown>(null);
-
-  const evaluate = useCallback(async () => {
-    const lines = toCartLines(cart);
-    if (!lines) return setError(new Error(t("coupons.badCart")));
-    const body: CartBody = { lines, ...(channel.trim() ? { channel: channel.trim() } : {}) };
-    try {
-      setEvaluation(await api.post<CheckoutEvaluation>("/v1/me/checkout/evaluate", { cart: body }));
-      setEvaluatedCart(body);
-      setDiagnoses({});
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [api, cart, channel, t]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: evaluated on load, on live events and after a claim, not on every keystroke
-  useEffect(() => {
-    void evaluate();
-  }, [api, generation, claims]);
-
-  const diagnose = async (couponId: string) => {
-    if (!evaluatedCart) return;
-    try {
-      const answer = await api.post<CouponDiagnosis>("/v1/me/diagnose", {
-        coupon: couponId,
-        cart: evaluatedCart,
-      });
-      setDiagnoses((d) => ({ ...d, [couponId]: answer }));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
+  // Evaluated when the page opens, when the member submits the cart, and when a live event or a claim changed the coupons.
+  const evaluation = useQuery({
+    queryKey: [...memberKeys.checkout, language, evaluatedCart],
+    queryFn: () =>
+      unwrap(client.POST("/v1/me/checkout/evaluate", { body: { cart: evaluatedCart as CartBody } })),
+    enabled: evaluatedCart !== null,
+  });
+  const evaluate = () => {
+    const body = cartBody(cart, channel);
+    if (!body) return setError(new Error(t("coupons.badCart")));
+    setError(null);
+    setEvaluatedCart(body);
   };
-
-  const money = (m: Money) => formatMoney(m, language);
-  const couponName = (c: CouponEvaluation) => c.name ?? c.code ?? c.couponId;
-  const byId = new Map(evaluation?.coupons.map((c) => [c.couponId, c]));
   return (
     <div data-testid="coupons">
-      <CouponWallet api={api} generation={generation + claims} onClaimed={() => setClaims((n) => n + 1)} />
+      <CouponWallet client={client} />
       <h3>{t("coupons.tryCart")}</h3>
       <CartEditor
         lines={cart}
@@ -87,7 +64,48 @@ export function MemberCoupons({ api, generation }: { api: Api; generation: numbe
         onSubmit={evaluate}
       />
       <ErrorMessage error={error} />
-      {evaluation && (
+      <Loaded query={evaluation}>
+        {(answer) => evaluatedCart && <Evaluation evaluation={answer} cart={evaluatedCart} client={client} />}
+      </Loaded>
+    </div>
+  );
+}
+
+function cartBody(cart: CartLineDraft[], channel: string): CartBody | null {
+  const lines = toCartLines(cart);
+  return lines ? { lines, ...(channel.trim() ? { channel: channel.trim() } : {}) } : null;
+}
+
+/** Each line's price, each coupon on this cart with its reasons, and the best combination. */
+function Evaluation({
+  evaluation,
+  cart,
+  client,
+}: {
+  evaluation: CheckoutEvaluation;
+  cart: CartBody;
+  client: Client;
+}) {
+  const { t, formatTime, language } = useI18n();
+  const [diagnoses, setDiagnoses] = useState<Record<string, CouponDiagnosis>>({});
+  const [error, setError] = useState<unknown>(null);
+  const diagnose = async (couponId: string) => {
+    try {
+      const answer = await unwrap(client.POST("/v1/me/diagnose", { body: { coupon: couponId, cart } }));
+      setDiagnoses((d) => ({ ...d, [couponId]: answer as CouponDiagnosis }));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const money = (m: Money) => formatMoney(m, language);
+  const couponName = (c: CouponEvaluation) => c.name ?? c.code ?? c.couponId;
+  const byId = new Map(evaluation.coupons.map((c) => [c.couponId, c]));
+  return (
+    <>
+      <ErrorMessage error={error} />
+      {
         <div data-testid="checkout-evaluation">
           <p className="muted">{t("coupons.evaluatedAt", { time: formatTime(evaluation.at) })}</p>
           <h4>{t("coupons.lines")}</h4>
@@ -173,7 +191,7 @@ export function MemberCoupons({ api, generation }: { api: Api; generation: numbe
             </p>
           </div>
         </div>
-      )}
-    </div>
+      }
+    </>
   );
 }

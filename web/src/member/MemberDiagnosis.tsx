@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from "react";
-import type { Api } from "../common/api";
 import { ContextFields, contextBody, EMPTY_CONTEXT } from "../common/ContextFields";
+import { type Client, unwrap } from "../common/client";
 import { DiagnosisView } from "../common/DiagnosisView";
 import type { Diagnosis } from "../common/types";
 import { ErrorMessage } from "../common/ui";
@@ -8,12 +8,12 @@ import { useI18n } from "../i18n/i18n";
 
 /** "Why isn't this working?": pick the benefit and the situation, get the self-check as a checklist. */
 export function MemberDiagnosis({
-  api,
+  client,
   benefits,
   benefitName,
   requested,
 }: {
-  api: Api;
+  client: Client;
   benefits: string[];
   benefitName: (code: string) => string;
   /** A benefit whose "why isn't this working?" was pressed: selected and diagnosed at once. */
@@ -30,9 +30,10 @@ export function MemberDiagnosis({
   const run = async (code: string) => {
     setBusy(true);
     try {
-      setDiagnosis(
-        await api.post<Diagnosis>("/v1/me/diagnose", { benefit: code, context: contextBody(context) }),
+      const answer = await unwrap(
+        client.POST("/v1/me/diagnose", { body: { benefit: code, context: contextBody(context) } }),
       );
+      if ("benefit" in answer) setDiagnosis(answer as Diagnosis);
       setError(null);
     } catch (e) {
       setError(e);

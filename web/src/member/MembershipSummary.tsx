@@ -1,35 +1,71 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import type { Api } from "../common/api";
+import { type Client, unwrap } from "../common/client";
+import { Loaded } from "../common/Loaded";
 import type { Entitlements, Hold } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import { invalidate, memberKeys, useHolds } from "./member-queries";
 
 const LIVE_STATUSES = new Set(["active", "in_grace", "scheduled"]);
 
-/** Tier, start and expiry, the source order; then open holds with the identity check that clears them. */
+/** An order the payment provider has not confirmed yet, as the decisions name it (PAYMENT_PENDING). */
+export interface PendingOrder {
+  orderId: string;
+  plan: string;
+  since: string;
+}
+
+/** The orders being confirmed, from the PAYMENT_PENDING reasons of the member's benefits. */
+export function pendingOrders(entitlements: Entitlements): PendingOrder[] {
+  const orders = new Map<string, PendingOrder>();
+  for (const benefit of entitlements.benefits) {
+    for (const reason of benefit.reasons) {
+      const { orderId, plan, since } = reason.details;
+      if (reason.code === "PAYMENT_PENDING" && typeof orderId === "string") {
+        orders.set(orderId, { orderId, plan: String(plan ?? ""), since: String(since ?? "") });
+      }
+    }
+  }
+  return [...orders.values()];
+}
+
+/**
+ * Tier, start and expiry, the source order; an order being paid as pending (never as "no
+ * membership"); then open holds with the identity check that clears them.
+ */
 export function MembershipSummary({
   entitlements,
-  holds,
+  client,
   tierName,
-  api,
-  onChanged,
 }: {
   entitlements: Entitlements;
-  holds: Hold[];
+  client: Client;
   tierName: (code: string) => string;
-  api: Api;
-  onChanged: () => Promise<void>;
 }) {
-  const { t, tc, formatTime } = useI18n();
+  const { t, tc, formatTime, formatAge } = useI18n();
+  const holds = useHolds(client);
   const memberships = entitlements.memberships;
   const current = memberships.filter((m) => LIVE_STATUSES.has(m.status));
   const shown = current.length > 0 ? current : memberships.slice(-1);
-  const openHolds = holds.filter((h) => h.status === "open");
+  const pending = pendingOrders(entitlements);
   return (
     <div data-testid="membership">
-      {shown.length === 0 ? (
-        <p>{t("membership.none")}</p>
-      ) : (
+      {pending.map((order) => (
+        <div key={order.orderId} className="pending" data-testid="pending-order" role="status">
+          <p>
+            <span className="badge state-pending">{t("membership.pendingBadge")}</span>{" "}
+            <strong>{t("membership.pendingTitle")}</strong>
+          </p>
+          <p>
+            {t("membership.pendingOrder", { age: formatAge(order.since), at: formatTime(order.since) })}{" "}
+            <code translate="no">{order.orderId}</code> · <code translate="no">{order.plan}</code>
+          </p>
+          <p className="muted">{t("membership.pendingUsually")}</p>
+        </div>
+      ))}
+      {shown.length === 0 && pending.length === 0 && <p>{t("membership.none")}</p>}
+      {shown.length > 0 && (
         <dl className="membership-list">
           {shown.map((m) => (
             <div key={m.id} className="membership">
@@ -47,29 +83,36 @@ export function MembershipSummary({
                 )}
                 <br />
                 <span className="muted">
-                  {t("membership.sourceOrder")}: <code>{m.sourceOrderId}</code>
+                  {t("membership.sourceOrder")}: <code translate="no">{m.sourceOrderId}</code>
                 </span>
               </dd>
             </div>
           ))}
         </dl>
       )}
-      {openHolds.map((hold) => (
-        <HoldCard key={hold.holdId} hold={hold} api={api} onChanged={onChanged} />
-      ))}
+      <Loaded query={holds}>
+        {(data) =>
+          data.holds
+            .filter((h) => h.status === "open")
+            .map((hold) => <HoldCard key={hold.holdId} hold={hold} client={client} />)
+        }
+      </Loaded>
     </div>
   );
 }
 
-function HoldCard({ hold, api, onChanged }: { hold: Hold; api: Api; onChanged: () => Promise<void> }) {
+function HoldCard({ hold, client }: { hold: Hold; client: Client }) {
   const { t, tc, formatTime } = useI18n();
+  const queries = useQueryClient();
   const [sent, setSent] = useState<{ expiresAt: string } | null>(null);
   const [code, setCode] = useState("");
   const [error, setError] = useState<unknown>(null);
   const id = useId();
+  const path = { params: { path: { holdId: hold.holdId } } };
   const requestCode = async () => {
     try {
-      setSent(await api.post<{ expiresAt: string }>(`/v1/me/holds/${hold.holdId}/verification`));
+      const answer = await unwrap(client.POST("/v1/me/holds/{holdId}/verification", path));
+      setSent(answer as { expiresAt: string });
       setError(null);
     } catch (e) {
       setError(e);
@@ -78,9 +121,9 @@ function HoldCard({ hold, api, onChanged }: { hold: Hold; api: Api; onChanged: (
   const verify = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await api.post(`/v1/me/holds/${hold.holdId}/verify`, { code: code.trim() });
+      await unwrap(client.POST("/v1/me/holds/{holdId}/verify", { ...path, body: { code: code.trim() } }));
       setError(null);
-      await onChanged();
+      invalidate(queries, [memberKeys.holds, memberKeys.entitlements]);
     } catch (err) {
       setError(err);
     }

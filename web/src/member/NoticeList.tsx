@@ -1,26 +1,21 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Api } from "../common/api";
+import { type Client, unwrap } from "../common/client";
 import type { Notice } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import { invalidate, memberKeys } from "./member-queries";
 
 /** Notices about rule changes, newest first; unread ones stand out until marked read. */
-export function NoticeList({
-  notices,
-  api,
-  onChanged,
-}: {
-  notices: Notice[];
-  api: Api;
-  onChanged: () => Promise<void>;
-}) {
+export function NoticeList({ notices, client }: { notices: Notice[]; client: Client }) {
   const { t, tc, formatTime } = useI18n();
   const [error, setError] = useState<unknown>(null);
+  const queries = useQueryClient();
   if (notices.length === 0) return <p>{t("notices.empty")}</p>;
   const markRead = async (id: string) => {
     try {
-      await api.post(`/v1/me/notices/${id}/read`);
-      await onChanged();
+      await unwrap(client.POST("/v1/me/notices/{noticeId}/read", { params: { path: { noticeId: id } } }));
+      invalidate(queries, [memberKeys.notices]);
     } catch (e) {
       setError(e);
     }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
+import { TestServer } from "../e2e-harness.js";
+import { TEST_ENGINES } from "../test-database.js";
+
+const HAN = /[\u4e00-\u9fff]/;
+
+/**
+ * DESIGN, "Decisions taken": on `/v1/me/*` an explicit Accept-Language (what the member's UI chose)
+ * wins over the stored locale; elsewhere the stored locale wins. A zh-CN member reading an English
+ * member centre must get every server sentence in English.
+ */
+describe.each(TEST_ENGINES)("the member's chosen language on $name", (engine) => {
+  let s: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    s = await TestServer.start(engine);
+    await s.putCatalog(DEMO_CATALOG);
+    await s.createMember("zh-reader", { locale: "zh-CN", timezone: "Asia/Shanghai", displayName: "王芳" });
+    await s.createOrder("zh-reader", "vip_month", "official_app");
+    token = await s.memberToken("zh-reader");
+  });
+  afterAll(() => s.stop());
+
+  const reasonMessages = (body: { benefits: { reasons: { message: string }[] }[] }) =>
+    body.benefits.flatMap((b) => b.reasons.map((r) => r.message));
+
+  it("/v1/me/entitlements words its reasons in the Accept-Language the member's UI sends", async () => {
+    const english = await s.request("GET", "/v1/me/entitlements", {
+      auth: token,
+      headers: { "accept-language": "en" },
+    });
+    expect(english.status).toBe(200);
+    const messages = reasonMessages(english.body);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const message of messages) expect(message).not.toMatch(HAN);
+
+    const stored = await s.request("GET", "/v1/me/entitlements", { auth: token });
+    for (const message of reasonMessages(stored.body)) expect(message).toMatch(HAN);
+  });
+
+  it("the other /v1/me answers with server text follow it too: diagnosis, coupons, checkout", async () => {
+    const headers = { "accept-language": "en-US,en;q=0.9" };
+    const diagnosis = await s.request("POST", "/v1/me/diagnose", {
+      auth: token,
+      headers,
+      body: { benefit: "ad_free" },
+    });
+    expect(diagnosis.status).toBe(200);
+    expect(diagnosis.body.findings[0].code).toBe("PAYMENT_PENDING");
+    expect(diagnosis.body.findings[0].message).not.toMatch(HAN);
+    for (const step of diagnosis.body.steps) expect(step.detail, step.step).not.toMatch(HAN);
+
+    const coupons = await s.request("GET", "/v1/me/coupons", { auth: token, headers });
+    expect(coupons.status).toBe(200);
+    const cart = {
+      lines: [{ productId: "b1", category: "books", price: { amount: 5000, currency: "CNY" }, quantity: 1 }],
+    };
+    const evaluation = await s.request("POST", "/v1/me/checkout/evaluate", {
+      auth: token,
+      headers,
+      body: { cart },
+    });
+    expect(evaluation.status).toBe(200);
+    for (const line of evaluation.body.lines)
+      for (const reason of line.discount.reasons) expect(reason.message).not.toMatch(HAN);
+  });
+
+  it("a platform's backend asking in English still gets the member's stored language", async () => {
+    const res = await s.request("GET", "/v1/members/zh-reader/entitlements", {
+      headers: { "accept-language": "en" },
+    });
+    expect(res.status).toBe(200);
+    for (const message of reasonMessages(res.body)) expect(message).toMatch(HAN);
+  });
+
+  it("/v1/me/profile gives the member's time zone, and only to that member", async () => {
+    const res = await s.request("GET", "/v1/me/profile", { auth: token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      memberId: "zh-reader",
+      displayName: "王芳",
+      locale: "zh-CN",
+      timezone: "Asia/Shanghai",
+    });
+    const asAdmin = await s.request("GET", "/v1/me/profile");
+    expect(asAdmin.status).toBe(403);
+    expect(asAdmin.body.error.code).toBe("FORBIDDEN");
+    const anonymous = await s.request("GET", "/v1/me/profile", { auth: null });
+    expect(anonymous.status).toBe(401);
+  });
+});
