@@ -2,7 +2,7 @@ import type { App } from "../app.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors, MemberParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import {
   ClaimedCoupon,
   CouponList,

@@ -2,7 +2,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError, type ErrorDetail, errorBody } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
-import type { TimelineSource } from "../timeline/timeline-store.js";
+import type { TimelineSource } from "../timeline/timeline-types.js";
 import type { CouponService } from "./coupon-service.js";
 import type { RedemptionRecord } from "./coupon-store.js";
 import { couponUsage } from "./coupon-views.js";

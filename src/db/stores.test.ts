@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
+import { systemClock } from "../clock.js";
 import { DEMO_CATALOG } from "../demo/demo-catalog.js";
 import type { DatabaseHandle } from "./database.js";
 import { createDataAccess, type DataAccess } from "./stores.js";
@@ -13,7 +14,7 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
   let data: DataAccess;
   beforeAll(async () => {
     handle = await engine.open();
-    data = createDataAccess(handle.db);
+    data = createDataAccess(handle.db, systemClock);
   });
   afterAll(() => handle.close());
 

@@ -2,7 +2,7 @@ import { type TSchema, Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { errors, MemberBenefitParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const UsageBody = Type.Object(
   {

@@ -2,7 +2,7 @@ import type { CompiledCatalog, CompiledPlan } from "../catalog/catalog-types.js"
 import type { Stores } from "../db/stores.js";
 import { grantEffectiveFrom } from "../grants/grant-times.js";
 import { newId } from "../ids.js";
-import type { MemberRecord } from "../members/member-store.js";
+import type { MemberRecord } from "../members/member-record.js";
 import type { OrderRecord, UpgradeRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
 import { periodAt } from "../time/usage-period.js";

@@ -1,6 +1,6 @@
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { PaymentEventSchema } from "./payment-service.js";
 
 /** Payment notifications; registered in their own scope because the signature covers the raw body. */

@@ -2,7 +2,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import { grantEffectiveFrom } from "../grants/grant-times.js";
 import { newId } from "../ids.js";
-import type { MemberRecord } from "../members/member-store.js";
+import type { MemberRecord } from "../members/member-record.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
 import { lifecycleJobs } from "../memberships/lifecycle-jobs.js";
 import { activateMembership } from "../memberships/membership-changes.js";

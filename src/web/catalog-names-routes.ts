@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { localize } from "../engine/message-format.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const Named = Type.Object({ code: Type.String(), name: Type.String() });
 const CatalogNames = Type.Object({
