@@ -43,6 +43,18 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An expected "no" that a service returns instead of throwing, because it must be recorded (under an
+ * idempotency key) or is an ordinary answer: its code, its words and every detail. The status is
+ * chosen at the edge from the code (src/http/outcome-status.ts).
+ */
+export interface Refusal {
+  kind: "refused";
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetail[];
+}
+
 /** The documented error body: `{"error": {"code", "message", "details"}}`. */
 export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
   return { error: { code, message, details } };

@@ -66,7 +66,8 @@ export interface PaymentEventsTable {
   type: string;
   amount: number | null;
   outcome: string;
-  response_status: number;
+  /** No longer written (migration 0014): the status is chosen from `outcome` at the edge. */
+  response_status: number | null;
   payload: Json<unknown>;
   received_at: CreatedAt;
   /** Receipt → grants committed, in ms, for applied events (migration 0011). */
@@ -174,7 +175,8 @@ export interface QuotaUsageTable {
   benefit_code: string;
   amount: number;
   outcome: string;
-  status: number;
+  /** No longer written (migration 0014): the status is chosen from `outcome` at the edge. */
+  status: number | null;
   response: Json<unknown>;
   at: Date;
   created_at: CreatedAt;
