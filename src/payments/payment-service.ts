@@ -5,11 +5,8 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
-import {
-  type ActivationResult,
-  activateMembership,
-  refundMembership,
-} from "../memberships/membership-changes.js";
+import { activateFromOrder } from "../memberships/activate-from-order.js";
+import { type ActivationResult, refundMembership } from "../memberships/membership-changes.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
@@ -190,22 +187,15 @@ export class PaymentService {
     if (order.status === "paid") return unchanged("already_applied");
     if (order.status === "refunded") return unchanged("ignored_after_refund");
     if (event.data.amount !== order.amount) return unchanged("amount_mismatch");
-    // Grants follow the catalog as it is when the payment is confirmed; a plan withdrawn since the
-    // order was placed is still honoured as it was sold.
-    const current = this.catalog.require();
-    const catalog = current.plans.has(order.plan)
-      ? current
-      : await this.catalog.compiled(order.catalogVersion, stores.catalog);
-    const plan = catalog.plans.get(order.plan)!;
-    const activation = await activateMembership(stores, catalog, member, order, plan, now);
-    await stores.orders.markPaid(order.id, {
-      membershipId: activation.membershipId,
-      periodStart: activation.periodStart,
-      periodEnd: activation.periodEnd,
-      upgrade: activation.upgrade,
+    // Grants follow the catalog as it is when the payment is confirmed.
+    const payment = {
       paidAt: event.data.paidAt ? new Date(event.data.paidAt) : new Date(now),
       providerRef: event.data.providerRef ?? null,
-    });
+    };
+    const current = this.catalog.require();
+    const activated = await activateFromOrder(stores, this.catalog, current, member, order, payment, now);
+    if (!activated) throw new Error(`plan ${order.plan} of order ${order.id} is in no catalog version`);
+    const { activation, catalog } = activated;
     const membership = {
       membershipId: activation.membershipId,
       tier: activation.tier,
@@ -231,7 +221,7 @@ export class PaymentService {
     const version = await scope.entitlementsChanged(
       member.id,
       "payment.succeeded",
-      { ...membership, tier: plan.tier, change: activation.kind },
+      { ...membership, tier: catalog.plans.get(order.plan)!.tier, change: activation.kind },
       { source: "payment_provider", entries: [received("applied"), ...changes] },
     );
     return { outcome: "applied", version, memberId: member.id };
