@@ -66,8 +66,7 @@ export interface PaymentEventsTable {
   type: string;
   amount: number | null;
   outcome: string;
-  /** No longer written (migration 0014): the status is chosen from `outcome` at the edge. */
-  response_status: number | null;
+  response_status: number | null; // unwritten since migration 0014
   payload: Json<unknown>;
   received_at: CreatedAt;
   /** Receipt → grants committed, in ms, for applied events (migration 0011). */
@@ -175,8 +174,7 @@ export interface QuotaUsageTable {
   benefit_code: string;
   amount: number;
   outcome: string;
-  /** No longer written (migration 0014): the status is chosen from `outcome` at the edge. */
-  status: number | null;
+  status: number | null; // unwritten since migration 0014
   response: Json<unknown>;
   at: Date;
   created_at: CreatedAt;
