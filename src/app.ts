@@ -118,7 +118,7 @@ export interface App {
 /** Wires the services over a migrated database and loads the current catalog. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { database, clock } = options;
-  const committed = createDataAccess(database.db);
+  const committed = createDataAccess(database.db, clock);
   const dispatchOnCommit = options.events?.dispatchOnCommit !== false;
   // Every commit may have written outbox rows: the dispatcher numbers them at once, so this node's
   // streams see the change within a millisecond or two. Its own commits use the raw transaction.

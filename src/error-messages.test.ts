@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "./catalog/catalog-types.js";
+import { ERROR_CODES } from "./error-codes.js";
 import { ERROR_MESSAGES, errorMessage } from "./error-messages.js";
-import { ERROR_STATUS, type ErrorCode } from "./errors.js";
 import { humanBytes } from "./http/error-handler.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -9,7 +9,7 @@ const entries = Object.entries(ERROR_MESSAGES) as [string, Record<string, string
 
 describe("the error message catalogue", () => {
   it("has a message in every locale for every code of the closed list", () => {
-    for (const code of Object.keys(ERROR_STATUS) as ErrorCode[]) {
+    for (const code of ERROR_CODES) {
       for (const locale of LOCALES) {
         expect(ERROR_MESSAGES[code]?.[locale], `${code} ${locale}`).toMatch(/\S/);
       }
@@ -17,7 +17,7 @@ describe("the error message catalogue", () => {
   });
 
   it("a code's own message needs no value but {count}, so it fits every throw of the code", () => {
-    for (const code of Object.keys(ERROR_STATUS) as ErrorCode[]) {
+    for (const code of ERROR_CODES) {
       for (const locale of LOCALES) {
         expect(
           placeholders(ERROR_MESSAGES[code][locale]).filter((p) => p !== "count"),
@@ -29,7 +29,7 @@ describe("the error message catalogue", () => {
 
   it("variants belong to a code of the closed list, and both languages use the same placeholders", () => {
     for (const [key, messages] of entries) {
-      expect(Object.keys(ERROR_STATUS), key).toContain(key.split(".")[0]);
+      expect(ERROR_CODES, key).toContain(key.split(".")[0]);
       expect(Object.keys(messages).sort(), key).toEqual([...LOCALES].sort());
       expect(placeholders(messages["zh-CN"]), key).toEqual(placeholders(messages.en));
       expect(messages["zh-CN"], key).not.toBe(messages.en);

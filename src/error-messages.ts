@@ -1,5 +1,5 @@
 import type { Locale } from "./catalog/catalog-types.js";
-import type { ErrorCode } from "./errors.js";
+import type { ErrorCode } from "./error-codes.js";
 
 /** One message in both languages; `{name}` placeholders are filled from the error's params. */
 export type ErrorMessage = Record<Locale, string>;

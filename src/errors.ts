@@ -1,79 +1,7 @@
+import type { ErrorCode } from "./error-codes.js";
 import type { ErrorMessageVariant } from "./error-messages.js";
 
-/**
- * The closed list of error codes. Thrown errors carry one of these; the HTTP status is chosen
- * only at the edge (src/http/error-handler.ts), from ERROR_STATUS.
- */
-export const ERROR_STATUS = {
-  VALIDATION_FAILED: 400,
-  MALFORMED_BODY: 400,
-  TIMESTAMP_OUT_OF_TOLERANCE: 400,
-  UNAUTHENTICATED: 401,
-  INVALID_SIGNATURE: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  MEMBER_NOT_FOUND: 404,
-  PLAN_NOT_FOUND: 404,
-  ORDER_NOT_FOUND: 404,
-  BENEFIT_NOT_FOUND: 404,
-  CATALOG_NOT_FOUND: 404,
-  CATALOG_VERSION_NOT_FOUND: 404,
-  /** No such hold, or (for a member) not one of theirs. */
-  HOLD_NOT_FOUND: 404,
-  /** No such outgoing webhook endpoint. */
-  WEBHOOK_ENDPOINT_NOT_FOUND: 404,
-  /** No such delivery of that endpoint. */
-  WEBHOOK_DELIVERY_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  NOT_ACCEPTABLE: 406,
-  CONFLICT: 409,
-  BENEFIT_NOT_GRANTED: 409,
-  /** A usage request the decision denies because the quota has no room for it. */
-  QUOTA_EXHAUSTED: 409,
-  /** A usage request the decision denies for any other reason (no membership, not yet effective …). */
-  USAGE_DENIED: 409,
-  /** An idempotency key reused with a different request. */
-  IDEMPOTENCY_CONFLICT: 409,
-  /** No such coupon, or (for anyone but its member) not theirs: the same answer either way. */
-  COUPON_NOT_FOUND: 404,
-  /** No coupons were redeemed under this order reference. */
-  REDEMPTION_NOT_FOUND: 404,
-  /** A redemption refused: details list every coupon with every problem (coupon reason codes). */
-  COUPON_NOT_REDEEMABLE: 409,
-  /** A coupon whose claim deadline passed cannot be claimed any more. */
-  COUPON_NOT_CLAIMABLE: 409,
-  /** The hold was cleared already. */
-  HOLD_NOT_OPEN: 409,
-  /** The hold is cleared by an agent's decision only; the member cannot verify it away. */
-  HOLD_NOT_SELF_CLEARABLE: 409,
-  /** A verification attempt with no live code: none was requested, or it was used or voided. */
-  VERIFICATION_NOT_REQUESTED: 409,
-  /** A replay to an endpoint that is disabled: re-enable it first. */
-  WEBHOOK_ENDPOINT_DISABLED: 409,
-  /**
-   * A catalog PUT that removes tiers, plans or benefits members hold (or plans pending orders name)
-   * without `"confirm": "remove"`; details list each with its members and pending orders.
-   */
-  CATALOG_CHANGE_NEEDS_CONFIRMATION: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  HEADERS_TOO_LARGE: 431,
-  CATALOG_INVALID: 422,
-  /** Usage was reported for a benefit that is not a quota. */
-  BENEFIT_NOT_QUOTA: 422,
-  AMOUNT_MISMATCH: 422,
-  /** A wrong one-time code (details: attemptsLeft). */
-  VERIFICATION_FAILED: 422,
-  /** The one-time code expired; request a new one. */
-  VERIFICATION_EXPIRED: 422,
-  RATE_LIMITED: 429,
-  /** Too many wrong codes: the hold's verification is locked until details.lockedUntil. */
-  VERIFICATION_LOCKED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type { ErrorCode } from "./error-codes.js";
 
 /** One problem with the input, located by a JSON-pointer-like path. */
 export interface ErrorDetail {
@@ -113,6 +41,18 @@ export class AppError extends Error {
     this.details = details;
     this.choice = choice;
   }
+}
+
+/**
+ * An expected "no" that a service returns instead of throwing, because it must be recorded (under an
+ * idempotency key) or is an ordinary answer: its code, its words and every detail. The status is
+ * chosen at the edge from the code (src/http/outcome-status.ts).
+ */
+export interface Refusal {
+  kind: "refused";
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetail[];
 }
 
 /** The documented error body: `{"error": {"code", "message", "details"}}`. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_STATUS } from "../src/errors.js";
+import { ERROR_STATUS } from "../src/http/error-status.js";
 
 const ROOT = path.resolve(".");
 const PAGES = ["README.md", ...readdirSync("docs").map((name) => `docs/${name}`)].filter((file) =>

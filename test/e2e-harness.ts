@@ -2,7 +2,8 @@ import { Webhook } from "standardwebhooks";
 import { type App, type AppOptions, createApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
 import type { DatabaseHandle } from "../src/db/database.js";
-import { buildServer, type Server } from "../src/http/server.js";
+import { buildServer } from "../src/http/server.js";
+import type { Server } from "../src/http/server-types.js";
 import type { TestEngine } from "./test-database.js";
 
 export const ADMIN_KEY = "pwadmin_test_admin_key_0123456789";

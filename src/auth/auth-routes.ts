@@ -1,8 +1,8 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
-import { API_KEY_ROLES } from "./auth-store.js";
+import type { Server } from "../http/server-types.js";
+import { API_KEY_ROLES } from "./api-key-roles.js";
 
 const ApiKeyBody = Type.Object(
   {

@@ -4,7 +4,7 @@ import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock.js";
 import type { DataAccess } from "../db/stores.js";
 import { AppError } from "../errors.js";
-import type { ApiKeyRole } from "./auth-store.js";
+import type { ApiKeyRole } from "./api-key-roles.js";
 
 export type Principal =
   | { kind: "admin" | "service" | "support"; keyId: string }

@@ -1,9 +1,7 @@
 import type { Selectable } from "kysely";
 import type { ApiKeysTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
-
-export const API_KEY_ROLES = ["admin", "service", "support"] as const;
-export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+import type { ApiKeyRole } from "./api-key-roles.js";
 
 export interface ApiKeyRecord {
   id: string;

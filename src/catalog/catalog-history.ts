@@ -3,37 +3,14 @@
  * benefit, the benefits tiers dropped or gained, and the older compiled versions grandfathered grants
  * still decide by. Computed once per installed version, so decide() never diffs.
  */
-import type { CompiledBenefit, CompiledCatalog } from "./catalog-types.js";
+import type {
+  BenefitFieldChange,
+  CatalogHistory,
+  CompiledBenefit,
+  CompiledCatalog,
+  TierBenefitChange,
+} from "./catalog-types.js";
 import type { CatalogDiff } from "./diff-catalog.js";
-
-/** One changed field of a benefit: `field` is the dotted path inside the benefit document. */
-export interface BenefitFieldChange {
-  version: number;
-  /** When that version came into force (epoch ms). */
-  changedAt: number;
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-/** A version that dropped a benefit from a tier (or added it), and when it came into force. */
-export interface TierBenefitChange {
-  version: number;
-  at: number;
-}
-
-export interface CatalogHistory {
-  /** Older compiled versions, by number, for grants that keep the rules they were bought under. */
-  previous: ReadonlyMap<number, CompiledCatalog>;
-  /** Per benefit, its field changes in version order (name and description excluded). */
-  benefitChanges: ReadonlyMap<string, readonly BenefitFieldChange[]>;
-  /** Per `tier\u0000benefit`, the versions in which the tier stopped including the benefit. */
-  withdrawals: ReadonlyMap<string, readonly TierBenefitChange[]>;
-  /** Per `tier\u0000benefit`, the latest version in which the tier gained the benefit. */
-  additions: ReadonlyMap<string, TierBenefitChange>;
-  /** Benefits no longer in the catalog: their last compiled form and the version that removed them. */
-  removed: ReadonlyMap<string, { benefit: CompiledBenefit; version: number; at: number }>;
-}
 
 /** One stored version as the history needs it. */
 export interface HistoryVersion {

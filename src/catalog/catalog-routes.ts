@@ -3,7 +3,7 @@ import { Value } from "@sinclair/typebox/value";
 import type { FastifySchemaValidationError } from "fastify";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { CatalogDocumentSchema, CatalogPutBodySchema } from "./catalog-schema.js";
 
 /** A version with everything a local evaluator needs to compile it and explain rule changes. */

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.js";
+import { ALL_MEMBERS } from "../db/member-range.js";
 import type { DataAccess } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
 import { AppError } from "../errors.js";
@@ -16,7 +17,6 @@ import {
 } from "./change-impact.js";
 import { compileCatalog } from "./compile-catalog.js";
 import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
-import { ALL_MEMBERS } from "./rule-change-store.js";
 import { validateCatalogPut } from "./validate-catalog.js";
 import { type VersionImpact, versionImpact } from "./version-impact.js";
 

@@ -1,10 +1,8 @@
 import type { Selectable } from "kysely";
 import type { CatalogVersionsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
-import type { CatalogDocument, LocalizedText } from "./catalog-types.js";
+import type { CatalogDocument, CatalogPolicy, LocalizedText } from "./catalog-types.js";
 import type { CatalogDiff } from "./diff-catalog.js";
-
-export type CatalogPolicy = "apply_now" | "grandfather";
 
 export interface CatalogVersionRecord {
   version: number;

@@ -1,6 +1,5 @@
 /** Types of the catalog document (what operators PUT) and of its compiled, engine-ready form. */
 import type { PeriodAnchor } from "../time/usage-period.js";
-import type { CatalogHistory } from "./catalog-history.js";
 
 export const LOCALES = ["en", "zh-CN"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -238,3 +237,35 @@ export interface CompiledCatalog {
    */
   history?: CatalogHistory;
 }
+
+/** One changed field of a benefit: `field` is the dotted path inside the benefit document. */
+export interface BenefitFieldChange {
+  version: number;
+  /** When that version came into force (epoch ms). */
+  changedAt: number;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** A version that dropped a benefit from a tier (or added it), and when it came into force. */
+export interface TierBenefitChange {
+  version: number;
+  at: number;
+}
+
+export interface CatalogHistory {
+  /** Older compiled versions, by number, for grants that keep the rules they were bought under. */
+  previous: ReadonlyMap<number, CompiledCatalog>;
+  /** Per benefit, its field changes in version order (name and description excluded). */
+  benefitChanges: ReadonlyMap<string, readonly BenefitFieldChange[]>;
+  /** Per `tier\u0000benefit`, the versions in which the tier stopped including the benefit. */
+  withdrawals: ReadonlyMap<string, readonly TierBenefitChange[]>;
+  /** Per `tier\u0000benefit`, the latest version in which the tier gained the benefit. */
+  additions: ReadonlyMap<string, TierBenefitChange>;
+  /** Benefits no longer in the catalog: their last compiled form and the version that removed them. */
+  removed: ReadonlyMap<string, { benefit: CompiledBenefit; version: number; at: number }>;
+}
+
+/** How a stored catalog version treats grants made under earlier ones. */
+export type CatalogPolicy = "apply_now" | "grandfather";

@@ -1,13 +1,7 @@
 import { sql } from "kysely";
+import type { MemberRange } from "../db/member-range.js";
 import type { Executor } from "../db/transaction.js";
-
-/** A keyset range of member ids: (after, upTo]; upTo null = no upper bound. */
-export interface MemberRange {
-  after: string;
-  upTo: string | null;
-}
-
-export const ALL_MEMBERS: MemberRange = { after: "", upTo: null };
+import { liveMembership } from "../memberships/live-membership.js";
 
 /** A membership of a tier that gained benefits, with what a new grant needs. */
 export interface MembershipForAddition {
@@ -35,13 +29,6 @@ export interface RemovalCount {
   members: number;
   pendingOrders: number;
 }
-
-/**
- * A membership (alias `ms`) that still gives benefits at `now`: active, or future, or in grace. The
- * activation job's chunks, the notice fan-out and the counts of a change's reach all select by it.
- */
-export const liveMembership = (now: Date) =>
-  sql`ms.status = 'active' and coalesce(ms.grace_ends_at, ms.expires_at) > ${now}`;
 
 /**
  * Set-based work of a catalog change: grandfathering marks on grants, chunk bounds of the fan-out,

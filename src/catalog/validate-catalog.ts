@@ -17,6 +17,7 @@ import { BENEFIT_KINDS, type CatalogDocument } from "./catalog-types.js";
 import { checkCoupons } from "./validate-coupons.js";
 import {
   type Add,
+  type CatalogProblemCode,
   checkScope,
   codeRe,
   DATE_TIME_RE,
@@ -31,7 +32,7 @@ import {
 
 /** A problem found in a catalog; `code` is a short machine tag such as `unknown_benefit`. */
 export interface CatalogProblem extends ErrorDetail {
-  code: string;
+  code: CatalogProblemCode;
 }
 
 export type ValidateCatalogResult =
@@ -148,10 +149,10 @@ function describeSchema(schema: TSchema): string {
   }
 }
 
-function describe(e: ValueError): { message: string; code: string } {
+function describe(e: ValueError): { message: string; code: CatalogProblemCode } {
   const s = e.schema;
-  const invalid = (message: string) => ({ message, code: "invalid_value" });
-  const wrongType = (what: string) => ({ message: `must be ${what}`, code: "invalid_type" });
+  const invalid = (message: string) => ({ message, code: "invalid_value" as const });
+  const wrongType = (what: string) => ({ message: `must be ${what}`, code: "invalid_type" as const });
   switch (e.type) {
     case ValueErrorType.ObjectRequiredProperty:
       return { message: "is required", code: "missing_field" };

@@ -3,7 +3,38 @@ import { durationToMillisApprox, isValidIsoDuration } from "../time/durations.js
 import { CODE_PATTERN, DATE_TIME_PATTERN, LIMITS } from "./catalog-schema.js";
 
 export type Obj = Record<string, unknown>;
-export type Add = (path: string, message: string, code: string) => void;
+
+/** Every tag a catalog problem carries: a closed list, so clients can switch on it. */
+export const CATALOG_PROBLEM_CODES = [
+  "coupon_value",
+  "currency_mismatch",
+  "duplicate_benefit",
+  "duplicate_code",
+  "duplicate_coupon",
+  "duplicate_rank",
+  "invalid_combination",
+  "invalid_date",
+  "invalid_duration",
+  "invalid_limits",
+  "invalid_semver",
+  "invalid_type",
+  "invalid_value",
+  "invalid_window",
+  "kind_mismatch",
+  "missing_field",
+  "scope_conflict",
+  "too_long",
+  "too_many_items",
+  "too_many_problems",
+  "unknown_benefit",
+  "unknown_coupon",
+  "unknown_field",
+  "unknown_tier",
+] as const;
+
+export type CatalogProblemCode = (typeof CATALOG_PROBLEM_CODES)[number];
+
+export type Add = (path: string, message: string, code: CatalogProblemCode) => void;
 
 export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 export const isStr = (v: unknown): v is string => typeof v === "string";

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { seedDemo } from "../demo/seed-demo.js";
+import { EngineInputError } from "../engine/engine-error.js";
 import { AppError } from "../errors.js";
 import { check } from "./check.js";
 import { diagnoseCommand } from "./diagnose.js";
@@ -104,7 +105,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    console.error(error instanceof AppError ? `${error.code}: ${error.message}` : error);
+    if (error instanceof AppError) console.error(`${error.code}: ${error.message}`);
+    else if (error instanceof EngineInputError) console.error(`VALIDATION_FAILED: ${error.message}`);
+    else console.error(error);
     // 1 is a negative answer (denied, not working, drift left); 2 means no answer could be given.
     process.exit(2);
   },

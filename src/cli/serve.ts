@@ -5,7 +5,7 @@ import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
 import { eventOptionsFromEnv } from "../events/event-config.js";
 import { eventPruneJob } from "../events/event-prune-job.js";
 import { buildServer } from "../http/server.js";
-import { nightlyReconcileJob } from "../reconcile/reconcile-jobs.js";
+import { nightlyReconcileJob } from "../reconcile/reconcile-job-kinds.js";
 import { openConfigured } from "./open.js";
 
 /** `perkwise serve`: migrations, optional demo data, then the HTTP server until SIGTERM/SIGINT. */

@@ -134,7 +134,9 @@ describe("a node whose LISTEN connection cannot be made", () => {
       buildSnapshot({ id, locale: null, timezone: "UTC", entitlementsVersion: 1 }, id, [], [], []),
     );
     try {
-      new ClusterSync(bus, cache).wire(new CatalogService(createDataAccess(database.db), systemClock));
+      new ClusterSync(bus, cache).wire(
+        new CatalogService(createDataAccess(database.db, systemClock), systemClock),
+      );
       await bus.start();
       expect(bus.connected).toBe(false);
       expect(cache.suspended).toBe(true);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "../db/database.js";
 import type { Executor } from "../db/transaction.js";
+import type { Listener, ListenerEvents } from "./listener.js";
 import { PgliteListener } from "./pglite-listener.js";
 import { PostgresListener, type RetryPolicy } from "./postgres-listener.js";
 
@@ -16,23 +17,6 @@ export interface MessageOrigin {
 
 export type MessageHandler = (payload: string, origin: MessageOrigin) => void;
 export type ResyncHandler = () => void | Promise<void>;
-
-/**
- * Where notifications come from: PostgreSQL's LISTEN on a dedicated connection, or PGlite's own
- * (one process). `onConnected` runs on every (re)connect, `onDisconnected` when the link is lost.
- */
-export interface Listener {
-  start(): Promise<void>;
-  close(): Promise<void>;
-  /** The LISTEN connection's server process id (PostgreSQL), for operators and tests; null when none. */
-  backendPid(): number | null;
-}
-
-export interface ListenerEvents {
-  onMessage(raw: string): void;
-  onConnected(): void;
-  onDisconnected(error: unknown): void;
-}
 
 /** Channel names are short tokens: they travel in every envelope. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_.-]{0,39}$/;

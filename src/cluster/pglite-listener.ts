@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "../db/database.js";
-import type { Listener, ListenerEvents } from "./cluster-bus.js";
+import type { Listener, ListenerEvents } from "./listener.js";
 
 /**
  * The embedded engine is one process and one session: its own LISTEN hears its own NOTIFY, at

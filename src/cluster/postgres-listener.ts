@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Listener, ListenerEvents } from "./cluster-bus.js";
+import type { Listener, ListenerEvents } from "./listener.js";
 
 /** Retries after a lost LISTEN connection: the first after `firstMs`, doubling up to `maxMs`. */
 export interface RetryPolicy {

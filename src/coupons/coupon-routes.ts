@@ -1,8 +1,9 @@
 import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
+import { sendOutcome } from "../http/outcome-status.js";
 import { errors, MemberParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import {
   ClaimedCoupon,
   CouponList,
@@ -96,7 +97,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
     },
     async (request, reply) => {
       const answer = await app.redemptions.redeem(request.body, "service");
-      return reply.status(answer.status).send(answer.body);
+      return sendOutcome(reply, answer, (redeemed) => redeemed.redemption);
     },
   );
   server.post(

@@ -6,7 +6,7 @@ import { messageLocale, type RequestLocale } from "../engine/decision-context.js
 import { AppError } from "../errors.js";
 import { newId } from "../ids.js";
 import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
-import type { TimelineSource } from "../timeline/timeline-store.js";
+import type { TimelineSource } from "../timeline/timeline-types.js";
 import { claimedWindow, dueIssues } from "./coupon-issuance.js";
 import { couponState } from "./coupon-state.js";
 import type { CouponHolder, HeldCoupons } from "./coupon-store.js";

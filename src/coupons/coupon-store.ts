@@ -1,4 +1,5 @@
 import { type Selectable, sql } from "kysely";
+import type { Clock } from "../clock.js";
 import type { MemberCouponsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 import type { CouponCut, MemberCouponRecord, PackGrant } from "./coupon-issuance.js";
@@ -87,7 +88,8 @@ function toRecord(row: CouponRow): MemberCouponRecord {
 
 const date = (t: number | null) => (t === null ? null : new Date(t));
 
-export function createCouponStore(db: Executor): CouponStore {
+/** `clock` stamps `updated_at`: rows changed at a test's time say so. */
+export function createCouponStore(db: Executor, clock: Clock): CouponStore {
   return {
     async holder(memberId) {
       const rows = await db
@@ -143,7 +145,7 @@ export function createCouponStore(db: Executor): CouponStore {
     },
     async insert(coupons) {
       if (coupons.length === 0) return [];
-      const now = new Date();
+      const now = new Date(clock.now());
       const rows = await db
         .insertInto("member_coupons")
         .values(
@@ -174,7 +176,7 @@ export function createCouponStore(db: Executor): CouponStore {
       for (const { id, validUntil } of cuts) {
         await db
           .updateTable("member_coupons")
-          .set({ valid_until: new Date(validUntil), updated_at: new Date() })
+          .set({ valid_until: new Date(validUntil), updated_at: new Date(clock.now()) })
           .where("id", "=", id)
           .execute();
       }
@@ -186,7 +188,7 @@ export function createCouponStore(db: Executor): CouponStore {
           claimed_at: new Date(claimedAt),
           valid_from: new Date(validFrom),
           valid_until: date(validUntil),
-          updated_at: new Date(),
+          updated_at: new Date(clock.now()),
         })
         .where("id", "=", id)
         .execute();

@@ -1,8 +1,8 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
-import { AppError, type ErrorDetail, errorBody } from "../errors.js";
+import { AppError, type ErrorDetail, type Refusal } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
-import type { TimelineSource } from "../timeline/timeline-store.js";
+import type { TimelineSource } from "../timeline/timeline-types.js";
 import type { CouponService } from "./coupon-service.js";
 import type { RedemptionRecord } from "./coupon-store.js";
 import { couponUsage } from "./coupon-views.js";
@@ -25,10 +25,8 @@ export interface RedemptionView {
   releasedAt: string | null;
 }
 
-/** 200 with the redemption (replayed for a repeat), or 409 COUPON_NOT_REDEEMABLE with every problem. */
-export type RedeemAnswer =
-  | { status: 200; body: RedemptionView & { replayed: boolean } }
-  | { status: 409; body: ReturnType<typeof errorBody> };
+/** Redeemed (replayed for a repeat), or refused (COUPON_NOT_REDEEMABLE) with every coupon's problems. */
+export type RedeemAnswer = { kind: "redeemed"; redemption: RedemptionView & { replayed: boolean } } | Refusal;
 
 /** Thrown inside the transaction to roll it back when the conditional counter update refuses. */
 class Refused extends Error {
@@ -50,7 +48,7 @@ function view(r: RedemptionRecord): RedemptionView {
   };
 }
 
-function refusal(checks: RedemptionCheck[]): RedeemAnswer & { status: 409 } {
+function refusal(checks: RedemptionCheck[]): Refusal {
   const details: ErrorDetail[] = checks.map((check, i) => ({
     path: `/coupons/${i}`,
     message: check.problems[0]?.message ?? "redeemable",
@@ -59,12 +57,10 @@ function refusal(checks: RedemptionCheck[]): RedeemAnswer & { status: 409 } {
   }));
   const blocked = checks.filter((c) => c.problems.length > 0).length;
   return {
-    status: 409,
-    body: errorBody(
-      "COUPON_NOT_REDEEMABLE",
-      `${blocked} of ${checks.length} coupon(s) cannot be redeemed; nothing was locked.`,
-      details,
-    ),
+    kind: "refused",
+    code: "COUPON_NOT_REDEEMABLE",
+    message: `${blocked} of ${checks.length} coupon(s) cannot be redeemed; nothing was locked.`,
+    details,
   };
 }
 
@@ -123,7 +119,7 @@ export class RedemptionService {
         await scope.stores.coupons.lockToOrder(input.coupons, orderRef, new Date(now));
         await this.countUsage(scope, chosen, input.coupons);
         await this.record(scope, memberId, source, "locked", body.coupons, orderRef);
-        return { status: 200, body: { ...body, replayed: false } };
+        return { kind: "redeemed", redemption: { ...body, replayed: false } };
       });
     } catch (error) {
       if (error instanceof Refused) return refusal(error.checks);
@@ -242,5 +238,8 @@ function replay(earlier: RedemptionRecord, input: RedeemInput): RedeemAnswer {
   if (earlier.memberId !== input.memberId || !sameSet(earlier.couponIds, input.coupons)) {
     throw orderRefTaken(input.orderRef);
   }
-  return { status: 200, body: { ...(earlier.response as unknown as RedemptionView), replayed: true } };
+  return {
+    kind: "redeemed",
+    redemption: { ...(earlier.response as unknown as RedemptionView), replayed: true },
+  };
 }

@@ -13,6 +13,7 @@ import * as events from "./migrations/0010-events.js";
 import * as paymentLatency from "./migrations/0011-payment-latency.js";
 import * as catalogRemovals from "./migrations/0012-catalog-removals.js";
 import * as demoSeed from "./migrations/0013-demo-seed.js";
+import * as outcomesNotStatuses from "./migrations/0014-outcomes-not-statuses.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010-events": events,
   "0012-catalog-removals": catalogRemovals,
   "0013-demo-seed": demoSeed,
+  "0014-outcomes-not-statuses": outcomesNotStatuses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

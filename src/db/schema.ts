@@ -66,7 +66,7 @@ export interface PaymentEventsTable {
   type: string;
   amount: number | null;
   outcome: string;
-  response_status: number;
+  response_status: number | null; // unwritten since migration 0014
   payload: Json<unknown>;
   received_at: CreatedAt;
   /** Receipt → grants committed, in ms, for applied events (migration 0011). */
@@ -174,7 +174,7 @@ export interface QuotaUsageTable {
   benefit_code: string;
   amount: number;
   outcome: string;
-  status: number;
+  status: number | null; // unwritten since migration 0014
   response: Json<unknown>;
   at: Date;
   created_at: CreatedAt;

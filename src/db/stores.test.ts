@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
+import { systemClock } from "../clock.js";
 import { DEMO_CATALOG } from "../demo/demo-catalog.js";
 import type { DatabaseHandle } from "./database.js";
 import { createDataAccess, type DataAccess } from "./stores.js";
@@ -13,7 +14,7 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
   let data: DataAccess;
   beforeAll(async () => {
     handle = await engine.open();
-    data = createDataAccess(handle.db);
+    data = createDataAccess(handle.db, systemClock);
   });
   afterAll(() => handle.close());
 
@@ -214,17 +215,15 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
       type: "payment.succeeded",
       amount: 1,
       outcome: "applied" as const,
-      responseStatus: 200,
       payload: { a: 1 },
       receivedAt: at(0),
     };
     expect(await data.payments.insertIfNew(event)).toBe(true);
     expect(await data.payments.insertIfNew({ ...event, amount: 2 })).toBe(false);
-    await data.payments.setOutcome("wh-1", "amount_mismatch", 422);
+    await data.payments.setOutcome("wh-1", "amount_mismatch");
     expect(await data.payments.get("wh-1")).toMatchObject({
       amount: 1,
       outcome: "amount_mismatch",
-      responseStatus: 422,
       payload: { a: 1 },
     });
     expect((await data.payments.listForOrder("s-o2")).map((e) => e.webhookId)).toEqual(["wh-1"]);

@@ -1,6 +1,7 @@
 import { type AuthStore, createAuthStore } from "../auth/auth-store.js";
 import { type CatalogStore, createCatalogStore } from "../catalog/catalog-store.js";
 import { createRuleChangeStore, type RuleChangeStore } from "../catalog/rule-change-store.js";
+import type { Clock } from "../clock.js";
 import { type CouponStore, createCouponStore } from "../coupons/coupon-store.js";
 import { createSnapshotStore, type SnapshotStore } from "../decisions/snapshot-store.js";
 import { createEventLogStore, type EventLogStore } from "../events/event-log-store.js";
@@ -53,16 +54,17 @@ export interface Stores {
   webhooks: WebhookStore;
 }
 
-export function createStores(executor: Executor): Stores {
+/** `clock` is the app's: stores stamp rows with it, never with the wall clock. */
+export function createStores(executor: Executor, clock: Clock): Stores {
   return {
     executor,
     auth: createAuthStore(executor),
     catalog: createCatalogStore(executor),
-    members: createMemberStore(executor),
+    members: createMemberStore(executor, clock),
     orders: createOrderStore(executor),
     payments: createPaymentEventStore(executor),
-    memberships: createMembershipStore(executor),
-    grants: createGrantStore(executor),
+    memberships: createMembershipStore(executor, clock),
+    grants: createGrantStore(executor, clock),
     outbox: createOutboxStore(executor),
     snapshots: createSnapshotStore(executor),
     timeline: createTimelineStore(executor),
@@ -76,7 +78,7 @@ export function createStores(executor: Executor): Stores {
     signals: createSignalStore(executor),
     verifications: createVerificationStore(executor),
     reconcile: createReconcileStore(executor),
-    coupons: createCouponStore(executor),
+    coupons: createCouponStore(executor, clock),
     events: createEventLogStore(executor),
     webhooks: createWebhookStore(executor),
   };
@@ -87,9 +89,9 @@ export interface DataAccess extends Stores {
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
 }
 
-export function createDataAccess(db: Db): DataAccess {
+export function createDataAccess(db: Db, clock: Clock): DataAccess {
   return {
-    ...createStores(db),
-    transaction: (work) => inTransaction(db, (trx) => work(createStores(trx))),
+    ...createStores(db, clock),
+    transaction: (work) => inTransaction(db, (trx) => work(createStores(trx, clock))),
   };
 }

@@ -12,7 +12,7 @@ import {
   MemberId,
   MemberParams,
 } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { batchJson, decisionJson } from "./decision-json.js";
 
 const CheckBody = Type.Object(

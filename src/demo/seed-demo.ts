@@ -52,7 +52,7 @@ async function pay(app: App, secret: string, orderId: string, amount: number, ty
     "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
     "webhook-signature": signature,
   });
-  seedStep(result.body.outcome === "applied", `${type} of order ${orderId} was ${result.body.outcome}`);
+  seedStep(result.outcome === "applied", `${type} of order ${orderId} was ${result.outcome}`);
 }
 
 /**
@@ -169,7 +169,7 @@ async function seedMembers(app: App, clock: ManualClock, options: SeedOptions) {
       { amount, idempotencyKey: `demo-download-${n}` },
       null,
     );
-    seedStep(used.status === 200, `demo-vip's download ${n} was refused`);
+    seedStep(used.kind === "consumed", `demo-vip's download ${n} was refused`);
   }
 
   // The member coupons of the month bought two days ago, claimed; Alice already used one on a shop order.
@@ -182,7 +182,7 @@ async function seedMembers(app: App, clock: ManualClock, options: SeedOptions) {
     { memberId: "demo-svip", orderRef: DEMO_SHOP_ORDER, coupons: [books.couponId] },
     "service",
   );
-  seedStep(redeemed.status === 200, `demo-svip's coupon was refused for ${DEMO_SHOP_ORDER}`);
+  seedStep(redeemed.kind === "redeemed", `demo-svip's coupon was refused for ${DEMO_SHOP_ORDER}`);
   await app.redemptions.complete(DEMO_SHOP_ORDER, "service");
 }
 

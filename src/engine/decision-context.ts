@@ -3,8 +3,8 @@
  * Pure, so the server and the SDK's local evaluator build the very same context from the same input.
  */
 import type { Locale } from "../catalog/catalog-types.js";
-import { AppError } from "../errors.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
+import { EngineInputError } from "./engine-error.js";
 import type { ClientContext, DecisionContext, MemberSnapshot, ProductContext } from "./engine-types.js";
 
 /** The decision context as callers send it; `at` is an ISO time. */
@@ -47,7 +47,7 @@ export function decisionContext(
   if (input?.at !== undefined) {
     const parsed = parseIsoDateTime(input.at);
     if (parsed === null) {
-      throw new AppError("VALIDATION_FAILED", "context.at is not a date-time.", [
+      throw new EngineInputError("context.at is not a date-time.", [
         { path: `${path}/context/at`, message: "must be an ISO-8601 date-time with an offset" },
       ]);
     }

@@ -3,8 +3,8 @@
  * the RULE_CHANGED and BENEFIT_WITHDRAWN failures, all read from the history precomputed with the
  * catalog in force (catalog-history.ts), so a decision never diffs.
  */
-import { latestFieldChange, latestWithdrawal, type TierBenefitChange } from "../catalog/catalog-history.js";
-import type { CompiledBenefit, CompiledCatalog } from "../catalog/catalog-types.js";
+import { latestFieldChange, latestWithdrawal } from "../catalog/catalog-history.js";
+import type { CompiledBenefit, CompiledCatalog, TierBenefitChange } from "../catalog/catalog-types.js";
 import type { GrantView } from "./engine-types.js";
 import { type GrantRuleInput, type Rule, type RuleFailure, sharedFailure } from "./rules/rule-types.js";
 import { isoTime } from "./time-format.js";

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { DataAccess, Stores } from "../db/stores.js";
-import type { LoggedEvent } from "./event-log-store.js";
+import type { LoggedEvent } from "./logged-event.js";
 
 export interface DispatcherOptions {
   /** Outbox rows numbered per transaction. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expandOutboxRow } from "./event-expansion.js";
-import { eventMatches, type LoggedEvent } from "./event-log-store.js";
+import { eventMatches } from "./event-log-store.js";
+import type { LoggedEvent } from "./logged-event.js";
 
 describe("expandOutboxRow", () => {
   it("a member write's row is one entitlements.changed with its cause, version and extra fields", () => {

@@ -1,4 +1,5 @@
-import type { EventLogStore, LoggedEvent } from "./event-log-store.js";
+import type { EventLogStore } from "./event-log-store.js";
+import type { LoggedEvent } from "./logged-event.js";
 import { eventFrame, type SseConnection } from "./sse-connection.js";
 
 export interface HubOptions {

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
+import { systemClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { createDataAccess, type DataAccess } from "../db/stores.js";
 
@@ -36,7 +37,7 @@ describe.each(TEST_ENGINES)("event log store ($name)", (engine) => {
 
   it("numbers committed outbox rows from 1 in outbox order, once, and prunes by age", async () => {
     handle = await engine.open();
-    const data = createDataAccess(handle.db);
+    const data = createDataAccess(handle.db, systemClock);
     for (let n = 1; n <= 3; n++) await insertOutbox(handle.db, "m1", n);
     expect(await sequenceAll(data, new Date(1_000))).toBe(3);
     expect(await sequenceAll(data, new Date(2_000))).toBe(0);
@@ -73,7 +74,7 @@ describe.skipIf(!postgres)("event log store under concurrency (postgres)", () =>
   it("a row whose transaction commits late is numbered after the rows that committed before it: no reader skips it", async () => {
     handle = await postgres!.open();
     const db = handle.db;
-    const data = createDataAccess(db);
+    const data = createDataAccess(db, systemClock);
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -112,7 +113,7 @@ describe.skipIf(!postgres)("event log store under concurrency (postgres)", () =>
   it("concurrent writers and concurrent sequencers: every row numbered once, gap-free, in order per member", async () => {
     handle = await postgres!.open();
     const db = handle.db;
-    const data = createDataAccess(db);
+    const data = createDataAccess(db, systemClock);
     const members = ["w1", "w2", "w3", "w4"];
     let writing = true;
     const writers = Promise.all(

@@ -1,16 +1,7 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
 import { CATALOG_CHANGED, expandOutboxRow, PLATFORM_ONLY_TYPES } from "./event-expansion.js";
-
-/** One numbered event of the log. */
-export interface LoggedEvent {
-  seq: number;
-  memberId: string | null;
-  type: string;
-  /** One-line JSON. */
-  data: string;
-  createdAt: Date;
-}
+import type { LoggedEvent } from "./logged-event.js";
 
 /** Which events a stream reads: every event, or some members' own and the broadcasts. */
 export interface EventFilter {

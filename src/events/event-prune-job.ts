@@ -1,4 +1,4 @@
-import type { NewJob } from "../jobs/job-store.js";
+import type { NewJob } from "../jobs/new-job.js";
 import type { JobHandler } from "../jobs/scheduler.js";
 
 const KIND = "events.prune";

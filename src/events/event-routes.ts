@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { AppError } from "../errors.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { EXTERNAL_ID_PATTERN } from "../ids.js";
 import type { StreamRequest } from "./event-stream-service.js";
 

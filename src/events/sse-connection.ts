@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { type EventFilter, eventMatches, type LoggedEvent } from "./event-log-store.js";
+import { type EventFilter, eventMatches } from "./event-log-store.js";
+import type { LoggedEvent } from "./logged-event.js";
 
 /**
  * - catching-up: reading what it missed (from the hub's recent events, else from the log), not fed by the hub;

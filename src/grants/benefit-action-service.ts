@@ -2,8 +2,8 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
-import type { TimelineSource } from "../timeline/timeline-store.js";
-import type { GrantRecord } from "./grant-store.js";
+import type { TimelineSource } from "../timeline/timeline-types.js";
+import type { GrantRecord } from "./grant-rows.js";
 
 /** Claims the coupons a coupon_pack benefit issued, in the benefit claim's transaction; returns their ids. */
 export type CouponPackClaim = (

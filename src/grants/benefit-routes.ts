@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { BenefitParams, errors, MemberBenefitParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const ToggleBody = Type.Object({ on: Type.Boolean() }, { additionalProperties: false });
 const actionErrors = errors(400, 404, 409);

@@ -1,33 +1,8 @@
 import { type Selectable, sql } from "kysely";
+import type { Clock } from "../clock.js";
 import type { GrantsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
-
-export interface GrantRecord {
-  id: string;
-  memberId: string;
-  membershipId: string;
-  benefit: string;
-  tier: string;
-  status: "active" | "ended";
-  effectiveFrom: Date;
-  expiresAt: Date;
-  catalogVersion: number;
-  claimedAt: Date | null;
-  toggledOn: boolean;
-  /** Used in the period that ends at quotaResetsAt; a period that has ended counts as unused. */
-  quotaUsed: number;
-  quotaResetsAt: Date | null;
-  endedAt: Date | null;
-  endReason: string | null;
-  /** Grandfathered: decides by this catalog version's rules until rulesUntil. */
-  rulesVersion: number | null;
-  rulesUntil: Date | null;
-}
-
-export type NewGrant = Pick<
-  GrantRecord,
-  "id" | "memberId" | "membershipId" | "benefit" | "tier" | "effectiveFrom" | "expiresAt" | "catalogVersion"
->;
+import { type GrantRecord, grantRow, type NewGrant } from "./grant-rows.js";
 
 /** Grants: a benefit materialized for a member from a membership. */
 export interface GrantStore {
@@ -72,27 +47,12 @@ function toRecord(row: Row): GrantRecord {
   };
 }
 
-/** A new grant as a row: active, not claimed, toggled off, nothing used. */
-export function grantRow(g: NewGrant, now: Date) {
-  return {
-    id: g.id,
-    member_id: g.memberId,
-    membership_id: g.membershipId,
-    benefit_code: g.benefit,
-    tier_code: g.tier,
-    status: "active",
-    effective_from: g.effectiveFrom,
-    expires_at: g.expiresAt,
-    catalog_version: g.catalogVersion,
-    updated_at: now,
-  };
-}
-
-export function createGrantStore(db: Executor): GrantStore {
+/** `clock` stamps `updated_at`: rows changed at a test's time say so. */
+export function createGrantStore(db: Executor, clock: Clock): GrantStore {
   return {
     async insertMissing(grants) {
       if (grants.length === 0) return 0;
-      const now = new Date();
+      const now = new Date(clock.now());
       const inserted = await db
         .insertInto("grants")
         .values(grants.map((g) => grantRow(g, now)))
@@ -140,7 +100,7 @@ export function createGrantStore(db: Executor): GrantStore {
     async setMembershipExpiry(membershipId, expiresAt) {
       await db
         .updateTable("grants")
-        .set({ expires_at: expiresAt, updated_at: new Date() })
+        .set({ expires_at: expiresAt, updated_at: new Date(clock.now()) })
         .where("membership_id", "=", membershipId)
         .where("status", "=", "active")
         .execute();
@@ -148,7 +108,7 @@ export function createGrantStore(db: Executor): GrantStore {
     async endForMembership(membershipId, at, reason) {
       const rows = await db
         .updateTable("grants")
-        .set({ status: "ended", ended_at: at, end_reason: reason, updated_at: new Date() })
+        .set({ status: "ended", ended_at: at, end_reason: reason, updated_at: new Date(clock.now()) })
         .where("membership_id", "=", membershipId)
         .where("status", "=", "active")
         .returning("id")
@@ -158,7 +118,7 @@ export function createGrantStore(db: Executor): GrantStore {
     async reinstateForMembership(membershipId, reason) {
       const rows = await db
         .updateTable("grants")
-        .set({ status: "active", ended_at: null, end_reason: null, updated_at: new Date() })
+        .set({ status: "active", ended_at: null, end_reason: null, updated_at: new Date(clock.now()) })
         .where("membership_id", "=", membershipId)
         .where("status", "=", "ended")
         .where("end_reason", "=", reason)
@@ -173,7 +133,7 @@ export function createGrantStore(db: Executor): GrantStore {
         .set({
           effective_from: sql`effective_from + ${by}`,
           expires_at: sql`expires_at + ${by}`,
-          updated_at: new Date(),
+          updated_at: new Date(clock.now()),
         })
         .where("membership_id", "=", membershipId)
         .execute();
@@ -181,14 +141,14 @@ export function createGrantStore(db: Executor): GrantStore {
     async setClaimed(id, at) {
       await db
         .updateTable("grants")
-        .set({ claimed_at: at, updated_at: new Date() })
+        .set({ claimed_at: at, updated_at: new Date(clock.now()) })
         .where("id", "=", id)
         .execute();
     },
     async setToggle(id, on) {
       await db
         .updateTable("grants")
-        .set({ toggled_on: on, updated_at: new Date() })
+        .set({ toggled_on: on, updated_at: new Date(clock.now()) })
         .where("id", "=", id)
         .execute();
     },

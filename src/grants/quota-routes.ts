@@ -1,8 +1,9 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
+import { sendOutcome } from "../http/outcome-status.js";
 import { errors, MemberBenefitParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const UsageBody = Type.Object(
   {
@@ -63,7 +64,7 @@ export function registerQuotaRoutes(server: Server, app: App): void {
       const { memberId, benefit } = request.params;
       const locale = readerLocale(request);
       const answer = await app.quotas.consume(memberId, benefit, request.body, locale);
-      return reply.status(answer.status).send(answer.body);
+      return sendOutcome(reply, answer, (consumed) => consumed.receipt);
     },
   );
 }

@@ -5,7 +5,7 @@ import { decideWithGrant } from "../engine/decide.js";
 import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import type { Decision, GrantView, MemberSnapshot } from "../engine/engine-types.js";
 import { membershipStartOf } from "../engine/quota-usage.js";
-import { AppError, type ErrorDetail, errorBody } from "../errors.js";
+import { AppError, type ErrorDetail, type Refusal } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import { periodAt } from "../time/usage-period.js";
 import { QUOTA_RESET_JOB } from "./quota-reset-job.js";
@@ -30,13 +30,11 @@ export interface UsageReceipt {
 }
 
 /**
- * The answer to a usage request: 200 with the receipt, or 409 with the documented error body whose
- * details are the decision's reasons. A denial is an expected outcome, so it is a value (it must be
- * recorded under its idempotency key, which a thrown error would roll back).
+ * The outcome of a usage request: consumed, with the receipt, or refused (QUOTA_EXHAUSTED or
+ * USAGE_DENIED) with the decision's reasons as details. A denial is an expected outcome, so it is a
+ * value (it must be recorded under its idempotency key, which a thrown error would roll back).
  */
-export type UsageAnswer =
-  | { status: 200; body: UsageReceipt }
-  | { status: 409; body: ReturnType<typeof errorBody> };
+export type UsageAnswer = { kind: "consumed"; receipt: UsageReceipt } | Refusal;
 
 /** Consumes from metered quotas: atomically, idempotently, never past the limit. */
 export class QuotaService {
@@ -92,8 +90,7 @@ export class QuotaService {
           ...record,
           grantId: grant?.id ?? null,
           outcome: "denied",
-          status: answer.status,
-          response: answer.body,
+          response: { code: answer.code, message: answer.message, details: answer.details },
         });
         return answer;
       }
@@ -102,10 +99,9 @@ export class QuotaService {
         ...record,
         grantId: grant.id,
         outcome: "consumed",
-        status: 200,
         response: { ...receipt },
       });
-      return { status: 200, body: receipt };
+      return { kind: "consumed", receipt };
     });
   }
 
@@ -171,11 +167,15 @@ function replay(earlier: UsageRecord, benefit: string, amount: number): UsageAns
       [{ path: "/idempotencyKey", message: "already used for a different request" }],
     );
   }
-  return { status: earlier.status, body: earlier.response } as UsageAnswer;
+  if (earlier.outcome === "consumed")
+    return { kind: "consumed", receipt: earlier.response as unknown as UsageReceipt };
+  // Rows written before migration 0014 kept the error body ({error: {…}}); later ones the refusal.
+  const stored = (earlier.response.error ?? earlier.response) as Omit<Refusal, "kind">;
+  return { kind: "refused", code: stored.code, message: stored.message, details: stored.details };
 }
 
 /** The 409 of a denied usage: QUOTA_EXHAUSTED when that is why, else USAGE_DENIED; details are the reasons. */
-function denial(decision: Decision): UsageAnswer & { status: 409 } {
+function denial(decision: Decision): Refusal {
   const reasons = decision.reasons;
   const code = reasons.every((r) => r.code === "QUOTA_EXHAUSTED") ? "QUOTA_EXHAUSTED" : "USAGE_DENIED";
   // Each reason is located like an input problem: the amount, for a quota that cannot hold it.
@@ -183,5 +183,5 @@ function denial(decision: Decision): UsageAnswer & { status: 409 } {
     path: r.code === "QUOTA_EXHAUSTED" ? "/amount" : "",
     ...r,
   }));
-  return { status: 409, body: errorBody(code, reasons[0].message, details) };
+  return { kind: "refused", code, message: reasons[0].message, details };
 }

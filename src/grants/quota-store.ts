@@ -4,7 +4,10 @@ import type { Executor } from "../db/transaction.js";
 
 export type UsageOutcome = "consumed" | "denied";
 
-/** One usage request, kept by (member, idempotency key): a repeat gets `response` again. */
+/**
+ * One usage request, kept by (member, idempotency key): a repeat gets its outcome again. `response` is
+ * the receipt (consumed) or the refusal (denied), never an HTTP answer.
+ */
 export interface UsageRecord {
   memberId: string;
   idempotencyKey: string;
@@ -12,7 +15,6 @@ export interface UsageRecord {
   benefit: string;
   amount: number;
   outcome: UsageOutcome;
-  status: number;
   response: Record<string, unknown>;
   at: Date;
 }
@@ -69,7 +71,6 @@ function toRecord(row: Row): UsageRecord {
     benefit: row.benefit_code,
     amount: Number(row.amount),
     outcome: row.outcome as UsageOutcome,
-    status: row.status,
     response: row.response as Record<string, unknown>,
     at: new Date(row.at),
   };
@@ -96,7 +97,6 @@ export function createQuotaStore(db: Executor): QuotaStore {
           benefit_code: r.benefit,
           amount: r.amount,
           outcome: r.outcome,
-          status: r.status,
           response: JSON.stringify(r.response),
           at: r.at,
         })

@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { MemberHoldsSchema } from "../http/member-view-schemas.js";
 import { Code, errors, MemberId, MemberParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { actorOf } from "./hold-service.js";
 import { CLEAR_METHODS, HOLD_REASONS } from "./hold-types.js";
 import { RiskRulesSchema } from "./risk-rules.js";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
+import { systemClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { createDataAccess, type DataAccess } from "../db/stores.js";
 import type { NewHold } from "./hold-types.js";
@@ -33,7 +34,7 @@ describe.each(TEST_ENGINES)("hold stores on $name", (engine) => {
 
   beforeAll(async () => {
     handle = await engine.open();
-    data = createDataAccess(handle.db);
+    data = createDataAccess(handle.db, systemClock);
   });
   afterAll(() => handle?.close());
 

@@ -5,7 +5,7 @@
  */
 import { newId } from "../ids.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
-import type { TimelineSource } from "../timeline/timeline-store.js";
+import type { TimelineSource } from "../timeline/timeline-types.js";
 import { type ClearMethod, DEFAULT_CLEAR_METHOD, type HoldReason, type HoldRecord } from "./hold-types.js";
 
 /** Who acts on a hold: the id kept in the audit trail, and the timeline source. */

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { AuthService } from "../auth/auth-service.js";
 import { bearerSecret, isAllowed } from "../auth/auth-service.js";
 import { AppError } from "../errors.js";
-import type { Server } from "./server.js";
+import type { Server } from "./server-types.js";
 
 /** Authenticates every route that declares `config.roles`, before its body is even parsed. */
 export function registerAuthHook(server: Server, auth: AuthService): void {

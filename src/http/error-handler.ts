@@ -2,18 +2,13 @@ import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Locale } from "../catalog/catalog-types.js";
 import { DEFAULT_LOCALE } from "../engine/decision-context.js";
+import { EngineInputError } from "../engine/engine-error.js";
 import { type ErrorMessageVariant, errorMessage } from "../error-messages.js";
-import {
-  AppError,
-  ERROR_STATUS,
-  type ErrorCode,
-  type ErrorDetail,
-  type ErrorMessageChoice,
-  errorBody,
-} from "../errors.js";
+import { AppError, type ErrorCode, type ErrorDetail, type ErrorMessageChoice, errorBody } from "../errors.js";
 import { EXTERNAL_ID_PATTERN } from "../ids.js";
 import { preferredLocale } from "./accept-language.js";
 import { ACCEPTED_BODY_TYPES } from "./body-parsers.js";
+import { ERROR_STATUS } from "./error-status.js";
 import { CODE_PATTERN } from "./schemas.js";
 
 interface AjvError {
@@ -178,12 +173,19 @@ function unsupportedMediaType(request: FastifyRequest): {
  */
 export function createErrorHandler(memberLocale?: MemberLocale) {
   return async function handleError(
-    error: FastifyError | AppError,
+    error: FastifyError | AppError | EngineInputError,
     request: FastifyRequest,
     reply: FastifyReply,
   ) {
     const locale = await errorLocale(request, memberLocale);
     if (error instanceof AppError) return send(reply, locale, error.code, error.details, error.choice);
+    if (error instanceof EngineInputError)
+      return send(
+        reply,
+        locale,
+        "VALIDATION_FAILED",
+        error.problems.map((p) => ({ ...p })),
+      );
     if (error.validation) {
       return send(
         reply,

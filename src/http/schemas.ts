@@ -1,4 +1,5 @@
 import { type TSchema, Type } from "@sinclair/typebox";
+import { ERROR_CODES, type ErrorCode } from "../error-codes.js";
 import { EXTERNAL_ID_PATTERN } from "../ids.js";
 
 /** Shared route schemas: they validate input (all errors at once) and document the API. */
@@ -20,7 +21,8 @@ export const MemberBenefitParams = Type.Object(
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      code: Type.String(),
+      // The closed list (src/error-codes.ts) as an enum, so generated clients can switch on it.
+      code: Type.Unsafe<ErrorCode>({ type: "string", enum: [...ERROR_CODES] }),
       message: Type.String(),
       details: Type.Array(
         Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: true }),

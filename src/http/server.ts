@@ -1,10 +1,9 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { LogController } from "fastify";
 import type { App } from "../app.js";
 import { registerApiKeyRoutes } from "../auth/auth-routes.js";
-import type { Principal } from "../auth/auth-service.js";
 import { registerCatalogRoutes } from "../catalog/catalog-routes.js";
 import { registerCouponRoutes } from "../coupons/coupon-routes.js";
 import { registerEvaluateRoutes } from "../coupons/evaluate-routes.js";
@@ -37,26 +36,7 @@ import {
   handleNotFound,
 } from "./error-handler.js";
 import { ErrorResponse } from "./schemas.js";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-  interface FastifyContextConfig {
-    /** Who may call the route; absent = public. */
-    roles?: readonly ("admin" | "service" | "support" | "member")[];
-    /** A bearer token accepted besides those roles (read per request; undefined: none). */
-    acceptsToken?: () => string | undefined;
-  }
-}
-
-export type Server = FastifyInstance<
-  import("node:http").Server,
-  import("node:http").IncomingMessage,
-  import("node:http").ServerResponse,
-  import("fastify").FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+import type { Server } from "./server-types.js";
 
 export interface ServerOptions {
   logLevel?: string;

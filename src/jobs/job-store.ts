@@ -1,6 +1,7 @@
 import { type Selectable, sql } from "kysely";
 import type { JobsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
+import { jobRow, type NewJob } from "./new-job.js";
 
 export type JobStatus = "pending" | "running" | "done" | "failed";
 
@@ -20,18 +21,6 @@ export interface JobRecord {
   createdAt: Date;
   finishedAt: Date | null;
 }
-
-export interface NewJob {
-  kind: string;
-  /** Unique: a job already scheduled under this key is not scheduled again. */
-  key: string;
-  memberId?: string | null;
-  runAt: Date;
-  payload?: Record<string, unknown>;
-  maxAttempts?: number;
-}
-
-export const DEFAULT_MAX_ATTEMPTS = 10;
 
 /** The durable job queue. Workers lease due jobs with FOR UPDATE SKIP LOCKED, so several processes share it. */
 export interface JobStore {
@@ -76,18 +65,6 @@ function toRecord(row: Row): JobRecord {
 }
 
 /** A new job as a row: pending, with its payload as JSON. */
-export function jobRow(job: NewJob) {
-  return {
-    kind: job.kind,
-    key: job.key,
-    member_id: job.memberId ?? null,
-    run_at: job.runAt,
-    payload: JSON.stringify(job.payload ?? {}),
-    status: "pending",
-    max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-  };
-}
-
 export function createJobStore(db: Executor): JobStore {
   return {
     async schedule(jobs) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
-import { ManualClock } from "../clock.js";
+import { ManualClock, systemClock } from "../clock.js";
 import { type DatabaseHandle, openDatabase } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createDataAccess, type DataAccess } from "../db/stores.js";
@@ -47,7 +47,7 @@ describe.each(TEST_ENGINES)("durable scheduler on $name", (engine) => {
 
   beforeAll(async () => {
     handle = await engine.open();
-    data = createDataAccess(handle.db);
+    data = createDataAccess(handle.db, systemClock);
   });
   afterAll(() => handle.close());
 
@@ -197,7 +197,7 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
     let data: DataAccess;
     beforeAll(async () => {
       handle = await engine.open();
-      data = createDataAccess(handle.db);
+      data = createDataAccess(handle.db, systemClock);
     });
     afterAll(() => handle.close());
 
@@ -216,7 +216,7 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
       try {
         const handler = recordingHandler(kind);
         const a = schedulerOn(data, clock, [handler], { workerId: "a", batchSize: 25, concurrency: 3 });
-        const b = schedulerOn(createDataAccess(other.db), clock, [handler], {
+        const b = schedulerOn(createDataAccess(other.db, systemClock), clock, [handler], {
           workerId: "b",
           batchSize: 25,
           concurrency: 3,
@@ -266,7 +266,7 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
         const slowRun = slow.runDue();
         await hasStarted;
         clock.advance(30_000);
-        const fast = schedulerOn(createDataAccess(other.db), clock, [recordingHandler(kind)], {
+        const fast = schedulerOn(createDataAccess(other.db, systemClock), clock, [recordingHandler(kind)], {
           workerId: "fast",
         });
         expect(await fast.runDue()).toMatchObject({ done: 1 });
@@ -292,14 +292,14 @@ describe("jobs survive a restart", () => {
   it("a job that fell due while the server was down runs when the scheduler starts", async () => {
     const first = await openDatabase({ dataDir: dir });
     await migrateToLatest(first);
-    await createDataAccess(first.db).jobs.schedule([
+    await createDataAccess(first.db, systemClock).jobs.schedule([
       { kind: "restart", key: "restart:1", runAt: new Date(T + 60 * MINUTE) },
     ]);
     await first.close();
 
     const second = await openDatabase({ dataDir: dir });
     try {
-      const data = createDataAccess(second.db);
+      const data = createDataAccess(second.db, systemClock);
       const scheduler = schedulerOn(data, new ManualClock(T + 2 * 60 * MINUTE), [
         recordingHandler("restart"),
       ]);

@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { LOCALES } from "../catalog/catalog-types.js";
 import { errors, MemberParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const MemberBody = Type.Object(
   {

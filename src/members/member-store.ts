@@ -1,17 +1,9 @@
 import { type Selectable, sql } from "kysely";
+import type { Clock } from "../clock.js";
 import type { MembersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
-import type { TimelineEntry } from "../timeline/timeline-store.js";
-
-export interface MemberRecord {
-  id: string;
-  displayName: string | null;
-  locale: string | null;
-  timezone: string;
-  entitlementsVersion: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { TimelineEntry } from "../timeline/timeline-types.js";
+import type { MemberRecord } from "./member-record.js";
 
 export interface MemberUpsert {
   id: string;
@@ -75,10 +67,11 @@ function toRecord(row: MemberRow): MemberRecord {
   };
 }
 
-export function createMemberStore(db: Executor): MemberStore {
+/** `clock` stamps `updated_at`: rows changed at a test's time say so. */
+export function createMemberStore(db: Executor, clock: Clock): MemberStore {
   return {
     async upsert(input, defaultTimezone) {
-      const now = new Date();
+      const now = new Date(clock.now());
       const row = await db
         .insertInto("members")
         .values({
@@ -133,7 +126,7 @@ export function createMemberStore(db: Executor): MemberStore {
       );
       const { rows } = await sql<{ version: number }>`
         with bumped as (
-          update members set entitlements_version = entitlements_version + 1, updated_at = now()
+          update members set entitlements_version = entitlements_version + 1, updated_at = ${new Date(clock.now())}
           where id = ${id} returning entitlements_version),
         entries as (
           insert into timeline (member_id, at, kind, source, data)
@@ -168,7 +161,7 @@ export function createMemberStore(db: Executor): MemberStore {
         with input as (
           select * from jsonb_to_recordset(${input}::jsonb) as i(member_id text, n int, payload jsonb, entries jsonb)),
         bumped as (
-          update members m set entitlements_version = m.entitlements_version + 1, updated_at = now()
+          update members m set entitlements_version = m.entitlements_version + 1, updated_at = ${new Date(clock.now())}
           from input i where m.id = i.member_id
           returning m.id, m.entitlements_version),
         entries as (

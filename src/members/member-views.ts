@@ -1,8 +1,8 @@
 import { membershipStatusAt } from "../engine/entitlements.js";
-import type { GrantRecord } from "../grants/grant-store.js";
+import type { GrantRecord } from "../grants/grant-rows.js";
 import type { MembershipRecord } from "../memberships/membership-store.js";
 import type { OrderRecord } from "../orders/order-store.js";
-import type { MemberRecord } from "./member-store.js";
+import type { MemberRecord } from "./member-record.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

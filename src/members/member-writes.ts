@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import type { DataAccess, Stores } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
-import type { TimelineEntry, TimelineSource } from "../timeline/timeline-store.js";
+import type { TimelineEntry, TimelineSource } from "../timeline/timeline-types.js";
 
 /** One timeline entry of a write: what happened, with its data. */
 export interface TimelineChange {

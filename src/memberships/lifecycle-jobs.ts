@@ -1,4 +1,4 @@
-import type { NewJob } from "../jobs/job-store.js";
+import type { NewJob } from "../jobs/new-job.js";
 
 /** Job kinds of the membership lifecycle (handlers in membership-jobs.ts). */
 export const LIFECYCLE_JOBS = {

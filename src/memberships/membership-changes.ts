@@ -1,8 +1,8 @@
 import type { CompiledCatalog, CompiledPlan } from "../catalog/catalog-types.js";
 import type { Stores } from "../db/stores.js";
-import { grantEffectiveFrom } from "../grants/grant-times.js";
+import { newGrants } from "../grants/new-grants.js";
 import { newId } from "../ids.js";
-import type { MemberRecord } from "../members/member-store.js";
+import type { MemberRecord } from "../members/member-record.js";
 import type { OrderRecord, UpgradeRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
 import { periodAt } from "../time/usage-period.js";
@@ -95,16 +95,14 @@ function tierGrants(
   expiresAt: number,
 ) {
   const tier = catalog.tiers.get(plan.tier);
-  return [...(tier?.benefits ?? [])].map((code) => ({
-    id: newId("grt"),
+  const holder = {
     memberId: member.id,
     membershipId,
-    benefit: code,
     tier: plan.tier,
-    effectiveFrom: new Date(grantEffectiveFrom(catalog.benefits.get(code)!, startsAt, member.timezone)),
+    timezone: member.timezone,
     expiresAt: new Date(expiresAt),
-    catalogVersion: catalog.version,
-  }));
+  };
+  return newGrants(catalog, catalog.version, tier?.benefits ?? [], holder, startsAt);
 }
 
 async function create(

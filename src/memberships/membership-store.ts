@@ -1,9 +1,10 @@
 import { type Selectable, sql } from "kysely";
+import type { Clock } from "../clock.js";
 import type { MembershipsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 import type { MembershipStatus } from "../engine/engine-types.js";
-import { grantRow, type NewGrant } from "../grants/grant-store.js";
-import { jobRow, type NewJob } from "../jobs/job-store.js";
+import { grantRow, type NewGrant } from "../grants/grant-rows.js";
+import { jobRow, type NewJob } from "../jobs/new-job.js";
 
 export interface MembershipRecord {
   id: string;
@@ -74,10 +75,11 @@ function membershipRow(m: NewMembership, now: Date) {
   };
 }
 
-export function createMembershipStore(db: Executor): MembershipStore {
+/** `clock` stamps `updated_at`: rows changed at a test's time say so. */
+export function createMembershipStore(db: Executor, clock: Clock): MembershipStore {
   return {
     async insertWithGrants(m, grants, jobs = []) {
-      const now = new Date();
+      const now = new Date(clock.now());
       // Each insert a CTE of the next, so the grants' foreign key sees the membership: one round trip.
       const withMembership = db.with("membership", (qc) =>
         qc.insertInto("memberships").values(membershipRow(m, now)),
@@ -133,7 +135,7 @@ export function createMembershipStore(db: Executor): MembershipStore {
     async setExpiry(id, expiresAt, graceEndsAt) {
       await db
         .updateTable("memberships")
-        .set({ expires_at: expiresAt, grace_ends_at: graceEndsAt, updated_at: new Date() })
+        .set({ expires_at: expiresAt, grace_ends_at: graceEndsAt, updated_at: new Date(clock.now()) })
         .where("id", "=", id)
         .execute();
     },
@@ -145,7 +147,7 @@ export function createMembershipStore(db: Executor): MembershipStore {
           starts_at: sql`starts_at + ${by}`,
           expires_at: sql`expires_at + ${by}`,
           grace_ends_at: sql`grace_ends_at + ${by}`,
-          updated_at: new Date(),
+          updated_at: new Date(clock.now()),
         })
         .where("id", "=", id)
         .execute();
@@ -153,14 +155,14 @@ export function createMembershipStore(db: Executor): MembershipStore {
     async revoke(id, at) {
       await db
         .updateTable("memberships")
-        .set({ status: "revoked", revoked_at: at, ended_at: at, updated_at: new Date() })
+        .set({ status: "revoked", revoked_at: at, ended_at: at, updated_at: new Date(clock.now()) })
         .where("id", "=", id)
         .execute();
     },
     async end(id, status, at) {
       await db
         .updateTable("memberships")
-        .set({ status, ended_at: at, updated_at: new Date() })
+        .set({ status, ended_at: at, updated_at: new Date(clock.now()) })
         .where("id", "=", id)
         .where("status", "=", "active")
         .execute();
@@ -168,7 +170,7 @@ export function createMembershipStore(db: Executor): MembershipStore {
     async reinstate(id) {
       await db
         .updateTable("memberships")
-        .set({ status: "active", ended_at: null, updated_at: new Date() })
+        .set({ status: "active", ended_at: null, updated_at: new Date(clock.now()) })
         .where("id", "=", id)
         .where("status", "=", "upgraded")
         .execute();

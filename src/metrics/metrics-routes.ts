@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 /**
  * `GET /metrics`: Prometheus text. The admin key may read it, and so may the metrics token

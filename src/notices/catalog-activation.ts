@@ -8,8 +8,7 @@
 import { CATALOG_ACTIVATE, type CatalogService } from "../catalog/catalog-service.js";
 import type { LocalizedText } from "../catalog/catalog-types.js";
 import { versionImpact } from "../catalog/version-impact.js";
-import { grantEffectiveFrom } from "../grants/grant-times.js";
-import { newId } from "../ids.js";
+import { newGrants } from "../grants/new-grants.js";
 import type { JobRecord } from "../jobs/job-store.js";
 import type { JobHandler } from "../jobs/scheduler.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
@@ -65,22 +64,13 @@ async function activateChunk(
     // Bounded by the chunk; effective times follow each benefit's own rule from when the tier gained it.
     const memberships = await stores.ruleChanges.membershipsOf(gaining, range, at);
     const grants = memberships.flatMap((m) =>
-      impact.tiers[m.tier].added.map((code) => ({
-        id: newId("grt"),
-        memberId: m.memberId,
-        membershipId: m.membershipId,
-        benefit: code,
-        tier: m.tier,
-        effectiveFrom: new Date(
-          grantEffectiveFrom(
-            target.compiled.benefits.get(code)!,
-            Math.max(m.startsAt.getTime(), target.activeAt),
-            m.timezone,
-          ),
-        ),
-        expiresAt: m.expiresAt,
-        catalogVersion: version,
-      })),
+      newGrants(
+        target.compiled,
+        version,
+        impact.tiers[m.tier].added,
+        m,
+        Math.max(m.startsAt.getTime(), target.activeAt),
+      ),
     );
     await stores.grants.insertMissing(grants);
   }

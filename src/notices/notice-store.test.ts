@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
-import { ALL_MEMBERS } from "../catalog/rule-change-store.js";
+import { systemClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
+import { ALL_MEMBERS } from "../db/member-range.js";
 import { createDataAccess, type DataAccess } from "../db/stores.js";
 import type { NoticeFanOut } from "./notice-store.js";
 
@@ -52,7 +53,7 @@ describe.each(TEST_ENGINES)("rule-change and notice stores on $name", (engine) =
   let data: DataAccess;
   beforeAll(async () => {
     handle = await engine.open();
-    data = createDataAccess(handle.db);
+    data = createDataAccess(handle.db, systemClock);
     await seed(handle);
   });
   afterAll(() => handle.close());

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
-import type { CatalogPolicy } from "../catalog/catalog-store.js";
-import type { LocalizedText } from "../catalog/catalog-types.js";
-import { liveMembership, type MemberRange } from "../catalog/rule-change-store.js";
+import type { CatalogPolicy, LocalizedText } from "../catalog/catalog-types.js";
 import type { TierImpact } from "../catalog/version-impact.js";
+import type { MemberRange } from "../db/member-range.js";
 import type { Executor } from "../db/transaction.js";
+import { liveMembership } from "../memberships/live-membership.js";
 
 /** What one tier's members are told changed: the tier and its impact. */
 export type NoticeChange = { tier: string } & TierImpact;

@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { OrdersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
-import type { MemberRecord } from "../members/member-store.js";
+import type { MemberRecord } from "../members/member-record.js";
 
 export type OrderStatus = "pending_payment" | "paid" | "refunded";
 

@@ -15,7 +15,6 @@ export interface PaymentEventRecord {
   type: string;
   amount: number | null;
   outcome: PaymentOutcome;
-  responseStatus: number;
   payload: unknown;
   receivedAt: Date;
 }
@@ -25,7 +24,7 @@ export interface PaymentEventStore {
   /** Records the event unless its webhook id was seen; returns false for a duplicate. */
   insertIfNew(event: Omit<PaymentEventRecord, "receivedAt"> & { receivedAt: Date }): Promise<boolean>;
   get(webhookId: string): Promise<PaymentEventRecord | null>;
-  setOutcome(webhookId: string, outcome: PaymentOutcome, responseStatus: number): Promise<void>;
+  setOutcome(webhookId: string, outcome: PaymentOutcome): Promise<void>;
   /** Receipt → grants committed, in ms, for many events in one statement (the payment-to-grant statistics). */
   setGrantLatencies(rows: { webhookId: string; ms: number }[]): Promise<void>;
   listForOrder(orderId: string): Promise<PaymentEventRecord[]>;
@@ -40,7 +39,6 @@ function toRecord(row: Row): PaymentEventRecord {
     type: row.type,
     amount: row.amount,
     outcome: row.outcome as PaymentOutcome,
-    responseStatus: row.response_status,
     payload: row.payload,
     receivedAt: row.received_at,
   };
@@ -57,7 +55,6 @@ export function createPaymentEventStore(db: Executor): PaymentEventStore {
           type: event.type,
           amount: event.amount,
           outcome: event.outcome,
-          response_status: event.responseStatus,
           payload: JSON.stringify(event.payload),
           received_at: event.receivedAt,
         })
@@ -80,12 +77,8 @@ export function createPaymentEventStore(db: Executor): PaymentEventStore {
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v("webhookId" text, ms integer)
         where p.webhook_id = v."webhookId"`.execute(db);
     },
-    async setOutcome(webhookId, outcome, responseStatus) {
-      await db
-        .updateTable("payment_events")
-        .set({ outcome, response_status: responseStatus })
-        .where("webhook_id", "=", webhookId)
-        .execute();
+    async setOutcome(webhookId, outcome) {
+      await db.updateTable("payment_events").set({ outcome }).where("webhook_id", "=", webhookId).execute();
     },
     async listForOrder(orderId) {
       const rows = await db

@@ -1,6 +1,7 @@
 import type { App } from "../app.js";
+import { OUTCOME_STATUS } from "../http/outcome-status.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { PaymentEventSchema } from "./payment-service.js";
 
 /** Payment notifications; registered in their own scope because the signature covers the raw body. */
@@ -24,8 +25,8 @@ export function registerPaymentRoutes(server: Server, app: App): void {
     },
     async (request, reply) => {
       const raw = typeof request.body === "string" ? request.body : "";
-      const result = await app.payments.receive(raw, request.headers as Record<string, string>);
-      return reply.status(result.status).send(result.body);
+      const receipt = await app.payments.receive(raw, request.headers as Record<string, string>);
+      return reply.status(OUTCOME_STATUS[receipt.outcome]).send(receipt);
     },
   );
 }

@@ -5,11 +5,8 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
-import {
-  type ActivationResult,
-  activateMembership,
-  refundMembership,
-} from "../memberships/membership-changes.js";
+import { activateFromOrder } from "../memberships/activate-from-order.js";
+import { type ActivationResult, refundMembership } from "../memberships/membership-changes.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
@@ -32,29 +29,29 @@ export const PaymentEventSchema = Type.Object(
 );
 const paymentEventCheck = TypeCompiler.Compile(PaymentEventSchema);
 
-export interface PaymentResult {
-  status: number;
-  body: {
-    webhookId: string;
-    outcome: PaymentOutcome | "duplicate";
-    orderId: string | null;
-    entitlementsVersion?: number;
-  };
+/** The outcomes a payment event is answered with; amount mismatches and unknown orders are errors. */
+export type AnsweredPaymentOutcome =
+  | Exclude<PaymentOutcome, "amount_mismatch" | "unknown_order">
+  | "duplicate";
+
+/** What a payment event did (a redelivery: `duplicate`, and nothing changed). */
+export interface PaymentReceipt {
+  webhookId: string;
+  outcome: AnsweredPaymentOutcome;
+  orderId: string | null;
+  entitlementsVersion?: number;
 }
+
+/** The transaction's result: what this delivery did, or what the first delivery of its id did. */
+type Received =
+  | { kind: "first"; outcome: PaymentOutcome; version?: number }
+  | { kind: "duplicate"; firstOutcome: PaymentOutcome; orderId: string | null };
 
 interface ApplyResult {
   outcome: PaymentOutcome;
   memberId: string | null;
   version?: number;
 }
-
-const STATUS_OF: Record<PaymentOutcome, number> = {
-  applied: 200,
-  already_applied: 200,
-  ignored_after_refund: 200,
-  amount_mismatch: 422,
-  unknown_order: 404,
-};
 
 /** Payment notifications: verified, recorded once, and applied in the same transaction as the grants. */
 export class PaymentService {
@@ -71,7 +68,7 @@ export class PaymentService {
     this.webhook = new Webhook(secret);
   }
 
-  async receive(rawBody: string, headers: WebhookHeaders): Promise<PaymentResult> {
+  async receive(rawBody: string, headers: WebhookHeaders): Promise<PaymentReceipt> {
     const receivedAt = performance.now();
     const webhookId = verifyWebhook(this.webhook, rawBody, headers, this.clock.now());
     let parsed: unknown;
@@ -94,7 +91,7 @@ export class PaymentService {
     }
     if (problems.length > 0)
       throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", problems);
-    const result = await this.writes.run(async (scope) => {
+    const result = await this.writes.run(async (scope): Promise<Received> => {
       const now = this.clock.now();
       const fresh = await scope.stores.payments.insertIfNew({
         webhookId,
@@ -102,16 +99,16 @@ export class PaymentService {
         type: event.type,
         amount: event.data.amount,
         outcome: "applied",
-        responseStatus: 200,
         payload: event,
         receivedAt: new Date(now),
       });
       if (!fresh) {
-        // A redelivery: answer what the first delivery answered, and change nothing.
+        // A redelivery: answer as the first delivery was answered, and change nothing.
         const first = await scope.stores.payments.get(webhookId);
         return {
-          status: first?.responseStatus ?? 200,
-          body: { webhookId, outcome: "duplicate" as const, orderId: first?.orderId ?? null },
+          kind: "duplicate",
+          firstOutcome: first?.outcome ?? "applied",
+          orderId: first?.orderId ?? null,
         };
       }
       const received = (outcome: PaymentOutcome): TimelineChange => ({
@@ -119,35 +116,27 @@ export class PaymentService {
         data: { webhookId, orderId: event.data.orderId, amount: event.data.amount, outcome },
       });
       const outcome = await this.apply(scope, event, now, received);
-      const status = STATUS_OF[outcome.outcome];
       // An applied event is on the timeline with what it changed; any other outcome on its own.
       if (outcome.memberId && outcome.outcome !== "applied") {
         await scope.record(outcome.memberId, "payment_provider", received(outcome.outcome));
       }
-      if (outcome.outcome !== "applied")
-        await scope.stores.payments.setOutcome(webhookId, outcome.outcome, status);
-      return {
-        status,
-        body: {
-          webhookId,
-          outcome: outcome.outcome,
-          orderId: event.data.orderId,
-          entitlementsVersion: outcome.version,
-        },
-      };
+      if (outcome.outcome !== "applied") await scope.stores.payments.setOutcome(webhookId, outcome.outcome);
+      return { kind: "first", outcome: outcome.outcome, version: outcome.version };
     });
-    if (result.status === 422) {
+    const outcome = result.kind === "first" ? result.outcome : result.firstOutcome;
+    if (outcome === "amount_mismatch") {
       throw new AppError(
         "AMOUNT_MISMATCH",
         "The paid amount differs from the order's amount; the event was recorded and nothing was granted.",
         [{ path: "/data/amount", message: "does not match the order", orderId: event.data.orderId }],
       );
     }
-    if (result.status === 404)
+    if (outcome === "unknown_order")
       throw new AppError("ORDER_NOT_FOUND", `Order ${event.data.orderId} does not exist.`);
-    if (result.body.outcome === "applied" && event.type === "payment.succeeded")
+    if (result.kind === "duplicate") return { webhookId, outcome: "duplicate", orderId: result.orderId };
+    if (outcome === "applied" && event.type === "payment.succeeded")
       this.onGranted(webhookId, performance.now() - receivedAt);
-    return result;
+    return { webhookId, outcome, orderId: event.data.orderId, entitlementsVersion: result.version };
   }
 
   private async apply(
@@ -198,22 +187,15 @@ export class PaymentService {
     if (order.status === "paid") return unchanged("already_applied");
     if (order.status === "refunded") return unchanged("ignored_after_refund");
     if (event.data.amount !== order.amount) return unchanged("amount_mismatch");
-    // Grants follow the catalog as it is when the payment is confirmed; a plan withdrawn since the
-    // order was placed is still honoured as it was sold.
-    const current = this.catalog.require();
-    const catalog = current.plans.has(order.plan)
-      ? current
-      : await this.catalog.compiled(order.catalogVersion, stores.catalog);
-    const plan = catalog.plans.get(order.plan)!;
-    const activation = await activateMembership(stores, catalog, member, order, plan, now);
-    await stores.orders.markPaid(order.id, {
-      membershipId: activation.membershipId,
-      periodStart: activation.periodStart,
-      periodEnd: activation.periodEnd,
-      upgrade: activation.upgrade,
+    // Grants follow the catalog as it is when the payment is confirmed.
+    const payment = {
       paidAt: event.data.paidAt ? new Date(event.data.paidAt) : new Date(now),
       providerRef: event.data.providerRef ?? null,
-    });
+    };
+    const current = this.catalog.require();
+    const activated = await activateFromOrder(stores, this.catalog, current, member, order, payment, now);
+    if (!activated) throw new Error(`plan ${order.plan} of order ${order.id} is in no catalog version`);
+    const { activation, catalog } = activated;
     const membership = {
       membershipId: activation.membershipId,
       tier: activation.tier,
@@ -239,7 +221,7 @@ export class PaymentService {
     const version = await scope.entitlementsChanged(
       member.id,
       "payment.succeeded",
-      { ...membership, tier: plan.tier, change: activation.kind },
+      { ...membership, tier: catalog.plans.get(order.plan)!.tier, change: activation.kind },
       { source: "payment_provider", entries: [received("applied"), ...changes] },
     );
     return { outcome: "applied", version, memberId: member.id };

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const ReconcileBody = Type.Object(
   { fix: Type.Optional(Type.Boolean({ description: "repair what is found (default false: a dry run)" })) },

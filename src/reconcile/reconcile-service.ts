@@ -4,7 +4,7 @@ import type { DataAccess, Stores } from "../db/stores.js";
 import { newId } from "../ids.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import { DRIFT_KINDS, type Finding, findingKey } from "./drift.js";
-import { reconcileMemberJob } from "./reconcile-jobs.js";
+import { reconcileMemberJob } from "./reconcile-job-kinds.js";
 import type { KindCount, ReconcileRunRecord, RunTrigger } from "./reconcile-store.js";
 import { repairMember, tierBenefits } from "./repair-member.js";
 

@@ -1,11 +1,10 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog } from "../catalog/catalog-types.js";
-import { grantEffectiveFrom } from "../grants/grant-times.js";
-import { newId } from "../ids.js";
-import type { MemberRecord } from "../members/member-store.js";
+import { newGrants } from "../grants/new-grants.js";
+import type { MemberRecord } from "../members/member-record.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
+import { activateFromOrder } from "../memberships/activate-from-order.js";
 import { lifecycleJobs } from "../memberships/lifecycle-jobs.js";
-import { activateMembership } from "../memberships/membership-changes.js";
 import { type Finding, findingData } from "./drift.js";
 import type { TierBenefits } from "./reconcile-store.js";
 
@@ -90,21 +89,11 @@ async function repair(
         await stores.reconcile.linkOrder(order.id, existing);
         return { repair: "order_relinked", membershipId: existing };
       }
-      // As the payment would have: the current catalog if it still sells the plan, else the order's.
-      const sold = catalog.plans.has(order.plan)
-        ? catalog
-        : await catalogs.compiled(order.catalogVersion, stores.catalog);
-      const plan = sold.plans.get(order.plan);
-      if (!plan) return `plan ${order.plan} is in no catalog`;
-      const activation = await activateMembership(stores, sold, member, order, plan, now);
-      await stores.orders.markPaid(order.id, {
-        membershipId: activation.membershipId,
-        periodStart: activation.periodStart,
-        periodEnd: activation.periodEnd,
-        upgrade: activation.upgrade,
-        paidAt: order.paidAt ?? new Date(now),
-        providerRef: order.providerRef,
-      });
+      // As the payment would have.
+      const payment = { paidAt: order.paidAt ?? new Date(now), providerRef: order.providerRef };
+      const activated = await activateFromOrder(stores, catalogs, catalog, member, order, payment, now);
+      if (!activated) return `plan ${order.plan} is in no catalog`;
+      const { activation } = activated;
       return {
         repair: `membership_${activation.kind}`,
         membershipId: activation.membershipId,
@@ -120,16 +109,14 @@ async function repair(
       const tier = catalog.tiers.get(membership.tier);
       if (!tier) return `tier ${membership.tier} is not in the catalog`;
       const startsAt = membership.startsAt.getTime();
-      const grants = [...tier.benefits].map((code) => ({
-        id: newId("grt"),
+      const holder = {
         memberId: member.id,
         membershipId: membership.id,
-        benefit: code,
         tier: membership.tier,
-        effectiveFrom: new Date(grantEffectiveFrom(catalog.benefits.get(code)!, startsAt, member.timezone)),
+        timezone: member.timezone,
         expiresAt: membership.expiresAt,
-        catalogVersion: catalog.version,
-      }));
+      };
+      const grants = newGrants(catalog, catalog.version, tier.benefits, holder, startsAt);
       const grantsCreated = await stores.grants.insertMissing(grants);
       // A grant that takes effect later needs its grants.effective job; known keys are not rescheduled.
       await stores.jobs.schedule(

@@ -7,10 +7,10 @@ import { EventEmitter } from "node:events";
 import type { Locale } from "../catalog/catalog-types.js";
 import { decide as engineDecide } from "../engine/decide.js";
 import { DEFAULT_LOCALE, decisionContext } from "../engine/decision-context.js";
+import { EngineInputError } from "../engine/engine-error.js";
 import { buildEntitlements } from "../engine/entitlements.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
 import { errorMessage } from "../error-messages.js";
-import { AppError, ERROR_STATUS } from "../errors.js";
 import { CatalogState } from "./catalog-state.js";
 import {
   type ClientOptions,
@@ -243,7 +243,8 @@ export class LocalEvaluator extends EventEmitter<LocalEvaluatorEvents> {
           params: { benefit },
         }),
         [{ path: "/benefit", message: "unknown benefit" }],
-        ERROR_STATUS.BENEFIT_NOT_FOUND,
+        // The status the server answers an unknown benefit with (src/http/error-status.ts).
+        404,
       );
     }
     const d = engineDecide(entry.snapshot, catalog, benefit, this.context(entry, input, at));
@@ -263,7 +264,7 @@ export class LocalEvaluator extends EventEmitter<LocalEvaluatorEvents> {
     try {
       return decisionContext(entry.snapshot, input, this.locale, at);
     } catch (error) {
-      throw error instanceof AppError ? PerkwiseError.fromAppError(error) : error;
+      throw error instanceof EngineInputError ? PerkwiseError.fromEngineInput(error) : error;
     }
   }
 

@@ -1,4 +1,5 @@
-import type { AppError, ErrorCode, ErrorDetail } from "../errors.js";
+import type { EngineInputError } from "../engine/engine-error.js";
+import type { ErrorCode, ErrorDetail } from "../errors.js";
 
 /**
  * What went wrong on the way to an answer, besides the server's own codes: the server could not be
@@ -66,8 +67,14 @@ export class PerkwiseError extends Error {
     return new PerkwiseError("UNREACHABLE", `The server could not be reached: ${message}`, [], 0, cause);
   }
 
-  /** An engine error raised locally (an unknown benefit, a bad `context.at`) as the server would answer it. */
-  static fromAppError(error: AppError): PerkwiseError {
-    return new PerkwiseError(error.code, error.message, error.details, 0, error);
+  /** The engine's error raised locally (a bad `context.at`) as the server would answer it. */
+  static fromEngineInput(error: EngineInputError): PerkwiseError {
+    return new PerkwiseError(
+      "VALIDATION_FAILED",
+      error.message,
+      error.problems.map((p) => ({ ...p })),
+      0,
+      error,
+    );
   }
 }

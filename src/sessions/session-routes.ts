@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { CLIENT_PLATFORMS } from "../catalog/catalog-types.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const SessionBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import { STATS_BUCKETS } from "./stats-service.js";
 
 const StatsQuery = Type.Object(

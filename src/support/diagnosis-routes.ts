@@ -7,7 +7,7 @@ import { AppError, type ErrorDetail } from "../errors.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { Code, DecisionContextSchema, errors, MemberParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 import type { DiagnoseRequest } from "./diagnosis-service.js";
 
 const OrderId = Type.String({ minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.:-]+$" });

@@ -2,7 +2,7 @@ import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { TimelineSchema } from "../http/member-view-schemas.js";
 import { errors, MemberParams } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 /** The member timeline, for the platform and support, and for the member. */
 export function registerTimelineRoutes(server: Server, app: App): void {

@@ -2,7 +2,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CatalogDiff, EntityDiff } from "../catalog/diff-catalog.js";
 import type { DataAccess } from "../db/stores.js";
 import type { MemberService } from "../members/member-service.js";
-import type { TimelineEntry } from "./timeline-store.js";
+import type { TimelineEntry } from "./timeline-types.js";
 
 export interface TimelineView {
   memberId: string;

@@ -1,15 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
-
-/** Who made a change: the platform's backend, the member, the payment provider, an operator or agent. */
-export type TimelineSource = "service" | "member" | "payment_provider" | "admin" | "support" | "system";
-
-export interface TimelineEntry {
-  at: Date;
-  kind: string;
-  source: TimelineSource;
-  data: Record<string, unknown>;
-}
+import type { TimelineEntry, TimelineSource } from "./timeline-types.js";
 
 /** The member timeline: written in the same transaction as each change it records. */
 export interface TimelineStore {

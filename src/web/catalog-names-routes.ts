@@ -4,7 +4,7 @@ import { localize } from "../engine/message-format.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const MemberProfile = Type.Object({
   memberId: Type.String(),

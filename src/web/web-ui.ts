@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 /** Where `npm run build:web` (Vite) writes the member centre and the console. */
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
-import type { Server } from "../http/server.js";
+import type { Server } from "../http/server-types.js";
 
 const tags = ["webhooks"];
 const EndpointId = Type.String({ pattern: "^whe_[A-Za-z0-9_-]{16}$", description: "A webhook endpoint id." });

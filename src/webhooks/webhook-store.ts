@@ -1,7 +1,7 @@
 import { type Selectable, sql } from "kysely";
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
-import type { LoggedEvent } from "../events/event-log-store.js";
+import type { LoggedEvent } from "../events/logged-event.js";
 import { newId } from "../ids.js";
 
 export interface WebhookEndpoint {

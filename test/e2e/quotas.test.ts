@@ -169,6 +169,31 @@ describe.each(TEST_ENGINES)("metered quotas on $name", (engine) => {
     expect(replayed).toMatchObject({ status: 409, body: denied.body });
   });
 
+  it("replays usage rows stored before outcomes replaced HTTP answers (migration 0014)", async () => {
+    const memberId = await vip();
+    const oldDenial = {
+      error: {
+        code: "QUOTA_EXHAUSTED",
+        message: "Used up.",
+        details: [{ path: "/amount", code: "QUOTA_EXHAUSTED" }],
+      },
+    };
+    await sql`insert into quota_usage (member_id, idempotency_key, benefit_code, amount, outcome, status, response, at)
+      values (${memberId}, 'old-denied', 'hd_downloads', 2, 'denied', 409, ${JSON.stringify(oldDenial)}::jsonb, now())`.execute(
+      s.database.db,
+    );
+    const replayed = await use(memberId, "hd_downloads", { amount: 2, idempotencyKey: "old-denied" });
+    expect(replayed).toMatchObject({ status: 409, body: oldDenial });
+    expect(await stored(memberId, "hd_downloads")).toMatchObject({ used: 0 });
+    // A new row keeps the outcome and no status.
+    const fresh = await use(memberId, "hd_downloads", { amount: 1, idempotencyKey: "new-consumed" });
+    expect(fresh.status).toBe(200);
+    const { rows } = await sql<{ outcome: string; status: number | null }>`
+      select outcome, status from quota_usage where member_id = ${memberId} and idempotency_key = 'new-consumed'`.execute(
+      s.database.db,
+    );
+    expect(rows).toEqual([{ outcome: "consumed", status: null }]);
+  });
   it("100 concurrent requests against a limit of 10: exactly 10 succeed, used is 10", async () => {
     const memberId = await vip();
     const v0 = await version(memberId);

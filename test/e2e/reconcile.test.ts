@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import { nightlyReconcileJob } from "../../src/reconcile/reconcile-jobs.js";
+import { nightlyReconcileJob } from "../../src/reconcile/reconcile-job-kinds.js";
 import { T0, TestServer } from "../e2e-harness.js";
 import { corrupt } from "../support/corrupt.js";
 import { TEST_ENGINES } from "../test-database.js";

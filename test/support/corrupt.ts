@@ -44,7 +44,6 @@ export const corrupt = {
         type: "payment.succeeded",
         amount: order.amount,
         outcome: "applied",
-        response_status: 200,
         payload: JSON.stringify(event),
       })
       .execute();

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { ERROR_STATUS } from "../../../src/errors.js";
+import { ERROR_STATUS } from "../../../src/http/error-status.js";
 import type { ApiResponse } from "../../e2e-harness.js";
 
 /** A response that is never a fault: below 500 and, when an error, documented and from the closed list. */
