@@ -140,7 +140,6 @@ describe.each(TEST_ENGINES)("quota store on $name", (engine) => {
       benefit: "hd_downloads",
       amount: 2,
       outcome: "denied" as const,
-      status: 409,
       response: { error: { code: "USAGE_DENIED", message: "…", details: [] } },
       at: at(1),
     };

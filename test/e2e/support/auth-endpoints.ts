@@ -322,6 +322,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: (f) => `/v1/members?q=${A(f)}`,
   },
   { method: "GET", template: "/v1/me/catalog", who: ["member"], path: () => "/v1/me/catalog" },
+  { method: "GET", template: "/v1/me/profile", who: ["member"], path: () => "/v1/me/profile" },
   ...COUPON_ENDPOINTS,
   ...DELIVERY_ENDPOINTS,
 ];
