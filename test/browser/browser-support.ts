@@ -57,3 +57,20 @@ export async function missingKeysShown(page: Page): Promise<string[]> {
 export function benefitCard(page: Page, benefit: string) {
   return page.locator(`li[data-benefit="${benefit}"]`);
 }
+
+/**
+ * Replaces the catalog editor's text as typing would (CodeMirror reads the browser's input events;
+ * it renders only the lines in view, so tests compare with the text they wrote, not the DOM).
+ */
+export async function fillCatalogEditor(page: Page, text: string) {
+  const editor = page.locator('[data-testid="catalog-code"]');
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(text);
+}
+
+/** The catalog in force as the editor shows it: its document, pretty-printed JSON. */
+export function editorJson(record: Record<string, unknown>): string {
+  const { version: _version, createdAt: _createdAt, ...document } = record;
+  return JSON.stringify(document, null, 2);
+}

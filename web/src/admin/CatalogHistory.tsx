@@ -14,16 +14,6 @@ interface VersionSummary {
   inForceFrom: string | null;
   createdAt: string;
 }
-interface FieldChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-interface EntryChange {
-  code: string;
-  change: "added" | "removed" | "changed";
-  fields?: FieldChange[];
-}
 interface VersionDiff {
   version: number;
   previous: number | null;

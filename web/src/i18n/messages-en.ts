@@ -242,6 +242,7 @@ export const en = {
   "catalog.editorHint":
     "Ctrl+Space completes from the catalog's schema; schema problems are underlined as you type. Check and preview asks the server, which writes nothing.",
   "catalog.line": "line {line}:",
+  "catalog.editorProblems": "{count} problem(s) against the catalog schema, underlined in the document:",
   "catalog.check": "Check and preview",
   "preview.title": "What publishing version {version} would do",
   "preview.effective": "In force from {time}.",

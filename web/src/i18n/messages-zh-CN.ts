@@ -238,6 +238,7 @@ export const zhCN: Record<MessageKey, string> = {
   "catalog.editorHint":
     "按 Ctrl+空格 根据目录结构补全；结构问题在输入时即标出。“检查并预览”由服务器检查，不会写入任何内容。",
   "catalog.line": "第 {line} 行：",
+  "catalog.editorProblems": "{count} 个不符合目录结构的问题，已在文档中标出：",
   "catalog.check": "检查并预览",
   "preview.title": "发布第 {version} 版将带来的变化",
   "preview.effective": "生效时间：{time}。",

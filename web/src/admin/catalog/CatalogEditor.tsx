@@ -6,7 +6,7 @@ import { Loaded } from "../../common/Loaded";
 import { ErrorMessage, Section } from "../../common/ui";
 import { useI18n } from "../../i18n/i18n";
 import { adminKeys, documentOf, useCatalogInForce } from "../admin-queries";
-import { CodeEditor, type EditorControl } from "./CodeEditor";
+import { CodeEditor, type EditorControl, type MarkedProblem } from "./CodeEditor";
 import {
   CONTENT_TYPES,
   documentText,
@@ -57,6 +57,7 @@ function Editor({ client, version, document }: { client: Client; version: number
   const control = useRef<EditorControl | null>(null);
   // The server's problems, placed in the text that was sent; the editor maps them through later edits.
   const [located, setLocated] = useState<Located[]>(NONE);
+  const [marks, setMarks] = useState<MarkedProblem[]>(NONE);
   const placeProblems = (error: unknown, sentText: string) => {
     const problems =
       error instanceof ApiError && error.code !== "CATALOG_CHANGE_NEEDS_CONFIRMATION" ? error.details : NONE;
@@ -156,6 +157,7 @@ function Editor({ client, version, document }: { client: Client; version: number
           problems={located}
           control={control}
           onChange={setText}
+          onProblems={setMarks}
         />
         <p className="muted">{t("catalog.editorHint")}</p>
         <div id={`${id}-problems`} aria-live="polite">
@@ -165,6 +167,26 @@ function Editor({ client, version, document }: { client: Client; version: number
                 message: parsed.message,
               })}
             </p>
+          )}
+          {marks.length > 0 && (
+            <div className="error" data-testid="editor-problems">
+              <p>{t("catalog.editorProblems", { count: marks.length })}</p>
+              <ul className="inline-errors">
+                {marks.map((m) => (
+                  <li key={`${m.from}:${m.message}`}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => control.current?.select(m.from, m.to)}
+                    >
+                      {t("catalog.line", { line: m.line })}
+                    </button>{" "}
+                    {/* The schema library's messages are English only. */}
+                    <span lang="en">{m.message}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           {details.length > 0 && (
             <div className="error" data-testid="catalog-errors">

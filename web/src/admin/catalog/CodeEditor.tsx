@@ -3,7 +3,7 @@
  * the catalog's JSON Schema (codemirror-json-schema), plus the server's problems of the last check
  * marked at their lines (they follow the text as it is edited until the next check).
  */
-import { type Diagnostic, linter, lintGutter } from "@codemirror/lint";
+import { type Diagnostic, forEachDiagnostic, linter, lintGutter } from "@codemirror/lint";
 import { Compartment, EditorSelection, StateEffect, StateField } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { basicSetup } from "codemirror";
@@ -12,13 +12,16 @@ import { yamlSchema } from "codemirror-json-schema/yaml";
 import { useEffect, useRef } from "react";
 import { CatalogDocumentSchema } from "../../../../src/catalog/catalog-schema";
 import type { EditorMode, Located } from "./catalog-text";
+import { toDraft04 } from "./draft04";
 
 /**
  * The server's TypeBox schema of the document, imported at build time: the UI is built from the
  * same tree and served by the same server, so it cannot drift from what the PUT validates, and the
  * editor needs no extra request (or route) to start. JSON round trip: plain JSON Schema, no symbols.
  */
-const CATALOG_SCHEMA = JSON.parse(JSON.stringify(CatalogDocumentSchema)) as Parameters<typeof jsonSchema>[0];
+const CATALOG_SCHEMA = toDraft04(JSON.parse(JSON.stringify(CatalogDocumentSchema))) as Parameters<
+  typeof jsonSchema
+>[0];
 
 const setServerProblems = StateEffect.define<Located[]>();
 const serverProblems = StateField.define<Diagnostic[]>({
@@ -48,6 +51,24 @@ const attributesOf = (name: string) =>
 const languageOf = (mode: EditorMode) =>
   mode === "json" ? jsonSchema(CATALOG_SCHEMA) : yamlSchema(CATALOG_SCHEMA);
 
+/** A problem the editor marks as the operator types (schema, syntax), with its line for the list beside. */
+export interface MarkedProblem {
+  from: number;
+  to: number;
+  line: number;
+  message: string;
+}
+
+/** The editor's own marks (the server's are listed from its answer). */
+function ownProblems(view: EditorView): MarkedProblem[] {
+  const found: MarkedProblem[] = [];
+  forEachDiagnostic(view.state, (d, from, to) => {
+    if (d.source !== "server")
+      found.push({ from, to, line: view.state.doc.lineAt(from).number, message: d.message });
+  });
+  return found;
+}
+
 export interface EditorControl {
   /** Selects `from`–`to`, scrolls it into view and focuses the editor. */
   select(from: number, to: number): void;
@@ -59,6 +80,7 @@ export function CodeEditor({
   label,
   problems,
   onChange,
+  onProblems,
   control,
 }: {
   text: string;
@@ -66,6 +88,7 @@ export function CodeEditor({
   label: string;
   problems: Located[];
   onChange: (text: string) => void;
+  onProblems: (problems: MarkedProblem[]) => void;
   control: React.RefObject<EditorControl | null>;
 }) {
   const host = useRef<HTMLDivElement>(null);
@@ -74,6 +97,9 @@ export function CodeEditor({
   const attributes = useRef(new Compartment());
   const changed = useRef(onChange);
   changed.current = onChange;
+  const marked = useRef(onProblems);
+  marked.current = onProblems;
+  const lastMarks = useRef("");
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: created once; later props arrive by the effects below
   useEffect(() => {
@@ -89,6 +115,12 @@ export function CodeEditor({
         attributes.current.of(attributesOf(label)),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) changed.current(update.state.doc.toString());
+          const marks = ownProblems(update.view);
+          const key = JSON.stringify(marks);
+          if (key !== lastMarks.current) {
+            lastMarks.current = key;
+            marked.current(marks);
+          }
         }),
       ],
     });

@@ -76,8 +76,9 @@ function pointerRanges(state: EditorState, mode: EditorMode): Map<string, KeyRan
     enter: (node) => {
       if (resolveTokenName(node.name, pointerMode) !== "PropertyName") return;
       const pointer = getJsonPointerAt(state.doc, node.node, pointerMode);
-      // JSON: key, value; YAML: key, ':', value.
-      const value = mode === "json" ? node.node.nextSibling : node.node.nextSibling?.nextSibling;
+      // Key, ':', value.
+      let value = node.node.nextSibling;
+      while (value && value.name === ":") value = value.nextSibling;
       ranges.set(pointer, {
         keyFrom: node.from,
         keyTo: node.to,
