@@ -1,10 +1,10 @@
 import { Draft04 } from "json-schema-library";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { CatalogDocumentSchema } from "../../src/catalog/catalog-schema.js";
-import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import { documentText, locate, parseText, putBodyText } from "../../web/src/admin/catalog/catalog-text.js";
-import { toDraft04 } from "../../web/src/admin/catalog/draft04.js";
+import { CatalogDocumentSchema } from "../../../../src/catalog/catalog-schema";
+import { DEMO_CATALOG } from "../../../../src/demo/demo-catalog";
+import { documentText, locate, parseText, putBodyText } from "./catalog-text";
+import { toDraft04 } from "./draft04";
 
 const editorSchema = () => new Draft04(toDraft04(JSON.parse(JSON.stringify(CatalogDocumentSchema))) as never);
 
