@@ -107,7 +107,7 @@ export default function AdminApp() {
         {tab === "history" && <CatalogHistory api={api} onError={onError} />}
         {tab === "members" &&
           (memberId ? (
-            <MemberPage api={api} apiKey={key} memberId={memberId} onError={onError} />
+            <MemberPage api={api} client={client} apiKey={key} memberId={memberId} />
           ) : (
             <MemberSearch api={api} onError={onError} />
           ))}

@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from "react";
 import type { Api } from "../common/api";
 import { ContextFields, contextBody, EMPTY_CONTEXT } from "../common/ContextFields";
 import { DiagnosisView } from "../common/DiagnosisView";
-import type { Decision, Diagnosis } from "../common/types";
+import type { Diagnosis } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 
@@ -41,41 +41,6 @@ function BenefitContextForm({
         {submitLabel}
       </button>
     </form>
-  );
-}
-
-/** A decision tried live (`POST /v1/check`) with the context the form sets. */
-export function DecisionTry({ api, memberId, benefits }: { api: Api; memberId: string; benefits: string[] }) {
-  const { t, tc } = useI18n();
-  const [decision, setDecision] = useState<Decision | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (benefit: string, context: Record<string, unknown> | undefined) => {
-    try {
-      setDecision(await api.post<Decision>("/v1/check", { memberId, benefit, context }));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <>
-      <BenefitContextForm benefits={benefits} submitLabel={t("memberPage.check")} onRun={run} />
-      <ErrorMessage error={error} />
-      {decision && (
-        <div aria-live="polite" data-testid="decision">
-          <p className={`verdict ${decision.allowed ? "working" : "not_working"}`}>
-            {decision.allowed ? t("memberPage.allowed") : t("memberPage.denied")}
-          </p>
-          <ul>
-            {decision.reasons.map((r) => (
-              <li key={r.code}>
-                <code>{r.code}</code> {r.message} · {tc("remedy", r.remedy.action)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </>
   );
 }
 

@@ -19,3 +19,41 @@ export function documentOf<T extends { version: number; createdAt: string }>(rec
   const { version: _version, createdAt: _createdAt, ...document } = record;
   return document;
 }
+
+export const memberPageKeys = {
+  all: (id: string) => ["member", id] as const,
+  detail: (id: string) => ["member", id, "detail"] as const,
+  entitlements: (id: string) => ["member", id, "entitlements"] as const,
+  timeline: (id: string) => ["member", id, "timeline"] as const,
+};
+
+/** What an event on `/v1/events?members=…` changed on the member page: the queries to read again. */
+export function memberPageKeysChangedBy(memberId: string, type: string) {
+  const { detail, entitlements, timeline } = memberPageKeys;
+  // Coupons and notices show on the timeline only; everything else may change state and records.
+  if (type.startsWith("coupon.") || type.startsWith("notice.")) return [timeline(memberId)];
+  if (type === "member.updated") return [detail(memberId), entitlements(memberId)];
+  return [detail(memberId), entitlements(memberId), timeline(memberId)];
+}
+
+export function useMemberDetail(client: Client, memberId: string) {
+  return useQuery({
+    queryKey: memberPageKeys.detail(memberId),
+    queryFn: () => unwrap(client.GET("/v1/members/{memberId}", { params: { path: { memberId } } })),
+  });
+}
+
+export function useMemberEntitlements(client: Client, memberId: string, language: string) {
+  return useQuery({
+    queryKey: [...memberPageKeys.entitlements(memberId), language],
+    queryFn: () =>
+      unwrap(client.GET("/v1/members/{memberId}/entitlements", { params: { path: { memberId } } })),
+  });
+}
+
+export function useMemberTimeline(client: Client, memberId: string) {
+  return useQuery({
+    queryKey: memberPageKeys.timeline(memberId),
+    queryFn: () => unwrap(client.GET("/v1/members/{memberId}/timeline", { params: { path: { memberId } } })),
+  });
+}
