@@ -74,3 +74,29 @@ export function editorJson(record: Record<string, unknown>): string {
   const { version: _version, createdAt: _createdAt, ...document } = record;
   return JSON.stringify(document, null, 2);
 }
+
+/**
+ * Sentences in the wrong language: Chinese characters on an English page, or three Latin words in a
+ * row on a Chinese page. Codes, ids and raw data (`code`, `pre`, `translate="no"`) and text marked
+ * with another `lang` (the language switcher's "中文") are not sentences of the page.
+ */
+const WRONG_LANGUAGE = `(() => {
+  const page = document.documentElement.lang;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('code, pre, script, style, [translate="no"]')) continue;
+    const lang = el.closest("[lang]");
+    if (lang && lang.getAttribute("lang") !== page) continue;
+    const text = node.textContent.trim();
+    if (!text) continue;
+    const wrong = page === "en" ? /[\\u4e00-\\u9fff]/.test(text) : /[A-Za-z]{2,}(\\s+[A-Za-z]{2,}){2,}/.test(text);
+    if (wrong) found.push(text);
+  }
+  return found;
+})()`;
+
+export async function wrongLanguage(page: Page): Promise<string[]> {
+  return (await page.evaluate(WRONG_LANGUAGE)) as string[];
+}

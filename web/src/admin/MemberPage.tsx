@@ -71,8 +71,9 @@ export function MemberPage({
           {(member) => (
             <>
               <p>
-                {member.displayName ?? "—"} · {member.locale ?? "—"} · {member.timezone} ·{" "}
-                {t("members.version", { version: member.entitlementsVersion })}
+                {/* A name as the member gave it: data, not the page's prose. */}
+                <bdi translate="no">{member.displayName ?? "—"}</bdi> · {member.locale ?? "—"} ·{" "}
+                {member.timezone} · {t("members.version", { version: member.entitlementsVersion })}
               </p>
               <h3>{t("member.membership")}</h3>
               <ul>

@@ -157,5 +157,6 @@ export function CodeEditor({
     });
   }, [label]);
 
-  return <div ref={host} className="code-editor" />;
+  // Code, not prose: its names are in every language the catalog has (and no translator should touch it).
+  return <div ref={host} className="code-editor" translate="no" />;
 }
