@@ -1,6 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { ManualClock } from "../../src/clock.js";
+import { seedDemo } from "../../src/demo/seed-demo.js";
 import { WEB_DIST } from "../../src/web/web-ui.js";
+import { ADMIN_KEY, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import type { TestEngine } from "../test-database.js";
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -99,4 +103,11 @@ const WRONG_LANGUAGE = `(() => {
 
 export async function wrongLanguage(page: Page): Promise<string[]> {
   return (await page.evaluate(WRONG_LANGUAGE)) as string[];
+}
+
+/** The demo as `npm start` seeds it (at T0, on a manual clock) and a browser, for one test file. */
+export async function startDemoWithBrowser(engine: TestEngine): Promise<[TestServer, Browser]> {
+  const database = await engine.open();
+  await seedDemo({ database, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET, now: T0 });
+  return Promise.all([TestServer.startOn(database, new ManualClock(T0)), launchBrowser()]);
 }

@@ -1,18 +1,16 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { ManualClock } from "../../src/clock.js";
-import { seedDemo } from "../../src/demo/seed-demo.js";
-import { ADMIN_KEY, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import { ADMIN_KEY, type TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 import {
   editorJson,
   fillCatalogEditor,
   HAS_CHROMIUM,
-  launchBrowser,
   missingKeysShown,
   openPage,
   SCREENSHOTS,
+  startDemoWithBrowser,
 } from "./browser-support.js";
 
 async function openEditor(page: Page, baseUrl: string) {
@@ -33,9 +31,7 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the catalog editor on $name",
   const inForce = async () => (await s.request("GET", "/v1/catalog")).body;
   const versionCount = async () => (await s.request("GET", "/v1/catalog/versions")).body.versions.length;
   beforeAll(async () => {
-    const database = await engine.open();
-    await seedDemo({ database, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET, now: T0 });
-    [s, browser] = await Promise.all([TestServer.startOn(database, new ManualClock(T0)), launchBrowser()]);
+    [s, browser] = await startDemoWithBrowser(engine);
   });
   afterAll(async () => {
     await browser?.close();

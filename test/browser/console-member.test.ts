@@ -1,17 +1,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.js";
-import { seedDemo } from "../../src/demo/seed-demo.js";
 import { en } from "../../web/src/i18n/messages-en.js";
 import { zhCN } from "../../web/src/i18n/messages-zh-CN.js";
-import { ADMIN_KEY, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import { ADMIN_KEY, type TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 import {
   HAS_CHROMIUM,
-  launchBrowser,
   missingKeysShown,
   openPage,
   SCREENSHOTS,
+  startDemoWithBrowser,
   wrongLanguage,
 } from "./browser-support.js";
 
@@ -34,9 +32,7 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the console member page on $n
   let s: TestServer;
   let browser: Browser;
   beforeAll(async () => {
-    const database = await engine.open();
-    await seedDemo({ database, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET, now: T0 });
-    [s, browser] = await Promise.all([TestServer.startOn(database, new ManualClock(T0)), launchBrowser()]);
+    [s, browser] = await startDemoWithBrowser(engine);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,8 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.js";
-import { DEMO_MEMBERS, seedDemo } from "../../src/demo/seed-demo.js";
-import { ADMIN_KEY, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import { DEMO_MEMBERS } from "../../src/demo/seed-demo.js";
+import { T0, TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 import {
   benefitCard,
@@ -11,6 +10,7 @@ import {
   missingKeysShown,
   openPage,
   SCREENSHOTS,
+  startDemoWithBrowser,
   wrongLanguage,
 } from "./browser-support.js";
 
@@ -38,9 +38,7 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the demo members' pages on $n
   let s: TestServer;
   let browser: Browser;
   beforeAll(async () => {
-    const database = await engine.open();
-    await seedDemo({ database, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET, now: T0 });
-    [s, browser] = await Promise.all([TestServer.startOn(database, new ManualClock(T0)), launchBrowser()]);
+    [s, browser] = await startDemoWithBrowser(engine);
   });
   afterAll(async () => {
     await browser?.close();

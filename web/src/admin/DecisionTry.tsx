@@ -1,11 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
-import { ContextFields, contextBody, EMPTY_CONTEXT } from "../common/ContextFields";
+import { useId, useState } from "react";
 import { type Client, unwrap } from "../common/client";
 import type { Decision } from "../common/types";
-import { ErrorMessage } from "../common/ui";
-import { I18nProvider, LANGUAGES, type Language, useI18n } from "../i18n/i18n";
+import { ErrorMessage, LanguageSelect } from "../common/ui";
+import { I18nProvider, type Language, useI18n } from "../i18n/i18n";
 import { remedyWords } from "../member/BenefitList";
+import { BenefitContextForm } from "./MemberTools";
 
 /**
  * A decision tried live (`POST /v1/check`) with the context the form sets, in the language chosen on
@@ -22,61 +22,36 @@ export function DecisionTry({
   benefits: string[];
 }) {
   const { t, language: uiLanguage } = useI18n();
-  const [benefit, setBenefit] = useState(benefits[0] ?? "");
-  const [context, setContext] = useState(EMPTY_CONTEXT);
   const [language, setLanguage] = useState<Language>(uiLanguage);
   const id = useId();
   const decide = useMutation({
-    mutationFn: async () => ({
+    mutationFn: async (input: { benefit: string; context: Record<string, unknown> | undefined }) => ({
       language,
       decision: await unwrap(
         client.POST("/v1/check", {
           body: {
             memberId,
-            benefit,
+            benefit: input.benefit,
             locale: language,
-            ...(contextBody(context) ? { context: contextBody(context) } : {}),
+            ...(input.context ? { context: input.context } : {}),
           },
         }),
       ),
     }),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    decide.mutate();
-  };
   return (
     <>
-      <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={`${id}-benefit`}>{t("diagnose.benefit")}</label>
-          <select id={`${id}-benefit`} value={benefit} onChange={(e) => setBenefit(e.target.value)}>
-            {benefits.map((code) => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-language`}>{t("memberPage.decisionLanguage")}</label>
-          <select
-            id={`${id}-language`}
-            value={language}
-            onChange={(e) => setLanguage(e.target.value as Language)}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {l === "en" ? "English" : "中文"}
-              </option>
-            ))}
-          </select>
-        </div>
-        <ContextFields draft={context} onChange={setContext} />
-        <button type="submit" disabled={!benefit || decide.isPending}>
-          {t("memberPage.check")}
-        </button>
-      </form>
+      <BenefitContextForm
+        benefits={benefits}
+        submitLabel={t("memberPage.check")}
+        onRun={(benefit, context) => decide.mutate({ benefit, context })}
+        extra={
+          <div className="field">
+            <label htmlFor={id}>{t("memberPage.decisionLanguage")}</label>
+            <LanguageSelect id={id} value={language} onChange={setLanguage} />
+          </div>
+        }
+      />
       <ErrorMessage error={decide.error} />
       {decide.data && (
         <div aria-live="polite" data-testid="decision">

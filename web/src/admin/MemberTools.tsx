@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import type { Api } from "../common/api";
 import { ContextFields, contextBody, EMPTY_CONTEXT } from "../common/ContextFields";
 import { DiagnosisView } from "../common/DiagnosisView";
@@ -6,15 +6,17 @@ import type { Diagnosis } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 
-/** The benefit picker and context form both tools share; `onRun` gets the request body. */
-function BenefitContextForm({
+/** The benefit picker and context form both tools share; `onRun` gets the request body; `extra`, more fields. */
+export function BenefitContextForm({
   benefits,
   submitLabel,
   onRun,
+  extra,
 }: {
   benefits: string[];
   submitLabel: string;
-  onRun: (benefit: string, context: Record<string, unknown> | undefined) => Promise<void>;
+  onRun: (benefit: string, context: Record<string, unknown> | undefined) => Promise<void> | void;
+  extra?: ReactNode;
 }) {
   const { t } = useI18n();
   const [benefit, setBenefit] = useState(benefits[0] ?? "");
@@ -36,6 +38,7 @@ function BenefitContextForm({
           ))}
         </select>
       </div>
+      {extra}
       <ContextFields draft={context} onChange={setContext} />
       <button type="submit" disabled={!benefit}>
         {submitLabel}
