@@ -4,6 +4,12 @@ import type { FastifySchemaValidationError } from "fastify";
 import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import {
+  CatalogPutResultSchema,
+  CatalogVersionDiffSchema,
+  CatalogVersionDocumentSchema,
+  CatalogVersionListSchema,
+} from "./catalog-response-schemas.js";
 import { CatalogDocumentSchema, CatalogPutBodySchema } from "./catalog-schema.js";
 
 /** A version with everything a local evaluator needs to compile it and explain rule changes. */
@@ -70,6 +76,8 @@ function putValidator({ httpPart, schema }: { httpPart?: string; schema: unknown
 
 /** PUT/GET the catalog and its immutable versions with diffs. */
 export function registerCatalogRoutes(server: Server, app: App): void {
+  // By reference: the document's TypeBox static type is stricter than the catalog's own types.
+  server.addSchema(CatalogVersionDocumentSchema);
   server.put(
     "/v1/catalog",
     {
@@ -82,7 +90,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
           'A document that removes tiers, plans or benefits members hold, or plans pending orders name, answers 409 CATALOG_CHANGE_NEEDS_CONFIRMATION (details: each removal with its members and pendingOrders) unless the body says "confirm": "remove". With ?dryRun=true nothing is written: the answer is the diff and the impact (removals, members whose decisions change, notices, pending orders on removed plans).',
         querystring: PutQuery,
         body: CatalogPutBodySchema,
-        response: errors(400, 401, 403, 409, 413, 415),
+        response: { 200: CatalogPutResultSchema, ...errors(400, 401, 403, 409, 413, 415) },
       },
       validatorCompiler: putValidator,
     },
@@ -96,6 +104,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       schema: {
         tags,
         summary: "The catalog version in force (a scheduled one takes over at its effectiveFrom)",
+        response: { 200: Type.Ref("CatalogVersionDocument") },
       },
     },
     async () => {
@@ -115,6 +124,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
         tags,
         summary:
           "Every catalog version with its notice, effectiveFrom, policy and status (scheduled, in_force, superseded)",
+        response: { 200: CatalogVersionListSchema },
       },
     },
     async () => ({
@@ -156,7 +166,12 @@ export function registerCatalogRoutes(server: Server, app: App): void {
     "/v1/catalog/versions/:n",
     {
       config: { roles: ["admin", "service"] },
-      schema: { tags, summary: "One catalog version", params: VersionParams },
+      schema: {
+        tags,
+        summary: "One catalog version",
+        params: VersionParams,
+        response: { 200: Type.Ref("CatalogVersionDocument") },
+      },
     },
     async (request) => {
       const record = await app.catalog.version(request.params.n);
@@ -167,7 +182,12 @@ export function registerCatalogRoutes(server: Server, app: App): void {
     "/v1/catalog/versions/:n/diff",
     {
       config: { roles: ["admin", "service"] },
-      schema: { tags, summary: "What version n changed against n−1", params: VersionParams },
+      schema: {
+        tags,
+        summary: "What version n changed against n−1",
+        params: VersionParams,
+        response: { 200: CatalogVersionDiffSchema },
+      },
     },
     async (request) => {
       const record = await app.catalog.version(request.params.n);

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import type { App } from "../app.js";
+import { LOCALES } from "../catalog/catalog-types.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { EntitlementsSchema } from "../http/member-view-schemas.js";
@@ -15,16 +16,29 @@ import {
 import type { Server } from "../http/server-types.js";
 import { batchJson, decisionJson } from "./decision-json.js";
 
+const checkProperties = { memberId: MemberId, benefit: Code, context: Type.Optional(DecisionContextSchema) };
 const CheckBody = Type.Object(
-  { memberId: MemberId, benefit: Code, context: Type.Optional(DecisionContextSchema) },
+  {
+    ...checkProperties,
+    locale: Type.Optional(
+      Type.Union(
+        LOCALES.map((l) => Type.Literal(l)),
+        {
+          description:
+            "The language of the reasons' messages, over the member's stored locale (which otherwise wins for service keys): what the member would read in that language, as the console shows it",
+        },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
+const BatchCheck = Type.Object(checkProperties, { additionalProperties: false });
 const MeCheckBody = Type.Object(
   { benefit: Code, context: Type.Optional(DecisionContextSchema) },
   { additionalProperties: false },
 );
 const BatchBody = Type.Object(
-  { checks: Type.Array(CheckBody, { minItems: 1, maxItems: 1000 }) },
+  { checks: Type.Array(BatchCheck, { minItems: 1, maxItems: 1000 }) },
   { additionalProperties: false },
 );
 const tags = ["decisions"];
@@ -44,8 +58,13 @@ export function registerDecisionRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("Decision"), ...errors(400, 404) },
       },
     },
-    async (request, reply) =>
-      sendJson(reply, decisionJson(await app.decisions.check(request.body, readerLocale(request)))),
+    async (request, reply) => {
+      const { locale, ...input } = request.body;
+      const decision = locale
+        ? await app.decisions.check(input, locale, true)
+        : await app.decisions.check(input, readerLocale(request));
+      return sendJson(reply, decisionJson(decision));
+    },
   );
   server.post(
     "/v1/check/batch",

@@ -3,6 +3,7 @@ import type { App } from "../app.js";
 import { LOCALES } from "../catalog/catalog-types.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import { MemberDetailSchema } from "./member-detail-schema.js";
 
 const MemberBody = Type.Object(
   {
@@ -38,6 +39,7 @@ const tags = ["members"];
 
 /** Registering members, reading them, and issuing member tokens. */
 export function registerMemberRoutes(server: Server, app: App): void {
+  server.addSchema(MemberDetailSchema);
   server.put(
     "/v1/members/:memberId",
     {
@@ -72,7 +74,12 @@ export function registerMemberRoutes(server: Server, app: App): void {
     "/v1/members/:memberId",
     {
       config: { roles: ["service", "support"] },
-      schema: { tags, summary: "A member with memberships, grants, orders and holds", params: MemberParams },
+      schema: {
+        tags,
+        summary: "A member with memberships, grants, orders and holds",
+        params: MemberParams,
+        response: { 200: Type.Ref("MemberDetail"), ...errors(404) },
+      },
     },
     async (request) => app.members.detail(request.params.memberId),
   );

@@ -1,8 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.js";
-import { DEMO_MEMBERS, seedDemo } from "../../src/demo/seed-demo.js";
-import { ADMIN_KEY, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import { DEMO_MEMBERS } from "../../src/demo/seed-demo.js";
+import { T0, TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 import {
   benefitCard,
@@ -11,36 +10,12 @@ import {
   missingKeysShown,
   openPage,
   SCREENSHOTS,
+  startDemoWithBrowser,
+  wrongLanguage,
 } from "./browser-support.js";
 
 const LIVE_TIMEOUT = 15_000;
 const SECTIONS = ["membership", "diagnose", "coupons", "notices", "timeline"] as const;
-
-/**
- * Sentences in the wrong language: Chinese characters on an English page, or three Latin words in a
- * row on a Chinese page. Codes, ids and raw data (`code`, `pre`, `translate="no"`) and text marked
- * with another `lang` (the language switcher's "中文") are not sentences of the page.
- */
-const WRONG_LANGUAGE = `(() => {
-  const page = document.documentElement.lang;
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const found = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!el || el.closest('code, pre, script, style, [translate="no"]')) continue;
-    const lang = el.closest("[lang]");
-    if (lang && lang.getAttribute("lang") !== page) continue;
-    const text = node.textContent.trim();
-    if (!text) continue;
-    const wrong = page === "en" ? /[\\u4e00-\\u9fff]/.test(text) : /[A-Za-z]{2,}(\\s+[A-Za-z]{2,}){2,}/.test(text);
-    if (wrong) found.push(text);
-  }
-  return found;
-})()`;
-
-async function wrongLanguage(page: Page): Promise<string[]> {
-  return (await page.evaluate(WRONG_LANGUAGE)) as string[];
-}
 
 const FOCUSED = `(() => {
   const el = document.activeElement;
@@ -63,9 +38,7 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the demo members' pages on $n
   let s: TestServer;
   let browser: Browser;
   beforeAll(async () => {
-    const database = await engine.open();
-    await seedDemo({ database, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET, now: T0 });
-    [s, browser] = await Promise.all([TestServer.startOn(database, new ManualClock(T0)), launchBrowser()]);
+    [s, browser] = await startDemoWithBrowser(engine);
   });
   afterAll(async () => {
     await browser?.close();

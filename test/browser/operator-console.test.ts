@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { ADMIN_KEY, TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
-import { HAS_CHROMIUM, launchBrowser, missingKeysShown, openPage, SCREENSHOTS } from "./browser-support.js";
+import {
+  editorJson,
+  fillCatalogEditor,
+  HAS_CHROMIUM,
+  launchBrowser,
+  missingKeysShown,
+  openPage,
+  SCREENSHOTS,
+} from "./browser-support.js";
 
 const DAY = 24 * 3600 * 1000;
 const LIVE_TIMEOUT = 15_000;
@@ -41,21 +49,25 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("operator console in Chromium 
     const admin = await openPage(browser, "en-US");
     const page = admin.page;
     await signInToConsole(page, s.baseUrl, /Admin or support key/);
-    const editor = page.getByLabel("Catalog document (JSON)");
-    await expect.poll(() => editor.inputValue()).toContain('"minClientVersion": "5.2.0"');
-    const original = await editor.inputValue();
+    await page.getByLabel("Catalog document (JSON)").waitFor();
+    const original = editorJson((await s.request("GET", "/v1/catalog")).body);
+    expect(original).toContain('"minClientVersion": "5.2.0"');
 
     // A plan period that is no ISO duration: the server's problem is listed beside the editor.
-    await editor.fill(original.replace('"period": "P1M"', '"period": "monthly"'));
-    await page.getByRole("button", { name: "Publish" }).click();
+    await fillCatalogEditor(page, original.replace('"period": "P1M"', '"period": "monthly"'));
+    await page.getByRole("button", { name: "Check and preview" }).click();
     const errors = page.locator('[data-testid="catalog-errors"]');
     await expect.poll(() => errors.textContent()).toContain("/period");
     await page.screenshot({ path: `${SCREENSHOTS}/console-catalog-errors.png`, fullPage: true });
 
-    await editor.fill(original.replace('"minClientVersion": "5.2.0"', '"minClientVersion": "5.3.0"'));
+    await fillCatalogEditor(
+      page,
+      original.replace('"minClientVersion": "5.2.0"', '"minClientVersion": "5.3.0"'),
+    );
     await page.getByLabel("Notice to members (English)").fill("The VIP zone now needs app 5.3.0.");
     await page.getByLabel("Policy").selectOption("apply_now");
-    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByRole("button", { name: "Check and preview" }).click();
+    await page.locator('[data-testid="publish-preview"]').getByRole("button", { name: "Publish" }).click();
     await expect
       .poll(() => page.locator('[data-testid="published"]').textContent())
       .toBe("Published as version 2.");
@@ -157,25 +169,26 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("operator console in Chromium 
     const admin = await openPage(browser, "en-US");
     const page = admin.page;
     await signInToConsole(page, s.baseUrl, /Admin or support key/);
-    const editor = page.getByLabel("Catalog document (JSON)");
-    await expect.poll(() => editor.inputValue()).toContain('"vip_month"');
-    const doc = JSON.parse(await editor.inputValue());
+    await page.getByLabel("Catalog document (JSON)").waitFor();
+    const doc = JSON.parse(editorJson((await s.request("GET", "/v1/catalog")).body));
     const vip = doc.tiers.find((t: { code: string }) => t.code === "vip");
     vip.plans = vip.plans.filter((p: { code: string }) => p.code !== "vip_month");
-    await editor.fill(JSON.stringify(doc, null, 2));
-    await page.getByRole("button", { name: "Publish" }).click();
-    const removals = page.locator('[data-testid="catalog-removals"]');
+    await fillCatalogEditor(page, JSON.stringify(doc, null, 2));
+    await page.getByRole("button", { name: "Check and preview" }).click();
+    // The dry run says what the removal takes, and the preview asks for the confirmation.
+    const preview = page.locator('[data-testid="publish-preview"]');
     await expect
-      .poll(() => removals.textContent())
-      .toContain("plan vip_month would be removed while 1 member holds it");
+      .poll(() => preview.locator('[data-testid="preview-removed"]').textContent())
+      .toContain("Plan vip_month: held by 1 member(s), named by 0 pending order(s)");
+    expect(await preview.getByRole("button", { name: "Publish", exact: true }).count()).toBe(0);
     expect(await page.locator('[data-testid="published"]').count()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/console-catalog-removals.png`, fullPage: true });
 
-    await page.getByRole("button", { name: "Remove anyway and publish" }).click();
+    await preview.getByRole("button", { name: "Remove anyway and publish" }).click();
     await expect
       .poll(() => page.locator('[data-testid="published"]').textContent())
       .toMatch(/^Published as version \d+\.$/);
-    expect(await removals.count()).toBe(0);
+    expect(await preview.count()).toBe(0);
     expect(admin.problems).toEqual([]);
     await admin.context.close();
   });

@@ -74,6 +74,37 @@ describe.each(TEST_ENGINES)("the member's chosen language on $name", (engine) =>
     for (const message of reasonMessages(res.body)) expect(message).toMatch(HAN);
   });
 
+  it("POST /v1/check words its reasons in the body's locale, over the stored one (the console's language choice)", async () => {
+    const check = (body: Record<string, unknown>, headers?: Record<string, string>) =>
+      s.request("POST", "/v1/check", {
+        body: { memberId: "zh-reader", benefit: "ad_free", ...body },
+        headers,
+      });
+    const messages = (res: { body: { reasons: { message: string }[] } }) =>
+      res.body.reasons.map((r) => r.message);
+
+    const english = await check({ locale: "en" });
+    expect(english.status).toBe(200);
+    expect(english.body.reasons[0].code).toBe("PAYMENT_PENDING");
+    for (const message of messages(english)) expect(message).not.toMatch(HAN);
+    // Without it the stored locale wins, whatever the Accept-Language says.
+    const stored = await check({}, { "accept-language": "en" });
+    expect(stored.body.reasons[0].code).toBe("PAYMENT_PENDING");
+    for (const message of messages(stored)) expect(message).toMatch(HAN);
+    const chinese = await check({ locale: "zh-CN" }, { "accept-language": "en" });
+    expect(messages(chinese)).toEqual(messages(stored));
+
+    const unknown = await check({ locale: "fr" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe("VALIDATION_FAILED");
+    expect(unknown.body.error.details.map((d: { path: string }) => d.path)).toContain("/locale");
+    // The batch has no locale of its own: one there is refused, not ignored.
+    const batch = await s.request("POST", "/v1/check/batch", {
+      body: { checks: [{ memberId: "zh-reader", benefit: "ad_free", locale: "en" }] },
+    });
+    expect(batch.status).toBe(400);
+  });
+
   it("/v1/me/profile gives the member's time zone, and only to that member", async () => {
     const res = await s.request("GET", "/v1/me/profile", { auth: token });
     expect(res.status).toBe(200);

@@ -1,11 +1,13 @@
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "../common/api";
+import { createTypedClient } from "../common/client";
 import { Header, SignIn } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages-en";
-import { CatalogEditor } from "./CatalogEditor";
 import { CatalogHistory } from "./CatalogHistory";
 import { Charts } from "./Charts";
+import { CatalogEditor } from "./catalog/CatalogEditor";
 import { MemberPage } from "./MemberPage";
 import { MemberSearch } from "./MemberSearch";
 import { Reconciliation } from "./Reconciliation";
@@ -26,7 +28,7 @@ function readHash(): [string, string | null] {
   return [known, rest.length > 0 ? decodeURIComponent(rest.join("/")) : null];
 }
 
-export function AdminApp() {
+export default function AdminApp() {
   const { t, language } = useI18n();
   const [key, setKey] = useState<string | null>(() => sessionStorage.getItem(KEY_STORAGE));
   const [signInError, setSignInError] = useState<unknown>(null);
@@ -37,6 +39,7 @@ export function AdminApp() {
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
   const api = useMemo(() => (key ? createApi(key, language) : null), [key, language]);
+  const client = useMemo(() => (key ? createTypedClient(key, language) : null), [key, language]);
   const signOut = useCallback((error?: unknown) => {
     sessionStorage.removeItem(KEY_STORAGE);
     setKey(null);
@@ -50,7 +53,22 @@ export function AdminApp() {
     [signOut],
   );
 
-  if (!key || !api) {
+  const queries = useMemo(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 30_000,
+            refetchOnWindowFocus: false,
+            retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+          },
+        },
+        queryCache: new QueryCache({ onError }),
+      }),
+    [onError],
+  );
+
+  if (!key || !api || !client) {
     return (
       <SignIn
         brand="admin.brand"
@@ -69,7 +87,7 @@ export function AdminApp() {
     window.location.hash = id;
   };
   return (
-    <>
+    <QueryClientProvider client={queries}>
       <Header title={t("admin.brand")} onSignOut={() => signOut()} />
       <nav className="sections" aria-label={t("admin.tabsNav")}>
         {TABS.map((item) => (
@@ -85,17 +103,17 @@ export function AdminApp() {
         ))}
       </nav>
       <main id="main" tabIndex={-1}>
-        {tab === "catalog" && <CatalogEditor api={api} onError={onError} />}
+        {tab === "catalog" && <CatalogEditor client={client} />}
         {tab === "history" && <CatalogHistory api={api} onError={onError} />}
         {tab === "members" &&
           (memberId ? (
-            <MemberPage api={api} apiKey={key} memberId={memberId} onError={onError} />
+            <MemberPage api={api} client={client} apiKey={key} memberId={memberId} />
           ) : (
             <MemberSearch api={api} onError={onError} />
           ))}
         {tab === "reconcile" && <Reconciliation api={api} onError={onError} />}
         {tab === "charts" && <Charts api={api} onError={onError} />}
       </main>
-    </>
+    </QueryClientProvider>
   );
 }

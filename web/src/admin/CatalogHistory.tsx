@@ -2,8 +2,8 @@ import { useCallback, useState } from "react";
 import type { Api } from "../common/api";
 import { ErrorMessage, Section } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
-import { sideBySide } from "./line-diff";
 import { useLoad } from "./useLoad";
+import { type CatalogDiff, VersionDiffView } from "./VersionDiffView";
 
 interface VersionSummary {
   version: number;
@@ -14,24 +14,11 @@ interface VersionSummary {
   inForceFrom: string | null;
   createdAt: string;
 }
-interface FieldChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-interface EntryChange {
-  code: string;
-  change: "added" | "removed" | "changed";
-  fields?: FieldChange[];
-}
 interface VersionDiff {
   version: number;
   previous: number | null;
-  diff: Record<string, EntryChange[]>;
+  diff: CatalogDiff;
 }
-
-const show = (value: unknown) => (value === undefined ? "—" : JSON.stringify(value));
-const CONTEXT_LINES = 2;
 
 /** Every catalog version; one opened shows what changed, field by field and as documents side by side. */
 export function CatalogHistory({ api, onError }: { api: Api; onError: (e: unknown) => void }) {
@@ -70,9 +57,6 @@ export function CatalogHistory({ api, onError }: { api: Api; onError: (e: unknow
     }
   };
 
-  const rows = open ? sideBySide(open.before, open.after) : [];
-  const near = (i: number) =>
-    rows.slice(Math.max(0, i - CONTEXT_LINES), i + CONTEXT_LINES + 1).some((r) => r.changed);
   return (
     <Section id="history" title={t("history.title")}>
       <ErrorMessage error={error} />
@@ -118,70 +102,13 @@ export function CatalogHistory({ api, onError }: { api: Api; onError: (e: unknow
               ? t("history.diffTitle", { version: open.diff.version, previous: open.diff.previous })
               : t("history.firstVersion", { version: open.diff.version })}
           </h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("history.what")}</th>
-                <th scope="col">{t("history.before")}</th>
-                <th scope="col">{t("history.after")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(open.diff.diff).flatMap(([section, changes]) =>
-                changes.flatMap((c) =>
-                  c.fields && c.fields.length > 0
-                    ? c.fields.map((f) => (
-                        <tr key={`${section}/${c.code}/${f.path}`}>
-                          <td>
-                            <code>
-                              {section}/{c.code}.{f.path}
-                            </code>
-                          </td>
-                          <td className="before">{show(f.before)}</td>
-                          <td className="after">{show(f.after)}</td>
-                        </tr>
-                      ))
-                    : [
-                        <tr key={`${section}/${c.code}`}>
-                          <td>
-                            <code>
-                              {section}/{c.code}
-                            </code>
-                          </td>
-                          <td className="before">{c.change === "removed" ? tc("change", c.change) : "—"}</td>
-                          <td className="after">{c.change === "removed" ? "—" : tc("change", c.change)}</td>
-                        </tr>,
-                      ],
-                ),
-              )}
-            </tbody>
-          </table>
-          <h3>{t("history.documents")}</h3>
-          <div className="table-wrap">
-            <table className="diff-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("history.versionN", { version: open.diff.previous ?? "—" })}</th>
-                  <th scope="col">{t("history.versionN", { version: open.diff.version })}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row, i) =>
-                  near(i) ? (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions in the aligned documents
-                    <tr key={i}>
-                      <td className={row.changed && row.before !== null ? "before" : ""}>
-                        <pre>{row.before ?? ""}</pre>
-                      </td>
-                      <td className={row.changed && row.after !== null ? "after" : ""}>
-                        <pre>{row.after ?? ""}</pre>
-                      </td>
-                    </tr>
-                  ) : null,
-                )}
-              </tbody>
-            </table>
-          </div>
+          <VersionDiffView
+            diff={open.diff.diff}
+            before={open.before}
+            after={open.after}
+            beforeLabel={t("history.versionN", { version: open.diff.previous ?? "—" })}
+            afterLabel={t("history.versionN", { version: open.diff.version })}
+          />
         </div>
       )}
     </Section>

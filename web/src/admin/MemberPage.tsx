@@ -1,83 +1,65 @@
-import { useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import type { Api } from "../common/api";
+import type { Client } from "../common/client";
+import { Loaded } from "../common/Loaded";
 import { type LiveStatus, subscribeLive } from "../common/live";
 import { TimelineList } from "../common/Timeline";
-import type { Entitlements, Hold, TimelineEntry } from "../common/types";
-import { ErrorMessage, LiveIndicator, Section } from "../common/ui";
+import { LiveIndicator, Section } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import {
+  memberPageKeys,
+  memberPageKeysChangedBy,
+  useMemberDetail,
+  useMemberEntitlements,
+  useMemberTimeline,
+} from "./admin-queries";
+import { DecisionTry } from "./DecisionTry";
+import { GrantList } from "./GrantList";
 import { HoldsPanel } from "./HoldsPanel";
-import { DecisionTry, DiagnoseTry } from "./MemberTools";
+import { DiagnoseTry } from "./MemberTools";
 
-interface MemberDetail {
-  memberId: string;
-  displayName: string | null;
-  locale: string | null;
-  timezone: string;
-  entitlementsVersion: number;
-  orders: {
-    orderId: string;
-    plan: string;
-    status: string;
-    createdAt: string;
-    amount: { amount: number; currency: string };
-  }[];
-  holds: Hold[];
-}
-
-interface PageData {
-  detail: MemberDetail;
-  entitlements: Entitlements;
-  timeline: TimelineEntry[];
-}
-
-/** One member for support: state, decisions tried live, diagnosis, holds, timeline; updated live. */
+/**
+ * One member for support: state, grants with their source, decisions tried live, diagnosis, holds,
+ * timeline. Followed live (`GET /v1/events?members=…`): an event refetches only the parts it changed.
+ */
 export function MemberPage({
   api,
+  client,
   apiKey,
   memberId,
-  onError,
 }: {
   api: Api;
+  client: Client;
   apiKey: string;
   memberId: string;
-  onError: (e: unknown) => void;
 }) {
-  const { t, tc, formatTime } = useI18n();
-  const [data, setData] = useState<PageData | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { t, tc, formatTime, language } = useI18n();
+  const queries = useQueryClient();
   const [live, setLive] = useState<LiveStatus>("connecting");
-  const path = encodeURIComponent(memberId);
+  const detail = useMemberDetail(client, memberId);
+  const entitlements = useMemberEntitlements(client, memberId, language);
+  const timeline = useMemberTimeline(client, memberId);
 
-  const load = useCallback(async () => {
-    try {
-      const [detail, entitlements, timeline] = await Promise.all([
-        api.get<MemberDetail>(`/v1/members/${path}`),
-        api.get<Entitlements>(`/v1/members/${path}/entitlements`),
-        api.get<{ entries: TimelineEntry[] }>(`/v1/members/${path}/timeline`),
-      ]);
-      setData({ detail, entitlements, timeline: timeline.entries });
-      setError(null);
-    } catch (e) {
-      setError(e);
-      onError(e);
-    }
-  }, [api, path, onError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
   useEffect(
     () =>
       subscribeLive({
-        path: `/v1/events?members=${path}`,
+        path: `/v1/events?members=${encodeURIComponent(memberId)}`,
         token: apiKey,
         onStatus: setLive,
-        onEvent: () => void load(),
-        onReset: () => void load(),
+        onEvent: (event) => {
+          for (const queryKey of memberPageKeysChangedBy(memberId, event.type))
+            void queries.invalidateQueries({ queryKey });
+        },
+        onReset: () => void queries.invalidateQueries({ queryKey: memberPageKeys.all(memberId) }),
       }),
-    [apiKey, path, load],
+    [apiKey, memberId, queries],
   );
+  const refetchAll = async () => {
+    await queries.invalidateQueries({ queryKey: memberPageKeys.all(memberId) });
+  };
 
-  const benefits = data?.entitlements.benefits.map((b) => b.benefit) ?? [];
+  const benefits = entitlements.data?.benefits.map((b) => b.benefit) ?? [];
   return (
     <>
       <p>
@@ -85,32 +67,47 @@ export function MemberPage({
       </p>
       <Section id="member" title={t("memberPage.title", { id: memberId })}>
         <LiveIndicator status={live} />
-        <ErrorMessage error={error} />
-        {data && (
-          <>
-            <p>
-              {data.detail.displayName ?? "—"} · {data.detail.locale ?? "—"} · {data.detail.timezone} ·{" "}
-              {t("members.version", { version: data.detail.entitlementsVersion })}
-            </p>
-            <h3>{t("member.membership")}</h3>
-            <ul>
-              {data.entitlements.memberships.map((m) => (
-                <li key={m.id}>
-                  {m.tier} · {tc("membershipStatus", m.status)} · {formatTime(m.startsAt)} →{" "}
-                  {formatTime(m.expiresAt)} · <code>{m.sourceOrderId}</code>
-                </li>
-              ))}
-            </ul>
-            <h3>{t("memberPage.orders")}</h3>
-            <ul>
-              {data.detail.orders.map((o) => (
-                <li key={o.orderId}>
-                  <code>{o.orderId}</code> · {o.plan} · {o.status} · {formatTime(o.createdAt)}
-                </li>
-              ))}
-            </ul>
-            <h3>{t("member.benefits")}</h3>
-            <div className="table-wrap">
+        <Loaded query={detail}>
+          {(member) => (
+            <>
+              <p>
+                {/* A name as the member gave it: data, not the page's prose. */}
+                <bdi translate="no">{member.displayName ?? "—"}</bdi> · {member.locale ?? "—"} ·{" "}
+                {member.timezone} · {t("members.version", { version: member.entitlementsVersion })}
+              </p>
+              <h3>{t("member.membership")}</h3>
+              <ul>
+                {member.memberships.map((m) => (
+                  <li key={m.id}>
+                    {m.tier} · {tc("membershipStatus", m.status)} · {formatTime(m.startsAt)} →{" "}
+                    {formatTime(m.expiresAt)} · <code>{m.sourceOrderId}</code>
+                  </li>
+                ))}
+              </ul>
+              <h3>{t("memberPage.grants")}</h3>
+              <GrantList member={member} />
+              <h3>{t("memberPage.orders")}</h3>
+              <ul>
+                {member.orders.map((o) => (
+                  <li key={o.orderId}>
+                    <code>{o.orderId}</code> · {o.plan} · {tc("orderStatus", o.status)} ·{" "}
+                    {formatTime(o.createdAt)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </Loaded>
+        <h3>{t("member.benefits")}</h3>
+        {detail.data && (
+          <p className="muted">
+            {t("memberPage.reasonsLanguage", { locale: detail.data.locale ?? language })}
+          </p>
+        )}
+        <Loaded query={entitlements}>
+          {(snapshot) => (
+            // For an API key the member's stored locale words the reasons (what the member reads).
+            <div className="table-wrap" lang={detail.data?.locale ?? language}>
               <table data-testid="member-benefits">
                 <thead>
                   <tr>
@@ -120,7 +117,7 @@ export function MemberPage({
                   </tr>
                 </thead>
                 <tbody>
-                  {data.entitlements.benefits.map((b) => (
+                  {snapshot.benefits.map((b) => (
                     <tr key={b.benefit}>
                       <td>{b.benefit}</td>
                       <td>{tc("state", b.state)}</td>
@@ -136,31 +133,35 @@ export function MemberPage({
                 </tbody>
               </table>
             </div>
-          </>
-        )}
+          )}
+        </Loaded>
       </Section>
-      {data && (
+      {benefits.length > 0 && (
         <>
           <Section id="decide" title={t("memberPage.tryDecision")}>
-            <DecisionTry api={api} memberId={memberId} benefits={benefits} />
+            <DecisionTry client={client} memberId={memberId} benefits={benefits} />
           </Section>
           <Section id="diagnose" title={t("member.diagnose")}>
             <DiagnoseTry api={api} memberId={memberId} benefits={benefits} />
           </Section>
-          <Section id="holds" title={t("memberPage.holds")}>
+        </>
+      )}
+      <Section id="holds" title={t("memberPage.holds")}>
+        <Loaded query={detail}>
+          {(member) => (
             <HoldsPanel
               api={api}
               memberId={memberId}
-              holds={data.detail.holds}
+              holds={member.holds}
               benefits={benefits}
-              onChanged={load}
+              onChanged={refetchAll}
             />
-          </Section>
-          <Section id="timeline" title={t("member.timeline")}>
-            <TimelineList entries={data.timeline} />
-          </Section>
-        </>
-      )}
+          )}
+        </Loaded>
+      </Section>
+      <Section id="timeline" title={t("member.timeline")}>
+        <Loaded query={timeline}>{(data) => <TimelineList entries={data.entries} />}</Loaded>
+      </Section>
     </>
   );
 }

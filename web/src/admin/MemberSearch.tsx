@@ -46,7 +46,7 @@ export function MemberSearch({ api, onError }: { api: Api; onError: (e: unknown)
             {value.members.map((m) => (
               <li key={m.memberId}>
                 <a href={`#members/${encodeURIComponent(m.memberId)}`}>{m.memberId}</a>{" "}
-                {m.displayName && <span>{m.displayName}</span>}{" "}
+                {m.displayName && <bdi translate="no">{m.displayName}</bdi>}{" "}
                 <span className="muted">{t("members.version", { version: m.entitlementsVersion })}</span>
               </li>
             ))}

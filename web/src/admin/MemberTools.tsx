@@ -1,20 +1,22 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import type { Api } from "../common/api";
 import { ContextFields, contextBody, EMPTY_CONTEXT } from "../common/ContextFields";
 import { DiagnosisView } from "../common/DiagnosisView";
-import type { Decision, Diagnosis } from "../common/types";
+import type { Diagnosis } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 
-/** The benefit picker and context form both tools share; `onRun` gets the request body. */
-function BenefitContextForm({
+/** The benefit picker and context form both tools share; `onRun` gets the request body; `extra`, more fields. */
+export function BenefitContextForm({
   benefits,
   submitLabel,
   onRun,
+  extra,
 }: {
   benefits: string[];
   submitLabel: string;
-  onRun: (benefit: string, context: Record<string, unknown> | undefined) => Promise<void>;
+  onRun: (benefit: string, context: Record<string, unknown> | undefined) => Promise<void> | void;
+  extra?: ReactNode;
 }) {
   const { t } = useI18n();
   const [benefit, setBenefit] = useState(benefits[0] ?? "");
@@ -36,46 +38,12 @@ function BenefitContextForm({
           ))}
         </select>
       </div>
+      {extra}
       <ContextFields draft={context} onChange={setContext} />
       <button type="submit" disabled={!benefit}>
         {submitLabel}
       </button>
     </form>
-  );
-}
-
-/** A decision tried live (`POST /v1/check`) with the context the form sets. */
-export function DecisionTry({ api, memberId, benefits }: { api: Api; memberId: string; benefits: string[] }) {
-  const { t, tc } = useI18n();
-  const [decision, setDecision] = useState<Decision | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (benefit: string, context: Record<string, unknown> | undefined) => {
-    try {
-      setDecision(await api.post<Decision>("/v1/check", { memberId, benefit, context }));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <>
-      <BenefitContextForm benefits={benefits} submitLabel={t("memberPage.check")} onRun={run} />
-      <ErrorMessage error={error} />
-      {decision && (
-        <div aria-live="polite" data-testid="decision">
-          <p className={`verdict ${decision.allowed ? "working" : "not_working"}`}>
-            {decision.allowed ? t("memberPage.allowed") : t("memberPage.denied")}
-          </p>
-          <ul>
-            {decision.reasons.map((r) => (
-              <li key={r.code}>
-                <code>{r.code}</code> {r.message} · {tc("remedy", r.remedy.action)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </>
   );
 }
 

@@ -10,13 +10,7 @@ export function LanguageSwitcher() {
   return (
     <div className="language">
       <label htmlFor={id}>{t("common.language")}</label>
-      <select id={id} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
-        {LANGUAGES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {l === "en" ? "English" : "中文"}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect id={id} value={language} onChange={setLanguage} />
     </div>
   );
 }
@@ -155,5 +149,26 @@ export function QuotaBar({ used, limit, label }: { used: number; limit: number; 
       high={limit * 0.99}
       optimum={0}
     />
+  );
+}
+
+/** Our languages, each named in itself. */
+export function LanguageSelect({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: Language;
+  onChange: (language: Language) => void;
+}) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as Language)}>
+      {LANGUAGES.map((l) => (
+        <option key={l} value={l} lang={l}>
+          {l === "en" ? "English" : "中文"}
+        </option>
+      ))}
+    </select>
   );
 }

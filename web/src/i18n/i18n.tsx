@@ -63,15 +63,20 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>(() => {
+/**
+ * The UI's language (stored, else the browser's). With `fixed`, a part of the page in another
+ * language — the console showing what a member reads in theirs — without touching the page's.
+ */
+export function I18nProvider({ children, fixed }: { children: ReactNode; fixed?: Language }) {
+  const [chosen, setLanguageState] = useState<Language>(() => {
     const stored = localStorage.getItem(STORAGE_KEY);
     return stored === "en" || stored === "zh-CN" ? stored : browserLanguage(navigator.languages);
   });
+  const language = fixed ?? chosen;
   const [timeZone, setTimeZone] = useState<string | null>(null);
   useEffect(() => {
-    document.documentElement.lang = language;
-  }, [language]);
+    if (!fixed) document.documentElement.lang = language;
+  }, [language, fixed]);
   const setLanguage = useCallback((next: Language) => {
     localStorage.setItem(STORAGE_KEY, next);
     setLanguageState(next);

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { type Client, unwrap } from "../common/client";
 import type { BenefitEntry, Reason } from "../common/types";
 import { ErrorMessage, QuotaBar } from "../common/ui";
-import { useI18n } from "../i18n/i18n";
+import { type Translate, useI18n } from "../i18n/i18n";
 import { invalidate, memberKeys } from "./member-queries";
 
 /** The state the member reads: a benefit held back only by a payment being confirmed is pending. */
@@ -181,6 +181,33 @@ function RemedyAction({
       return null;
     default:
       return <p className="remedy">{t(remedyHintKey(action))}</p>;
+  }
+}
+
+/** The remedy in words, as the member's page offers it (a button's label, or what to do). */
+export function remedyWords(
+  t: Translate,
+  formatTime: (iso: string) => string,
+  reason: Reason,
+): string | null {
+  const { action, until } = reason.remedy;
+  switch (action) {
+    case "claim":
+      return t("remedy.claim");
+    case "toggle_on":
+      return t("remedy.toggle_on");
+    case "refresh_client":
+      return t("remedy.refresh_client");
+    case "verify_identity":
+      return t("remedy.verify_identity");
+    case "contact_support":
+      return t("remedy.contactSupportHint", { code: reason.code });
+    case "wait":
+      return until ? t("remedy.waitUntil", { at: formatTime(until) }) : t("remedy.wait");
+    case "none":
+      return null;
+    default:
+      return t(remedyHintKey(action));
   }
 }
 
