@@ -180,7 +180,12 @@ export function createApp(options: AppOptions): App {
   const latencies = new GrantLatencyRecorder(data, (error) => report(error, "payment latency"));
   const metrics = new AppMetrics(cache, cluster, statsStore, options.metricsToken);
   metrics.countStreamsWith(() => events.hub.stats().connections);
-  const writes = new MemberWrites(data, cache, clock, (executor, ids) => sync.membersChanged(executor, ids));
+  const writes = new MemberWrites({
+    transaction: data.transaction,
+    cache,
+    clock,
+    announce: (executor, ids) => sync.membersChanged(executor, ids),
+  });
   const catalog = new CatalogService(data, clock, (executor, version) =>
     sync.catalogStored(executor, version),
   );
@@ -188,9 +193,9 @@ export function createApp(options: AppOptions): App {
   // decisions: no cached snapshot survives either. Affected members' entitlements versions move with
   // their notice (catalog.activate).
   catalog.onChange(() => cache.invalidateAll());
-  const auth = new AuthService(options.adminKey, data, clock);
+  const auth = new AuthService({ adminKey: options.adminKey, store: data.auth, clock });
   const members = new MemberService(data, writes, clock);
-  const verifications = new VerificationService(data, writes, clock);
+  const verifications = new VerificationService({ auth, writes, clock });
   const reconcile = new ReconcileService(data, writes, catalog, clock);
   const jobHandlers: JobHandler[] = [
     ...MEMBERSHIP_JOB_HANDLERS,
@@ -199,7 +204,14 @@ export function createApp(options: AppOptions): App {
     ...reconcileJobHandlers(reconcile, catalog),
     eventPruneJobHandler(events.retentionMs),
   ];
-  const coupons = new CouponService(catalog, writes, clock, cache, options.snapshotCacheSize);
+  const coupons = new CouponService({
+    catalog,
+    writes,
+    store: data.coupons,
+    clock,
+    snapshots: cache,
+    cacheSize: options.snapshotCacheSize,
+  });
   // A decision that meets drift asks for the member's repair (a job; the decision does not wait).
   const decisions = new DecisionService(
     catalog,
@@ -208,7 +220,10 @@ export function createApp(options: AppOptions): App {
     (memberId) => reconcile.requestRepair(memberId),
     metrics,
   );
-  const scheduler = new Scheduler(writes, clock, jobHandlers, options.scheduler);
+  const scheduler = new Scheduler(
+    { writes, jobs: data.jobs, clock, handlers: jobHandlers },
+    options.scheduler,
+  );
   const webhookWorker = new WebhookWorker(data, clock, webhookPolicy, options.events?.onError, (reason) =>
     metrics.webhookFailed(reason),
   );
@@ -272,22 +287,26 @@ export function createApp(options: AppOptions): App {
     ),
     quotas: new QuotaService(catalog, writes, clock),
     holds: new HoldService(data, catalog, writes, clock),
-    signals: new SignalService(data, writes, clock),
+    signals: new SignalService({ store: data.signals, writes, clock }),
     verifications,
     decisions,
-    timeline: new TimelineService(data, members, catalog),
+    timeline: new TimelineService({ store: data.timeline, members, catalog }),
     sessions: new SessionService(writes, clock),
     diagnosis: new DiagnosisService(catalog, cache, decisions, data, writes, clock, options.paymentWait),
     notices: new NoticeService(data, members, catalog, clock),
     reconcile,
     scheduler,
     coupons,
-    redemptions: new RedemptionService(catalog, coupons, writes, clock),
+    redemptions: new RedemptionService({ catalog, coupons, writes, store: data.coupons, clock }),
     checkout: new CheckoutService(catalog, cache, decisions, coupons),
     metrics,
     stats: new StatsService(metrics, statsStore, clock, cluster.nodeId, () => latencies.flush()),
     events,
-    webhooks: new WebhookService(data, clock, webhookPolicy.allowPrivateNetworks),
+    webhooks: new WebhookService({
+      store: data.webhooks,
+      clock,
+      allowPrivateNetworks: webhookPolicy.allowPrivateNetworks,
+    }),
     webhookWorker,
   };
 }

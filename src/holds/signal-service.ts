@@ -1,6 +1,6 @@
 import { Value } from "@sinclair/typebox/value";
 import type { Clock } from "../clock.js";
-import type { DataAccess, Stores } from "../db/stores.js";
+import type { Stores } from "../db/stores.js";
 import { AppError } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
 import { evaluateSignal, type Signal } from "./evaluate-signal.js";
@@ -13,6 +13,7 @@ import {
   riskRulesProblems,
   windowMillis,
 } from "./risk-rules.js";
+import type { SignalStore } from "./signal-store.js";
 
 /** Members a shared-device hold's evidence names at most (the count of members is exact up to here). */
 const DEVICE_MEMBERS_READ = 100;
@@ -25,11 +26,15 @@ async function loadRules(stores: Pick<Stores, "signals">): Promise<RiskRules> {
 
 /** Risk signals in, holds out; and the rules that connect them, editable by admins. */
 export class SignalService {
-  constructor(
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: SignalStore;
+  private readonly writes: MemberWrites;
+  private readonly clock: Clock;
+
+  constructor(deps: { store: SignalStore; writes: MemberWrites; clock: Clock }) {
+    this.store = deps.store;
+    this.writes = deps.writes;
+    this.clock = deps.clock;
+  }
 
   /**
    * Records a signal and places the holds the rules call for, in one transaction: a decision right
@@ -90,7 +95,7 @@ export class SignalService {
   }
 
   async rules(): Promise<RiskRules> {
-    return loadRules(this.data);
+    return loadRules({ signals: this.store });
   }
 
   /** Replaces the rules; every problem the schema could not see is listed at once. */
@@ -99,7 +104,7 @@ export class SignalService {
     if (problems.length > 0) {
       throw new AppError("VALIDATION_FAILED", `The risk rules have ${problems.length} problem(s).`, problems);
     }
-    await this.data.signals.writeRules(rules);
+    await this.store.writeRules(rules);
     return rules;
   }
 }

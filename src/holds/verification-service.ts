@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import type { AuthService } from "../auth/auth-service.js";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorCode, type ErrorDetail } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import type { HoldRecord } from "./hold-types.js";
@@ -40,19 +40,19 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class VerificationService {
   private key: Buffer | null = null;
 
-  constructor(
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  private readonly auth: AuthService;
+  private readonly writes: MemberWrites;
+  private readonly clock: Clock;
+
+  constructor(deps: { auth: AuthService; writes: MemberWrites; clock: Clock }) {
+    this.auth = deps.auth;
+    this.writes = deps.writes;
+    this.clock = deps.clock;
+  }
 
   /** Loads (or creates, first writer wins across nodes) the key that hashes codes. */
   async init(): Promise<void> {
-    const secret = await this.data.auth.settingOnce(
-      "verification_code_key",
-      randomBytes(32).toString("base64url"),
-    );
-    this.key = Buffer.from(secret, "base64url");
+    this.key = await this.auth.secret("verification_code_key");
   }
 
   private hash(holdId: string, code: string): string {

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import type { DataAccess, Stores } from "../db/stores.js";
+import type { Stores, Transact } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import type { TimelineEntry, TimelineSource } from "../timeline/timeline-types.js";
@@ -43,12 +43,22 @@ export type MemberChangeAnnouncer = (executor: Executor, memberIds: Set<string>)
  * after the commit, and on the other nodes through the announcer's message, sent on the same commit.
  */
 export class MemberWrites {
-  constructor(
-    readonly data: DataAccess,
-    private readonly cache: SnapshotCache,
-    private readonly clock: Clock,
-    private readonly announce: MemberChangeAnnouncer = async () => {},
-  ) {}
+  private readonly transaction: Transact;
+  private readonly cache: SnapshotCache;
+  private readonly clock: Clock;
+  private readonly announce: MemberChangeAnnouncer;
+
+  constructor(deps: {
+    transaction: Transact;
+    cache: SnapshotCache;
+    clock: Clock;
+    announce?: MemberChangeAnnouncer;
+  }) {
+    this.transaction = deps.transaction;
+    this.cache = deps.cache;
+    this.clock = deps.clock;
+    this.announce = deps.announce ?? (async () => {});
+  }
 
   /** Timeline entries of a change, all at the current time. */
   private stamp(source: TimelineSource, entries: TimelineChange[]): TimelineEntry[] {
@@ -59,7 +69,7 @@ export class MemberWrites {
   async run<T>(work: (scope: MemberWriteScope) => Promise<T>): Promise<T> {
     const touched = new Set<string>();
     try {
-      return await this.data.transaction(async (stores) => {
+      return await this.transaction(async (stores) => {
         const result = await work({
           stores,
           touch: (memberId) => touched.add(memberId),

@@ -1,7 +1,7 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CatalogDiff, EntityDiff } from "../catalog/diff-catalog.js";
-import type { DataAccess } from "../db/stores.js";
 import type { MemberService } from "../members/member-service.js";
+import type { TimelineStore } from "./timeline-store.js";
 import type { TimelineEntry } from "./timeline-types.js";
 
 export interface TimelineView {
@@ -11,15 +11,19 @@ export interface TimelineView {
 
 /** The member's timeline: the evidence that diagnosis and support show. */
 export class TimelineService {
-  constructor(
-    private readonly data: DataAccess,
-    private readonly members: MemberService,
-    private readonly catalog: CatalogService,
-  ) {}
+  private readonly store: TimelineStore;
+  private readonly members: MemberService;
+  private readonly catalog: CatalogService;
+
+  constructor(deps: { store: TimelineStore; members: MemberService; catalog: CatalogService }) {
+    this.store = deps.store;
+    this.members = deps.members;
+    this.catalog = deps.catalog;
+  }
 
   async forMember(memberId: string): Promise<TimelineView> {
     await this.members.requireMember(memberId);
-    const entries = await this.data.timeline.listForMember(memberId);
+    const entries = await this.store.listForMember(memberId);
     const tiers = new Set<string>();
     for (const entry of entries) if (typeof entry.data.tier === "string") tiers.add(entry.data.tier);
     const view: TimelineView["entries"] = [];
