@@ -26,22 +26,14 @@ async function loadRules(stores: Pick<Stores, "signals">): Promise<RiskRules> {
 
 /** Risk signals in, holds out; and the rules that connect them, editable by admins. */
 export class SignalService {
-  private readonly store: SignalStore;
-  private readonly writes: MemberWrites;
-  private readonly clock: Clock;
-
-  constructor(deps: { store: SignalStore; writes: MemberWrites; clock: Clock }) {
-    this.store = deps.store;
-    this.writes = deps.writes;
-    this.clock = deps.clock;
-  }
+  constructor(private readonly deps: { store: SignalStore; writes: MemberWrites; clock: Clock }) {}
 
   /**
    * Records a signal and places the holds the rules call for, in one transaction: a decision right
    * after the signal already sees the hold.
    */
   async record(memberId: string, signal: Signal) {
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       const stores = scope.stores;
       if (!(await stores.members.lock(memberId))) {
         throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
@@ -49,7 +41,7 @@ export class SignalService {
           params: { memberId: memberId },
         });
       }
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       const rules = await loadRules(stores);
       let deviceMembers: string[] = [];
       let locations: Awaited<ReturnType<Stores["signals"]["locations"]>> = [];
@@ -95,7 +87,7 @@ export class SignalService {
   }
 
   async rules(): Promise<RiskRules> {
-    return loadRules({ signals: this.store });
+    return loadRules({ signals: this.deps.store });
   }
 
   /** Replaces the rules; every problem the schema could not see is listed at once. */
@@ -104,7 +96,7 @@ export class SignalService {
     if (problems.length > 0) {
       throw new AppError("VALIDATION_FAILED", `The risk rules have ${problems.length} problem(s).`, problems);
     }
-    await this.store.writeRules(rules);
+    await this.deps.store.writeRules(rules);
     return rules;
   }
 }

@@ -11,19 +11,13 @@ export interface TimelineView {
 
 /** The member's timeline: the evidence that diagnosis and support show. */
 export class TimelineService {
-  private readonly store: TimelineStore;
-  private readonly members: MemberService;
-  private readonly catalog: CatalogService;
-
-  constructor(deps: { store: TimelineStore; members: MemberService; catalog: CatalogService }) {
-    this.store = deps.store;
-    this.members = deps.members;
-    this.catalog = deps.catalog;
-  }
+  constructor(
+    private readonly deps: { store: TimelineStore; members: MemberService; catalog: CatalogService },
+  ) {}
 
   async forMember(memberId: string): Promise<TimelineView> {
-    await this.members.requireMember(memberId);
-    const entries = await this.store.listForMember(memberId);
+    await this.deps.members.requireMember(memberId);
+    const entries = await this.deps.store.listForMember(memberId);
     const tiers = new Set<string>();
     for (const entry of entries) if (typeof entry.data.tier === "string") tiers.add(entry.data.tier);
     const view: TimelineView["entries"] = [];
@@ -42,7 +36,7 @@ export class TimelineService {
    * to the benefits those tiers include; null when it touched none of them.
    */
   private relevantCatalogChange(entry: TimelineEntry, tiers: ReadonlySet<string>): TimelineEntry | null {
-    const current = this.catalog.peek();
+    const current = this.deps.catalog.peek();
     const benefits = new Set<string>();
     for (const tier of tiers) for (const b of current?.tiers.get(tier)?.benefits ?? []) benefits.add(b);
     const diff = entry.data.diff as CatalogDiff;
