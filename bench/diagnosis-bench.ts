@@ -9,7 +9,7 @@
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
-import { type App, createApp } from "../src/app.js";
+import { type App, startApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
 import { type Db, openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
@@ -111,7 +111,7 @@ export async function benchDiagnosis(url = benchDatabaseUrl()): Promise<Diagnosi
     try {
       await migrateToLatest(database);
       const clock = new ManualClock(START);
-      const app = await createApp({
+      const app = await startApp({
         database,
         clock,
         adminKey: "pwadmin_bench_0123456789abcdef",

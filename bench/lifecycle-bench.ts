@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
-import { createApp } from "../src/app.js";
+import { startApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
@@ -60,7 +60,7 @@ export async function benchGrantActivation(url = benchDatabaseUrl()): Promise<Ac
       const loadSeconds = (performance.now() - loadStart) / 1000;
 
       const clock = new ManualClock(T + 60_000);
-      const app = await createApp({
+      const app = await startApp({
         database,
         clock,
         adminKey: "pwadmin_bench_0123456789abcdef",

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import pg from "pg";
-import { createApp } from "../src/app.js";
+import { startApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
 import { type DatabaseHandle, openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
@@ -84,7 +84,7 @@ export async function benchNotices(
   try {
     await migrateToLatest(handle);
     const clock = new ManualClock(T0);
-    const app = await createApp({
+    const app = await startApp({
       database: handle,
       clock,
       adminKey: "pwadmin_bench_notice_key_0123456789",

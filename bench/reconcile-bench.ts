@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { createApp } from "../src/app.js";
+import { startApp } from "../src/app.js";
 import { systemClock } from "../src/clock.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
@@ -112,7 +112,7 @@ async function child(url: string, members: number): Promise<Omit<ReconcileBenchR
   const database = await openDatabase({ url, schema, poolSize: 2 });
   try {
     await migrateToLatest(database);
-    const app = await createApp({
+    const app = await startApp({
       database,
       clock: systemClock,
       adminKey: `pwadmin_${randomBytes(16).toString("hex")}`,

@@ -4,7 +4,7 @@
  * Budget (issue 6): ≥ 1,000,000 decisions/s. Run alone: `node --import tsx bench/sdk-bench.ts`.
  */
 import { fileURLToPath } from "node:url";
-import { createApp } from "../src/app.js";
+import { startApp } from "../src/app.js";
 import { systemClock } from "../src/clock.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
@@ -65,7 +65,7 @@ export async function benchSdk(): Promise<SdkBenchResult> {
   const database = await openDatabase({ memory: true });
   await migrateToLatest(database);
   await seedDemo({ database, ...OPTIONS, now: Date.now() });
-  const app = await createApp({ database, clock: systemClock, ...OPTIONS });
+  const app = await startApp({ database, clock: systemClock, ...OPTIONS });
   const server = await buildServer(app, { logLevel: "silent" });
   const url = await server.listen({ port: 0, host: "127.0.0.1" });
   const members = DEMO_MEMBERS.map((m) => m.id);

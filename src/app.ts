@@ -21,6 +21,7 @@ import { HoldService } from "./holds/hold-service.js";
 import { SignalService } from "./holds/signal-service.js";
 import { VerificationService } from "./holds/verification-service.js";
 import { type JobHandler, Scheduler, type SchedulerOptions } from "./jobs/scheduler.js";
+import { Lifecycle, type LifecyclePart } from "./lifecycle.js";
 import { MemberService } from "./members/member-service.js";
 import { MemberWrites } from "./members/member-writes.js";
 import { MEMBERSHIP_JOB_HANDLERS } from "./memberships/membership-jobs.js";
@@ -69,13 +70,38 @@ function warnOnStderr(error: unknown, context: string): void {
   console.warn(`perkwise cluster: ${context}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+export interface AppStartOptions {
+  /**
+   * The background workers on their timers: the scheduler, the event dispatcher's outbox poll and
+   * the webhook worker (`serve`: true). Without them (tests, one-shot commands) jobs and deliveries
+   * run when `runDue()` is called, and outbox rows are numbered after each local commit.
+   */
+  workers?: boolean;
+  /** Parts started after the app's own and stopped before them: `serve`'s HTTP listener. */
+  after?: LifecyclePart[];
+}
+
 /** Every service, wired once; HTTP and CLI sit on top of this. */
 export interface App {
+  /**
+   * Loads the secrets and the catalog, starts the cluster bus listener and (with `workers`) the
+   * background workers, then `after`. A failed start stops what already started and rethrows.
+   */
+  start(options?: AppStartOptions): Promise<void>;
+  /**
+   * Stops, last started first: `after`, the webhook worker, the event dispatcher and streams, the
+   * scheduler; then waits for the repairs decisions asked for, flushes the payment latencies and
+   * closes the cluster bus listener. Idempotent. The database stays open: its opener closes it
+   * (closing it stops the app first).
+   */
+  stop(): Promise<void>;
+  /** The names of the started parts, in start order (empty before start and after stop). */
+  running(): string[];
   database: DatabaseHandle;
   data: DataAccess;
   clock: Clock;
   cache: SnapshotCache;
-  /** Messages between the nodes on this database (LISTEN/NOTIFY); closed with the database. */
+  /** Messages between the nodes on this database (LISTEN/NOTIFY); its listener runs from start() to stop(). */
   cluster: ClusterBus;
   /** Member writes: one transaction, then the members' snapshots dropped here and on every node. */
   writes: MemberWrites;
@@ -96,7 +122,7 @@ export interface App {
   notices: NoticeService;
   /** Finds and repairs drift between orders, payment events, memberships, grants and versions. */
   reconcile: ReconcileService;
-  /** Runs due jobs; `serve` starts it, tests call `runDue()` after moving the clock. */
+  /** Runs due jobs; `start({ workers: true })` polls it, tests call `runDue()` after moving the clock. */
   scheduler: Scheduler;
   /** Members' coupons: lazy issuance by coupon_pack grants, listing, claims, checkout loading. */
   coupons: CouponService;
@@ -111,17 +137,21 @@ export interface App {
   /** Outbox → numbered event log → SSE streams. */
   events: EventModule;
   webhooks: WebhookService;
-  /** Sends due webhook deliveries; `serve` starts it, tests call `runDue()`. */
+  /** Sends due webhook deliveries; `start({ workers: true })` polls it, tests call `runDue()`. */
   webhookWorker: WebhookWorker;
 }
 
-/** Wires the services over a migrated database and loads the current catalog. */
-export async function createApp(options: AppOptions): Promise<App> {
+/**
+ * Wires the services over a migrated database; nothing runs and nothing is read until `start()`.
+ */
+export function createApp(options: AppOptions): App {
   const { database, clock } = options;
   const committed = createDataAccess(database.db, clock);
   const dispatchOnCommit = options.events?.dispatchOnCommit !== false;
+  // The dispatcher's own commits use the raw transaction: they must not kick it again.
+  const events = new EventModule(committed, committed.transaction, clock, options.events);
   // Every commit may have written outbox rows: the dispatcher numbers them at once, so this node's
-  // streams see the change within a millisecond or two. Its own commits use the raw transaction.
+  // streams see the change within a millisecond or two.
   const data: DataAccess = {
     ...committed,
     transaction: async (work) => {
@@ -130,7 +160,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       return result;
     },
   };
-  const events: EventModule = new EventModule(data, committed.transaction, clock, options.events);
   // Each event is numbered once, so the deliveries made in the numbering transaction are made once.
   events.dispatcher.onSequenced(async (stores, numbered, now) => {
     await stores.webhooks.enqueue(numbered, now);
@@ -139,7 +168,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   const cache = new SnapshotCache((id) => data.snapshots.load(id), options.snapshotCacheSize);
   const report = options.onClusterError ?? warnOnStderr;
   const cluster = new ClusterBus(database, { onError: report, retry: options.clusterRetry });
-  database.onClose(() => cluster.close());
   const sync = new ClusterSync(cluster, cache, report);
   // Events numbered on another node wake this node's streams at once, not at the hub's next poll.
   events.dispatcher.onSequenced(async (stores) => {
@@ -150,10 +178,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const statsStore = createStatsStore(database.db);
   const latencies = new GrantLatencyRecorder(data, (error) => report(error, "payment latency"));
-  database.onClose(() => latencies.flush());
   const metrics = new AppMetrics(cache, cluster, statsStore, options.metricsToken);
   metrics.countStreamsWith(() => events.hub.stats().connections);
-  const writes = new MemberWrites(data, cache, clock, (executor, ids) => sync.membersChanged(executor, ids));
+  const writes = new MemberWrites({
+    transaction: data.transaction,
+    cache,
+    clock,
+    announce: (executor, ids) => sync.membersChanged(executor, ids),
+  });
   const catalog = new CatalogService(data, clock, (executor, version) =>
     sync.catalogStored(executor, version),
   );
@@ -161,15 +193,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   // decisions: no cached snapshot survives either. Affected members' entitlements versions move with
   // their notice (catalog.activate).
   catalog.onChange(() => cache.invalidateAll());
-  const auth = new AuthService(options.adminKey, data, clock);
-  await auth.init();
-  await catalog.refresh();
-  // Other nodes' writes drop our snapshots from here on; versions stored meanwhile come with the resync.
-  sync.wire(catalog);
-  await cluster.start();
+  const auth = new AuthService({ adminKey: options.adminKey, store: data.auth, clock });
   const members = new MemberService(data, writes, clock);
-  const verifications = new VerificationService(data, writes, clock);
-  await verifications.init();
+  const verifications = new VerificationService({ auth, writes, clock });
   const reconcile = new ReconcileService(data, writes, catalog, clock);
   const jobHandlers: JobHandler[] = [
     ...MEMBERSHIP_JOB_HANDLERS,
@@ -178,7 +204,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...reconcileJobHandlers(reconcile, catalog),
     eventPruneJobHandler(events.retentionMs),
   ];
-  const coupons = new CouponService(catalog, writes, clock, cache, options.snapshotCacheSize);
+  const coupons = new CouponService({
+    catalog,
+    writes,
+    store: data.coupons,
+    clock,
+    snapshots: cache,
+    cacheSize: options.snapshotCacheSize,
+  });
   // A decision that meets drift asks for the member's repair (a job; the decision does not wait).
   const decisions = new DecisionService(
     catalog,
@@ -187,7 +220,54 @@ export async function createApp(options: AppOptions): Promise<App> {
     (memberId) => reconcile.requestRepair(memberId),
     metrics,
   );
+  const scheduler = new Scheduler(
+    { writes, jobs: data.jobs, clock, handlers: jobHandlers },
+    options.scheduler,
+  );
+  const webhookWorker = new WebhookWorker(data, clock, webhookPolicy, options.events?.onError, (reason) =>
+    metrics.webhookFailed(reason),
+  );
+  // Run on every stop, started or not: repairs decisions asked for are still being scheduled, the
+  // streams and the dispatcher's pass under way end, the latencies are written, all before the
+  // database closes.
+  const lifecycle = new Lifecycle([
+    { name: "event streams and dispatcher", stop: () => events.stop() },
+    { name: "repair requests", stop: () => reconcile.settle() },
+    { name: "payment latencies", stop: () => latencies.flush() },
+    { name: "cluster bus", stop: () => cluster.close() },
+  ]);
+  const coreParts: LifecyclePart[] = [
+    { name: "auth secrets", start: () => auth.init() },
+    { name: "verification key", start: () => verifications.init() },
+    {
+      name: "catalog",
+      start: async () => {
+        await catalog.refresh();
+        // Other nodes' writes drop our snapshots from here on; versions stored meanwhile come with the resync.
+        sync.wire(catalog);
+      },
+    },
+    // Closed by the last stop step, after the repairs and latencies that may still notify.
+    { name: "cluster bus listener", start: () => cluster.start() },
+  ];
+  const workerParts: LifecyclePart[] = [
+    // Jobs that fell due while the server was down run now; then every second.
+    { name: "scheduler", start: () => scheduler.start(), stop: () => scheduler.stop() },
+    // Outbox rows left undelivered by a previous run are numbered now; then kicks and a slow poll.
+    { name: "event dispatcher", start: () => events.start(), stop: () => events.stop() },
+    { name: "webhook worker", start: () => webhookWorker.start(), stop: () => webhookWorker.stop() },
+  ];
+  // A process that only closes the database (a one-shot command, a test) still stops the app.
+  database.onClose(() => lifecycle.stop());
   return {
+    start: (startOptions = {}) =>
+      lifecycle.start([
+        ...coreParts,
+        ...(startOptions.workers ? workerParts : []),
+        ...(startOptions.after ?? []),
+      ]),
+    stop: () => lifecycle.stop(),
+    running: () => lifecycle.running(),
     database,
     data,
     clock,
@@ -207,24 +287,33 @@ export async function createApp(options: AppOptions): Promise<App> {
     ),
     quotas: new QuotaService(catalog, writes, clock),
     holds: new HoldService(data, catalog, writes, clock),
-    signals: new SignalService(data, writes, clock),
+    signals: new SignalService({ store: data.signals, writes, clock }),
     verifications,
     decisions,
-    timeline: new TimelineService(data, members, catalog),
+    timeline: new TimelineService({ store: data.timeline, members, catalog }),
     sessions: new SessionService(writes, clock),
     diagnosis: new DiagnosisService(catalog, cache, decisions, data, writes, clock, options.paymentWait),
     notices: new NoticeService(data, members, catalog, clock),
     reconcile,
-    scheduler: new Scheduler(writes, clock, jobHandlers, options.scheduler),
+    scheduler,
     coupons,
-    redemptions: new RedemptionService(catalog, coupons, writes, clock),
+    redemptions: new RedemptionService({ catalog, coupons, writes, store: data.coupons, clock }),
     checkout: new CheckoutService(catalog, cache, decisions, coupons),
     metrics,
     stats: new StatsService(metrics, statsStore, clock, cluster.nodeId, () => latencies.flush()),
     events,
-    webhooks: new WebhookService(data, clock, webhookPolicy.allowPrivateNetworks),
-    webhookWorker: new WebhookWorker(data, clock, webhookPolicy, options.events?.onError, (reason) =>
-      metrics.webhookFailed(reason),
-    ),
+    webhooks: new WebhookService({
+      store: data.webhooks,
+      clock,
+      allowPrivateNetworks: webhookPolicy.allowPrivateNetworks,
+    }),
+    webhookWorker,
   };
+}
+
+/** `createApp` then `start()`: for one-shot commands, tests and benchmarks that run no workers. */
+export async function startApp(options: AppOptions, startOptions?: AppStartOptions): Promise<App> {
+  const app = createApp(options);
+  await app.start(startOptions);
+  return app;
 }

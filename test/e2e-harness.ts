@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { type App, type AppOptions, createApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
 import type { DatabaseHandle } from "../src/db/database.js";
+import { HttpServerPart } from "../src/http/http-server-part.js";
 import { buildServer } from "../src/http/server.js";
 import type { Server } from "../src/http/server-types.js";
 import type { TestEngine } from "./test-database.js";
@@ -46,7 +47,7 @@ export class TestServer {
     options: { ownsDatabase?: boolean } & Partial<AppOptions> = {},
   ): Promise<TestServer> {
     const { ownsDatabase = true, ...appOptions } = options;
-    const app = await createApp({
+    const app = createApp({
       database,
       clock,
       adminKey: ADMIN_KEY,
@@ -54,16 +55,15 @@ export class TestServer {
       ...appOptions,
     });
     const server = await buildServer(app, { logLevel: "silent" });
-    const address = await server.listen({ port: 0, host: "127.0.0.1" });
-    return new TestServer(app, server, database, clock, address, ownsDatabase);
+    const http = new HttpServerPart(server, { port: 0, host: "127.0.0.1" });
+    await app.start({ after: [http] });
+    return new TestServer(app, server, database, clock, http.url, ownsDatabase);
   }
 
+  /** Stops the server and the app (repairs that decisions asked for reach the database first). */
   async stop(): Promise<void> {
-    await this.server.close();
-    // Repairs that decisions asked for are still being scheduled: not under a closed database.
-    await this.app.reconcile.settle();
+    await this.app.stop();
     if (this.ownsDatabase) await this.database.close();
-    else await this.app.cluster.close();
   }
 
   /** One HTTP request; `auth` is a bearer secret (default: the admin key), or null for none. */

@@ -13,6 +13,7 @@ import { systemClock } from "../../src/clock.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { seedDemo } from "../../src/demo/seed-demo.js";
+import { HttpServerPart } from "../../src/http/http-server-part.js";
 import { buildServer } from "../../src/http/server.js";
 import { BENCH_SERVER_CATALOG } from "../lib/bench-catalog.js";
 
@@ -46,13 +47,18 @@ await migrateToLatest(database);
 if (catalogKind === "demo") {
   await seedDemo({ database, adminKey, paymentSecret, now: Date.now() });
 }
-const app = await createApp({ database, clock: systemClock, adminKey, paymentSecret });
+const app = createApp({ database, clock: systemClock, adminKey, paymentSecret });
+const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
+// A benchmark server needs no graceful drain: a keep-alive connection that goes idle after close()
+// began would otherwise hold the process until Fastify's keep-alive timeout.
+const http = new HttpServerPart(server, { port: 0, host: "127.0.0.1" }, 0);
+await app.start({
+  // As `perkwise serve` does: outbox rows are numbered on a poll too (rows other nodes left behind).
+  after: [{ name: "event dispatcher poll", start: () => app.events.start() }, http],
+});
+const url = http.url;
 if (catalogKind === "bench") await app.catalog.put(BENCH_SERVER_CATALOG);
 const { key: apiKey } = await app.auth.createApiKey("bench", "service");
-const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
-const url = await server.listen({ port: 0, host: "127.0.0.1" });
-// As `perkwise serve` does: outbox rows are numbered on a poll too (rows other nodes left behind).
-app.events.start();
 const info: PerkwiseServerInfo = { port: Number(new URL(url).port), url, apiKey, database: database.kind };
 console.log(JSON.stringify(info));
 
@@ -60,11 +66,7 @@ let stopping = false;
 process.once("SIGTERM", async () => {
   if (stopping) return;
   stopping = true;
-  // A benchmark server needs no graceful drain: a keep-alive connection that goes idle after close()
-  // began would otherwise hold the process until Fastify's keep-alive timeout.
-  const closing = server.close();
-  server.server.closeAllConnections();
-  await closing;
+  await app.stop();
   await database.close();
   process.exit(0);
 });

@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import { AppError } from "../errors.js";
 import type { ApiKeyRole } from "./api-key-roles.js";
+import type { AuthStore } from "./auth-store.js";
 
 export type Principal =
   | { kind: "admin" | "service" | "support"; keyId: string }
@@ -54,21 +54,27 @@ export class AuthService {
     ttl: 60_000,
   });
 
-  constructor(
-    adminKey: string,
-    private readonly data: DataAccess,
-    private readonly clock: Clock,
-  ) {
-    this.adminKeyHash = sha256(adminKey);
+  private readonly store: AuthStore;
+  private readonly clock: Clock;
+
+  constructor(deps: { adminKey: string; store: AuthStore; clock: Clock }) {
+    this.adminKeyHash = sha256(deps.adminKey);
+    this.store = deps.store;
+    this.clock = deps.clock;
   }
 
   /** Loads (or creates, first writer wins across nodes) the member-token signing secret. */
   async init(): Promise<void> {
-    const secret = await this.data.auth.settingOnce(
-      "member_token_secret",
-      randomBytes(32).toString("base64url"),
-    );
-    this.tokenSecret = Buffer.from(secret, "base64url");
+    this.tokenSecret = await this.secret("member_token_secret");
+  }
+
+  /**
+   * The 32-byte secret stored under `name`, created at random by the first node that asks (first
+   * writer wins across nodes): the member-token key here, the verification-code key of holds.
+   */
+  async secret(name: string): Promise<Buffer> {
+    const secret = await this.store.settingOnce(name, randomBytes(32).toString("base64url"));
+    return Buffer.from(secret, "base64url");
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
@@ -94,7 +100,7 @@ export class AuthService {
       return { principal: { kind: "admin", keyId: "admin" }, expiresAt: forever };
     const apiKey = API_KEY_PATTERN.exec(secret);
     if (apiKey) {
-      const record = await this.data.auth.getApiKey(apiKey[1]);
+      const record = await this.store.getApiKey(apiKey[1]);
       const stored = record ? Buffer.from(record.secretHash, "base64") : null;
       if (record && !record.revokedAt && stored && timingSafeEqual(stored, digest)) {
         return { principal: { kind: record.role, keyId: record.id }, expiresAt: forever };
@@ -124,7 +130,7 @@ export class AuthService {
   async createApiKey(name: string, role: ApiKeyRole) {
     const id = randomBytes(8).toString("hex");
     const key = `pwk_${id}.${randomBytes(32).toString("base64url")}`;
-    const record = await this.data.auth.insertApiKey({
+    const record = await this.store.insertApiKey({
       id,
       name,
       role,
@@ -134,7 +140,7 @@ export class AuthService {
   }
 
   async listApiKeys() {
-    const keys = await this.data.auth.listApiKeys();
+    const keys = await this.store.listApiKeys();
     return keys.map((k) => ({
       id: k.id,
       name: k.name,

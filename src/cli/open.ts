@@ -1,5 +1,5 @@
 import path from "node:path";
-import { type App, createApp } from "../app.js";
+import { type App, startApp } from "../app.js";
 import { systemClock } from "../clock.js";
 import { type Config, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/database.js";
@@ -22,7 +22,7 @@ export async function openConfigured(flags: { memory?: boolean; port?: number } 
 export async function withApp<T>(work: (app: App) => Promise<T>): Promise<T> {
   const { config, database } = await openConfigured();
   try {
-    const app = await createApp({
+    const app = await startApp({
       database,
       clock: systemClock,
       adminKey: config.adminKey,
@@ -33,8 +33,8 @@ export async function withApp<T>(work: (app: App) => Promise<T>): Promise<T> {
     try {
       return await work(app);
     } finally {
-      // A decision that met drift asked for a repair: let that request reach the database first.
-      await app.reconcile.settle();
+      // A decision that met drift asked for a repair: stop() lets that request reach the database first.
+      await app.stop();
     }
   } finally {
     await database.close();

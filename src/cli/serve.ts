@@ -4,6 +4,7 @@ import { describeSecretSource, type SecretSource } from "../config.js";
 import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
 import { eventOptionsFromEnv } from "../events/event-config.js";
 import { eventPruneJob } from "../events/event-prune-job.js";
+import { HttpServerPart } from "../http/http-server-part.js";
 import { buildServer } from "../http/server.js";
 import { nightlyReconcileJob } from "../reconcile/reconcile-job-kinds.js";
 import { openConfigured } from "./open.js";
@@ -20,7 +21,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
       now: Date.now(),
     });
   }
-  const app = await createApp({
+  const app = createApp({
     database,
     clock: systemClock,
     adminKey: config.adminKey,
@@ -30,16 +31,20 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });
-  const address = await server.listen({ port: config.port, host: config.host });
   // The nightly reconciliation: each run schedules the next; the key makes this a no-op when one is
   // already scheduled (by another process, or by last night's run).
   await app.data.jobs.schedule([nightlyReconcileJob(app.clock.now()), eventPruneJob(app.clock.now())]);
-  // Jobs that fell due while the server was down run now; then every second.
-  app.scheduler.start();
-  // Outbox rows left undelivered by a previous run are numbered now; then kicks and a slow poll.
-  app.events.start();
-  app.webhookWorker.start();
-  const url = address.replace("[::1]", "localhost");
+  // On stop: no new connections, in-flight requests finish (streams end first: event-routes' preClose
+  // hook). Keep-alive connections that stay busy get 10 s before they are cut.
+  const http = new HttpServerPart(server, { port: config.port, host: config.host }, 10_000);
+  try {
+    // A port in use fails the start: the workers that started before it are stopped again.
+    await app.start({ workers: true, after: [http] });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const url = http.url.replace("[::1]", "localhost");
 
   const lines = [
     "",
@@ -69,13 +74,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     if (stopping) return;
     stopping = true;
     server.log.info({ signal }, "shutting down");
-    // Stop accepting, finish in-flight requests, then close the database cleanly. Keep-alive
-    // connections that stay busy get 10 s before they are cut.
-    setTimeout(() => server.server.closeAllConnections(), 10_000).unref();
-    await server.close();
-    await app.scheduler.stop();
-    await app.webhookWorker.stop();
-    await app.reconcile.settle();
+    await app.stop();
     await database.close();
     process.exit(0);
   };

@@ -9,7 +9,7 @@ import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/
 import type { TimelineSource } from "../timeline/timeline-types.js";
 import { claimedWindow, dueIssues } from "./coupon-issuance.js";
 import { couponState } from "./coupon-state.js";
-import type { CouponHolder, HeldCoupons } from "./coupon-store.js";
+import type { CouponHolder, CouponStore, HeldCoupons } from "./coupon-store.js";
 import type { CouponUsage, MemberCouponView } from "./coupon-types.js";
 import { type CouponListItem, couponItem, couponUsage } from "./coupon-views.js";
 
@@ -50,23 +50,29 @@ export class CouponService {
    */
   private readonly reads: MemberCache<{ holder: CouponHolder | null; held: HeldCoupons }>;
 
-  constructor(
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-    snapshots: SnapshotCache,
-    cacheSize = 100_000,
-  ) {
-    this.reads = snapshots.attach(
+  private readonly catalog: CatalogService;
+  private readonly writes: MemberWrites;
+  private readonly clock: Clock;
+
+  /** `store` reads outside a transaction (the cached reads); writes go through `writes`. */
+  constructor(deps: {
+    catalog: CatalogService;
+    writes: MemberWrites;
+    store: CouponStore;
+    clock: Clock;
+    snapshots: SnapshotCache;
+    cacheSize?: number;
+  }) {
+    this.catalog = deps.catalog;
+    this.writes = deps.writes;
+    this.clock = deps.clock;
+    const store = deps.store;
+    this.reads = deps.snapshots.attach(
       async (memberId) => {
-        const stores = this.writes.data;
-        const [holder, held] = await Promise.all([
-          stores.coupons.holder(memberId),
-          stores.coupons.held(memberId),
-        ]);
+        const [holder, held] = await Promise.all([store.holder(memberId), store.held(memberId)]);
         return { holder, held };
       },
-      cacheSize,
+      deps.cacheSize ?? 100_000,
       GLOBAL_USAGE_LAG_MS,
     );
   }

@@ -4,7 +4,7 @@ import { AppError, type ErrorDetail, type Refusal } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import type { TimelineSource } from "../timeline/timeline-types.js";
 import type { CouponService } from "./coupon-service.js";
-import type { RedemptionRecord } from "./coupon-store.js";
+import type { CouponStore, RedemptionRecord } from "./coupon-store.js";
 import { couponUsage } from "./coupon-views.js";
 import { type RedemptionCheck, redemptionChecks, totalLimitProblem } from "./redemption-checks.js";
 
@@ -70,12 +70,26 @@ function refusal(checks: RedemptionCheck[]): Refusal {
  * conditional update of the template's counter.
  */
 export class RedemptionService {
-  constructor(
-    private readonly catalog: CatalogService,
-    private readonly coupons: CouponService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  private readonly catalog: CatalogService;
+  private readonly coupons: CouponService;
+  private readonly writes: MemberWrites;
+  /** Finds a redemption before its member is locked (the lock needs the member id). */
+  private readonly store: CouponStore;
+  private readonly clock: Clock;
+
+  constructor(deps: {
+    catalog: CatalogService;
+    coupons: CouponService;
+    writes: MemberWrites;
+    store: CouponStore;
+    clock: Clock;
+  }) {
+    this.catalog = deps.catalog;
+    this.coupons = deps.coupons;
+    this.writes = deps.writes;
+    this.store = deps.store;
+    this.clock = deps.clock;
+  }
 
   async redeem(input: RedeemInput, source: TimelineSource): Promise<RedeemAnswer> {
     const { memberId, orderRef } = input;
@@ -178,7 +192,7 @@ export class RedemptionService {
       new AppError("REDEMPTION_NOT_FOUND", `No coupons were redeemed for order ${orderRef}.`, [
         { path: "/orderRef", message: "no redemption under this order reference" },
       ]);
-    const first = await this.writes.data.coupons.findRedemption(orderRef);
+    const first = await this.store.findRedemption(orderRef);
     if (!first) throw notFound();
     return this.writes.run(async (scope) => {
       await scope.stores.members.lock(first.memberId);

@@ -84,9 +84,12 @@ export function createStores(executor: Executor, clock: Clock): Stores {
   };
 }
 
+/** Runs `work` on stores bound to one transaction, which commits when `work` resolves. */
+export type Transact = <T>(work: (stores: Stores) => Promise<T>) => Promise<T>;
+
 /** The stores on the pool, plus `transaction` for work that must commit as a whole. */
 export interface DataAccess extends Stores {
-  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  transaction: Transact;
 }
 
 export function createDataAccess(db: Db, clock: Clock): DataAccess {

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { Webhook } from "standardwebhooks";
-import { type App, createApp } from "../app.js";
+import { type App, startApp } from "../app.js";
 import { ManualClock } from "../clock.js";
 import type { DatabaseHandle } from "../db/database.js";
 import { AppError } from "../errors.js";
@@ -68,7 +68,7 @@ export async function seedDemo(options: SeedOptions): Promise<boolean> {
   if (earlier) throw halfSeeded(earlier.startedAt);
   const clock = new ManualClock(options.now);
   // Seeding numbers no events itself: the server that starts next numbers them in batches.
-  const app = await createApp({ ...options, clock, events: { dispatchOnCommit: false } });
+  const app = await startApp({ ...options, clock, events: { dispatchOnCommit: false } });
   if (app.catalog.peek() || (await app.data.members.get("demo-vip"))) throw notEmpty();
   if (!(await seeds.start(options.now))) throw halfSeeded(new Date(options.now));
   await seedMembers(app, clock, options);

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, createApp } from "../app.js";
+import { type App, startApp } from "../app.js";
 import { ManualClock } from "../clock.js";
 import { type DatabaseHandle, openDatabase } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
@@ -18,7 +18,7 @@ describe("the demo member on hold", () => {
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     await migrateToLatest(database);
-    app = await createApp({
+    app = await startApp({
       database,
       clock,
       adminKey: "pwadmin_seed_holds_0123456789",

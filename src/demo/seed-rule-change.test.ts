@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
-import { createApp } from "../app.js";
+import { startApp } from "../app.js";
 import { ManualClock } from "../clock.js";
 import { seedDemo } from "./seed-demo.js";
 import { RULE_CHANGE_DEMO_CLIENT, RULE_CHANGE_DEMO_MEMBER, seedRuleChange } from "./seed-rule-change.js";
@@ -13,7 +13,7 @@ describe("demo rule change", () => {
       const secrets = { adminKey: "pwadmin_demo_rule_change_key_012345", paymentSecret: "whsec_ZGVtbw==" };
       await seedDemo({ database, ...secrets, now });
       const clock = new ManualClock(now);
-      const app = await createApp({ database, clock, ...secrets });
+      const app = await startApp({ database, clock, ...secrets });
       await seedRuleChange(app, clock, now);
       const decision = await app.decisions.check(
         {

@@ -87,8 +87,6 @@ export function registerEventRoutes(server: Server, app: App): void {
   };
   // SIGTERM and server.close(): end the streams first, or closing would wait for them forever.
   server.addHook("preClose", async () => app.events.closeStreams());
-  // The dispatcher's pass under way finishes before the database is closed.
-  server.addHook("onClose", async () => app.events.stop());
 
   server.get(
     "/v1/me/events",

@@ -1,6 +1,6 @@
 import { Value } from "@sinclair/typebox/value";
 import type { Clock } from "../clock.js";
-import type { DataAccess, Stores } from "../db/stores.js";
+import type { Stores } from "../db/stores.js";
 import { AppError } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
 import { evaluateSignal, type Signal } from "./evaluate-signal.js";
@@ -13,6 +13,7 @@ import {
   riskRulesProblems,
   windowMillis,
 } from "./risk-rules.js";
+import type { SignalStore } from "./signal-store.js";
 
 /** Members a shared-device hold's evidence names at most (the count of members is exact up to here). */
 const DEVICE_MEMBERS_READ = 100;
@@ -25,18 +26,14 @@ async function loadRules(stores: Pick<Stores, "signals">): Promise<RiskRules> {
 
 /** Risk signals in, holds out; and the rules that connect them, editable by admins. */
 export class SignalService {
-  constructor(
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: { store: SignalStore; writes: MemberWrites; clock: Clock }) {}
 
   /**
    * Records a signal and places the holds the rules call for, in one transaction: a decision right
    * after the signal already sees the hold.
    */
   async record(memberId: string, signal: Signal) {
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       const stores = scope.stores;
       if (!(await stores.members.lock(memberId))) {
         throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
@@ -44,7 +41,7 @@ export class SignalService {
           params: { memberId: memberId },
         });
       }
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       const rules = await loadRules(stores);
       let deviceMembers: string[] = [];
       let locations: Awaited<ReturnType<Stores["signals"]["locations"]>> = [];
@@ -90,7 +87,7 @@ export class SignalService {
   }
 
   async rules(): Promise<RiskRules> {
-    return loadRules(this.data);
+    return loadRules({ signals: this.deps.store });
   }
 
   /** Replaces the rules; every problem the schema could not see is listed at once. */
@@ -99,7 +96,7 @@ export class SignalService {
     if (problems.length > 0) {
       throw new AppError("VALIDATION_FAILED", `The risk rules have ${problems.length} problem(s).`, problems);
     }
-    await this.data.signals.writeRules(rules);
+    await this.deps.store.writeRules(rules);
     return rules;
   }
 }

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import type { AuthService } from "../auth/auth-service.js";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorCode, type ErrorDetail } from "../errors.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import type { HoldRecord } from "./hold-types.js";
@@ -40,19 +40,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class VerificationService {
   private key: Buffer | null = null;
 
-  constructor(
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: { auth: AuthService; writes: MemberWrites; clock: Clock }) {}
 
   /** Loads (or creates, first writer wins across nodes) the key that hashes codes. */
   async init(): Promise<void> {
-    const secret = await this.data.auth.settingOnce(
-      "verification_code_key",
-      randomBytes(32).toString("base64url"),
-    );
-    this.key = Buffer.from(secret, "base64url");
+    this.key = await this.deps.auth.secret("verification_code_key");
   }
 
   private hash(holdId: string, code: string): string {
@@ -62,9 +54,9 @@ export class VerificationService {
 
   /** Sends a new code for the member's own hold (through the outbox); never returns the code. */
   async requestCode(memberId: string, holdId: string) {
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       const hold = await this.ownOpenHold(scope, memberId, holdId);
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       const current = await scope.stores.verifications.get(holdId);
       refuseIfLocked(current, now);
       if (current !== null && now < current.requestedAt.getTime() + VERIFICATION_POLICY.resendAfterMs) {
@@ -106,9 +98,9 @@ export class VerificationService {
 
   /** Checks a code; the right one clears the hold. Wrong codes count toward a lockout. */
   async verify(memberId: string, holdId: string, code: string) {
-    const outcome = await this.writes.run(async (scope) => {
+    const outcome = await this.deps.writes.run(async (scope) => {
       const hold = await this.ownOpenHold(scope, memberId, holdId);
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       const current = await scope.stores.verifications.get(holdId);
       // Even the right code is refused while locked: otherwise the lockout would only slow guessing.
       refuseIfLocked(current, now);

@@ -36,7 +36,8 @@ function schedulerOn(
   options: SchedulerOptions = {},
 ) {
   const cache = new SnapshotCache((id) => data.snapshots.load(id));
-  return new Scheduler(new MemberWrites(data, cache, clock), clock, handlers, options);
+  const writes = new MemberWrites({ transaction: data.transaction, cache, clock });
+  return new Scheduler({ writes, jobs: data.jobs, clock, handlers }, options);
 }
 
 describe.each(TEST_ENGINES)("durable scheduler on $name", (engine) => {

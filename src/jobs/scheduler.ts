@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
-import type { JobRecord } from "./job-store.js";
+import type { JobRecord, JobStore } from "./job-store.js";
 
 /** What runs one kind of job. Handlers live in their feature folders and are registered in app.ts. */
 export interface JobHandler {
@@ -60,13 +60,19 @@ export class Scheduler {
   private readonly pollMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private readonly writes: MemberWrites;
+  /** Leases, extensions and failures go to the pool: a handler's transaction commits its jobs' completion. */
+  private readonly jobs: JobStore;
+  private readonly clock: Clock;
 
   constructor(
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-    handlers: JobHandler[],
+    deps: { writes: MemberWrites; jobs: JobStore; clock: Clock; handlers: JobHandler[] },
     private readonly options: SchedulerOptions = {},
   ) {
+    this.writes = deps.writes;
+    this.jobs = deps.jobs;
+    this.clock = deps.clock;
+    const handlers = deps.handlers;
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = options.batchSize ?? 500;
@@ -107,7 +113,7 @@ export class Scheduler {
   private async loop(summary: RunSummary): Promise<void> {
     for (;;) {
       const now = new Date(this.clock.now());
-      const jobs = await this.writes.data.jobs.lease(this.workerId, now, this.leaseMs, this.batchSize);
+      const jobs = await this.jobs.lease(this.workerId, now, this.leaseMs, this.batchSize);
       if (jobs.length === 0) return;
       const byKind = new Map<string, JobRecord[]>();
       for (const job of jobs) {
@@ -143,7 +149,7 @@ export class Scheduler {
   private async apply(handler: JobHandler, jobs: JobRecord[]): Promise<void> {
     if (handler.leaseMs !== undefined && handler.leaseMs > this.leaseMs) {
       const until = new Date(this.clock.now() + handler.leaseMs);
-      const extended = await this.writes.data.jobs.extendLease(
+      const extended = await this.jobs.extendLease(
         jobs.map((j) => j.id),
         this.workerId,
         until,
@@ -168,7 +174,7 @@ export class Scheduler {
     const now = this.clock.now();
     const giveUp = permanent || job.attempts >= job.maxAttempts;
     const retryAt = giveUp ? null : new Date(now + retryDelayMs(job.attempts));
-    await this.writes.data.jobs.fail(job.id, this.workerId, message.slice(0, 2000), retryAt, new Date(now));
+    await this.jobs.fail(job.id, this.workerId, message.slice(0, 2000), retryAt, new Date(now));
     if (giveUp) summary.failed++;
     else summary.retried++;
   }

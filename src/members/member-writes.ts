@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import type { DataAccess, Stores } from "../db/stores.js";
+import type { Stores, Transact } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import type { TimelineEntry, TimelineSource } from "../timeline/timeline-types.js";
@@ -43,23 +43,26 @@ export type MemberChangeAnnouncer = (executor: Executor, memberIds: Set<string>)
  * after the commit, and on the other nodes through the announcer's message, sent on the same commit.
  */
 export class MemberWrites {
+  /** `announce` defaults to nobody: a single process. */
   constructor(
-    readonly data: DataAccess,
-    private readonly cache: SnapshotCache,
-    private readonly clock: Clock,
-    private readonly announce: MemberChangeAnnouncer = async () => {},
+    private readonly deps: {
+      transaction: Transact;
+      cache: SnapshotCache;
+      clock: Clock;
+      announce?: MemberChangeAnnouncer;
+    },
   ) {}
 
   /** Timeline entries of a change, all at the current time. */
   private stamp(source: TimelineSource, entries: TimelineChange[]): TimelineEntry[] {
-    const at = new Date(this.clock.now());
+    const at = new Date(this.deps.clock.now());
     return entries.map((e) => ({ at, kind: e.kind, source, data: e.data }));
   }
 
   async run<T>(work: (scope: MemberWriteScope) => Promise<T>): Promise<T> {
     const touched = new Set<string>();
     try {
-      return await this.data.transaction(async (stores) => {
+      return await this.deps.transaction(async (stores) => {
         const result = await work({
           stores,
           touch: (memberId) => touched.add(memberId),
@@ -90,12 +93,12 @@ export class MemberWrites {
             return stores.timeline.append(memberId, this.stamp(source, entries));
           },
         });
-        if (touched.size > 0) await this.announce(stores.executor, touched);
+        if (touched.size > 0) await this.deps.announce?.(stores.executor, touched);
         return result;
       });
     } finally {
       // After commit (or rollback): the next read of these members goes to the database.
-      for (const memberId of touched) this.cache.invalidate(memberId);
+      for (const memberId of touched) this.deps.cache.invalidate(memberId);
     }
   }
 }

@@ -29,7 +29,7 @@ async function openApiTypes(document: unknown): Promise<string> {
 
 /** The app's OpenAPI document, from a server on a throwaway in-memory database. */
 async function appOpenApiDocument(): Promise<unknown> {
-  const { createApp } = await import("../app.js");
+  const { startApp } = await import("../app.js");
   const { systemClock } = await import("../clock.js");
   const { openDatabase } = await import("../db/database.js");
   const { migrateToLatest } = await import("../db/migrate.js");
@@ -37,7 +37,7 @@ async function appOpenApiDocument(): Promise<unknown> {
   const database = await openDatabase({ memory: true });
   try {
     await migrateToLatest(database);
-    const app = await createApp({
+    const app = await startApp({
       database,
       clock: systemClock,
       adminKey: "pwadmin_sdk_types_0123456789",

@@ -1,7 +1,7 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CatalogDiff, EntityDiff } from "../catalog/diff-catalog.js";
-import type { DataAccess } from "../db/stores.js";
 import type { MemberService } from "../members/member-service.js";
+import type { TimelineStore } from "./timeline-store.js";
 import type { TimelineEntry } from "./timeline-types.js";
 
 export interface TimelineView {
@@ -12,14 +12,12 @@ export interface TimelineView {
 /** The member's timeline: the evidence that diagnosis and support show. */
 export class TimelineService {
   constructor(
-    private readonly data: DataAccess,
-    private readonly members: MemberService,
-    private readonly catalog: CatalogService,
+    private readonly deps: { store: TimelineStore; members: MemberService; catalog: CatalogService },
   ) {}
 
   async forMember(memberId: string): Promise<TimelineView> {
-    await this.members.requireMember(memberId);
-    const entries = await this.data.timeline.listForMember(memberId);
+    await this.deps.members.requireMember(memberId);
+    const entries = await this.deps.store.listForMember(memberId);
     const tiers = new Set<string>();
     for (const entry of entries) if (typeof entry.data.tier === "string") tiers.add(entry.data.tier);
     const view: TimelineView["entries"] = [];
@@ -38,7 +36,7 @@ export class TimelineService {
    * to the benefits those tiers include; null when it touched none of them.
    */
   private relevantCatalogChange(entry: TimelineEntry, tiers: ReadonlySet<string>): TimelineEntry | null {
-    const current = this.catalog.peek();
+    const current = this.deps.catalog.peek();
     const benefits = new Set<string>();
     for (const tier of tiers) for (const b of current?.tiers.get(tier)?.benefits ?? []) benefits.add(b);
     const diff = entry.data.diff as CatalogDiff;

@@ -1,9 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorDetail } from "../errors.js";
 import { BlockedAddressError, isPublicAddress, literalAddress } from "./webhook-address.js";
-import type { EndpointChanges, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "./webhook-store.js";
+import type {
+  EndpointChanges,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookStore,
+} from "./webhook-store.js";
 
 const MAX_URL = 2048;
 
@@ -78,26 +83,22 @@ function checkUrl(url: string | undefined, allowPrivate: boolean): void {
 
 /** Admin management of outgoing webhook endpoints, their delivery log, replay and re-enabling. */
 export class WebhookService {
-  constructor(
-    private readonly data: DataAccess,
-    private readonly clock: Clock,
-    /** Endpoints may be on loopback and private networks (WebhookPolicy.allowPrivateNetworks). */
-    private readonly allowPrivate: boolean,
-  ) {}
+  /** `allowPrivateNetworks`: endpoints may be on loopback and private networks (WebhookPolicy). */
+  constructor(private readonly deps: { store: WebhookStore; clock: Clock; allowPrivateNetworks: boolean }) {}
 
   /** Creates an endpoint; its signing secret is in this answer only. */
   async create(input: { url: string; events: string[]; description?: string }) {
-    checkUrl(input.url, this.allowPrivate);
+    checkUrl(input.url, this.deps.allowPrivateNetworks);
     const secret = `whsec_${randomBytes(24).toString("base64")}`;
-    const endpoint = await this.data.webhooks.createEndpoint(
+    const endpoint = await this.deps.store.createEndpoint(
       { url: input.url, events: [...new Set(input.events)], description: input.description ?? null, secret },
-      new Date(this.clock.now()),
+      new Date(this.deps.clock.now()),
     );
     return { ...endpointView(endpoint), secret };
   }
 
   async list() {
-    return { endpoints: (await this.data.webhooks.listEndpoints()).map(endpointView) };
+    return { endpoints: (await this.deps.store.listEndpoints()).map(endpointView) };
   }
 
   async get(id: string) {
@@ -106,25 +107,25 @@ export class WebhookService {
 
   /** Changes an endpoint; `enabled: true` re-enables one disabled for failing, its streak forgotten. */
   async update(id: string, changes: EndpointChanges) {
-    checkUrl(changes.url, this.allowPrivate);
+    checkUrl(changes.url, this.deps.allowPrivateNetworks);
     const events = changes.events === undefined ? undefined : [...new Set(changes.events)];
-    const updated = await this.data.webhooks.updateEndpoint(
+    const updated = await this.deps.store.updateEndpoint(
       id,
       { ...changes, events },
-      new Date(this.clock.now()),
+      new Date(this.deps.clock.now()),
     );
     if (!updated) throw notFound(id);
     return endpointView(updated);
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.data.webhooks.deleteEndpoint(id))) throw notFound(id);
+    if (!(await this.deps.store.deleteEndpoint(id))) throw notFound(id);
   }
 
   /** The latest deliveries, newest event first, each with its attempts. */
   async deliveries(id: string, limit: number) {
     await this.require(id);
-    const rows = await this.data.webhooks.listDeliveries(id, limit);
+    const rows = await this.deps.store.listDeliveries(id, limit);
     return { deliveries: rows.map((r) => deliveryView(r.delivery, r.attempts)) };
   }
 
@@ -136,17 +137,17 @@ export class WebhookService {
         "WEBHOOK_ENDPOINT_DISABLED",
         "The endpoint is disabled: re-enable it first (PATCH enabled: true).",
       );
-    const existing = await this.data.webhooks.getDelivery(id, deliveryId);
+    const existing = await this.deps.store.getDelivery(id, deliveryId);
     if (!existing)
       throw new AppError("WEBHOOK_DELIVERY_NOT_FOUND", `No delivery ${deliveryId} for endpoint ${id}.`);
-    const replayed = await this.data.webhooks.replay(id, deliveryId, new Date(this.clock.now()));
+    const replayed = await this.deps.store.replay(id, deliveryId, new Date(this.deps.clock.now()));
     if (!replayed)
       throw new AppError("CONFLICT", "The delivery is being attempted right now; try again shortly.");
     return deliveryView(replayed);
   }
 
   private async require(id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.data.webhooks.getEndpoint(id);
+    const endpoint = await this.deps.store.getEndpoint(id);
     if (!endpoint) throw notFound(id);
     return endpoint;
   }

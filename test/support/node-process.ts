@@ -9,6 +9,7 @@
 import { createApp } from "../../src/app.js";
 import { ManualClock, systemClock } from "../../src/clock.js";
 import { openDatabase } from "../../src/db/database.js";
+import { HttpServerPart } from "../../src/http/http-server-part.js";
 import { buildServer } from "../../src/http/server.js";
 
 const env = process.env;
@@ -17,7 +18,7 @@ const database = await openDatabase({
   schema: env.SCHEMA,
   poolSize: Number(env.POOL_SIZE ?? 8),
 });
-const app = await createApp({
+const app = createApp({
   database,
   clock: env.NOW ? new ManualClock(Number(env.NOW)) : systemClock,
   adminKey: env.ADMIN_KEY!,
@@ -26,12 +27,15 @@ const app = await createApp({
   onClusterError: env.IGNORE_CLUSTER_ERRORS === "1" ? () => {} : undefined,
 });
 const server = await buildServer(app, { logLevel: "warn" });
-const url = await server.listen({ port: 0, host: "127.0.0.1" });
-app.events.start();
+const http = new HttpServerPart(server, { port: 0, host: "127.0.0.1" });
+await app.start({
+  // As `perkwise serve` does: outbox rows are numbered on a poll too (rows other nodes left behind).
+  after: [{ name: "event dispatcher poll", start: () => app.events.start() }, http],
+});
+const url = http.url;
 process.stdout.write(`${JSON.stringify({ url, nodeId: app.cluster.nodeId, pid: process.pid })}\n`);
 process.once("SIGTERM", async () => {
-  await server.close();
-  await app.reconcile.settle();
+  await app.stop();
   await database.close();
   process.exit(0);
 });

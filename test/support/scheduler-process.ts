@@ -3,7 +3,7 @@
  * PostgreSQL schema the test gives it; prints its run summary as JSON. Used by the multi-process test.
  * Env: DATABASE_URL, SCHEMA, NOW (epoch ms), WORKER.
  */
-import { createApp } from "../../src/app.js";
+import { startApp } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { openDatabase } from "../../src/db/database.js";
 
@@ -13,7 +13,7 @@ const database = await openDatabase({
   poolSize: 4,
 });
 try {
-  const app = await createApp({
+  const app = await startApp({
     database,
     clock: new ManualClock(Number(process.env.NOW)),
     adminKey: "pwadmin_scheduler_process_0123456789",

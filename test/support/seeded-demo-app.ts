@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type App, createApp } from "../../src/app.js";
+import { type App, startApp } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
@@ -26,5 +26,5 @@ export async function reseedDemo(database: DatabaseHandle, now: number, timeZone
   await migrateToLatest(database);
   if (!(await seedDemo({ database, ...DEMO_TEST_OPTIONS, now, timeZone })))
     throw new Error("the demo was already seeded");
-  return createApp({ database, clock: new ManualClock(now), ...DEMO_TEST_OPTIONS });
+  return startApp({ database, clock: new ManualClock(now), ...DEMO_TEST_OPTIONS });
 }

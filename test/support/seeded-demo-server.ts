@@ -1,6 +1,7 @@
 import { type App, createApp } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { seedDemo } from "../../src/demo/seed-demo.js";
+import { HttpServerPart } from "../../src/http/http-server-part.js";
 import { buildServer } from "../../src/http/server.js";
 import type { TestEngine } from "../test-database.js";
 import { DEMO_TEST_OPTIONS } from "./seeded-demo-app.js";
@@ -18,17 +19,18 @@ export async function startSeededDemoServer(engine: TestEngine, now: number): Pr
   const database = await engine.open();
   await seedDemo({ database, ...DEMO_TEST_OPTIONS, now });
   const clock = new ManualClock(now);
-  const app = await createApp({ database, clock, ...DEMO_TEST_OPTIONS });
+  const app = createApp({ database, clock, ...DEMO_TEST_OPTIONS });
   const server = await buildServer(app, { logLevel: "silent" });
-  const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+  const http = new HttpServerPart(server, { port: 0, host: "127.0.0.1" });
+  await app.start({ after: [http] });
+  const baseUrl = http.url;
   return {
     app,
     clock,
     baseUrl,
     adminKey: DEMO_TEST_OPTIONS.adminKey,
     async stop() {
-      await server.close();
-      await app.reconcile.settle();
+      await app.stop();
       await database.close();
     },
   };
