@@ -43,12 +43,13 @@ function millis(dt: DateTime): number {
   return ms;
 }
 
-function parse(period: string): DurationLikeObject {
+/** The duration's parts and its rough length; throws on what is not a period. */
+function parse(period: string): { duration: DurationLikeObject; approxMs: number } {
   if (!isValidIsoDuration(period))
     throw new RangeError(`invalid ISO-8601 duration: ${JSON.stringify(period)}`);
-  if (!(durationToMillisApprox(period) > 0))
-    throw new RangeError(`a period must be longer than zero: ${period}`);
-  return Duration.fromISO(period).toObject();
+  const approxMs = durationToMillisApprox(period);
+  if (!(approxMs > 0)) throw new RangeError(`a period must be longer than zero: ${period}`);
+  return { duration: Duration.fromISO(period).toObject(), approxMs };
 }
 
 /** The period of `duration` containing `at`, in steps of it from `origin` (n × duration, no drift). */
@@ -93,10 +94,9 @@ export function periodAt(
   timeZone: string,
   membershipStart: number,
 ): UsagePeriod {
-  const duration = parse(period);
+  const { duration, approxMs } = parse(period);
   const local = zoned(at, timeZone);
-  const approx = durationToMillisApprox(period);
-  if (anchor === "membership") return stepped(duration, approx, zoned(membershipStart, timeZone), at);
+  if (anchor === "membership") return stepped(duration, approxMs, zoned(membershipStart, timeZone), at);
   const unit = CALENDAR_UNITS[period as keyof typeof CALENDAR_UNITS];
   if (unit !== undefined) {
     const start = local.startOf(unit);
@@ -111,7 +111,7 @@ export function periodAt(
     const start = dayStart + Math.floor((at - dayStart) / clock) * clock;
     return { start, end: Math.min(start + clock, dayEnd) };
   }
-  return stepped(duration, approx, DateTime.fromObject(CALENDAR_ORIGIN, { zone: timeZone }), at);
+  return stepped(duration, approxMs, DateTime.fromObject(CALENDAR_ORIGIN, { zone: timeZone }), at);
 }
 
 /**

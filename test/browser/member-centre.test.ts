@@ -1,9 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.js";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import { seedDemo } from "../../src/demo/seed-demo.js";
-import { ADMIN_KEY, PAYMENT_SECRET, T0, TestServer } from "../e2e-harness.js";
+import { TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 import {
   benefitCard,
@@ -12,6 +10,7 @@ import {
   missingKeysShown,
   openPage,
   SCREENSHOTS,
+  startDemoWithBrowser,
 } from "./browser-support.js";
 
 const DAY = 24 * 3600 * 1000;
@@ -170,9 +169,7 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the demo's coupons in Chromiu
   let browser: Browser;
   beforeAll(async () => {
     // The demo as `npm start` seeds it: demo-vip claimed this month's coupon pack.
-    const database = await engine.open();
-    await seedDemo({ database, adminKey: ADMIN_KEY, paymentSecret: PAYMENT_SECRET, now: T0 });
-    [s, browser] = await Promise.all([TestServer.startOn(database, new ManualClock(T0)), launchBrowser()]);
+    [s, browser] = await startDemoWithBrowser(engine);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { DEMO_MEMBERS } from "../../src/demo/seed-demo.js";
 import { T0, TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
@@ -144,7 +145,6 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("a live order in Chromium on $
   let browser: Browser;
   beforeAll(async () => {
     [s, browser] = await Promise.all([TestServer.start(engine), launchBrowser()]);
-    const { DEMO_CATALOG } = await import("../../src/demo/demo-catalog.js");
     await s.putCatalog(DEMO_CATALOG);
     await s.createMember("web-live", { locale: "zh-CN", timezone: "Europe/Berlin" });
   });
