@@ -1,8 +1,8 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { API_KEY_ROLES } from "./api-key-roles.js";
+import type { AuthService } from "./auth-service.js";
 
 const ApiKeyBody = Type.Object(
   {
@@ -12,7 +12,12 @@ const ApiKeyBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerApiKeyRoutes(server: Server, app: App): void {
+/** The services these routes use. */
+export interface ApiKeyRouteDeps {
+  auth: AuthService;
+}
+
+export function registerApiKeyRoutes(server: Server, { auth }: ApiKeyRouteDeps): void {
   server.post(
     "/v1/api-keys",
     {
@@ -25,11 +30,11 @@ export function registerApiKeyRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await app.auth.createApiKey(request.body.name, request.body.role)),
+      reply.status(201).send(await auth.createApiKey(request.body.name, request.body.role)),
   );
   server.get(
     "/v1/api-keys",
     { config: { roles: ["admin"] }, schema: { tags: ["auth"], summary: "API keys (without secrets)" } },
-    async () => ({ keys: await app.auth.listApiKeys() }),
+    async () => ({ keys: await auth.listApiKeys() }),
   );
 }

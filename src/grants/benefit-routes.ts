@@ -1,14 +1,19 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { BenefitParams, errors, MemberBenefitParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { BenefitActionService } from "./benefit-action-service.js";
 
 const ToggleBody = Type.Object({ on: Type.Boolean() }, { additionalProperties: false });
 const actionErrors = errors(400, 404, 409);
 
+/** The services these routes use. */
+export interface BenefitRouteDeps {
+  benefits: BenefitActionService;
+}
+
 /** Claim and toggle, for the member (`/v1/me`) and for the platform on a member's behalf. */
-export function registerBenefitRoutes(server: Server, app: App): void {
+export function registerBenefitRoutes(server: Server, { benefits }: BenefitRouteDeps): void {
   server.post(
     "/v1/me/benefits/:benefit/claim",
     {
@@ -20,7 +25,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
         response: actionErrors,
       },
     },
-    async (request) => app.benefits.claim(memberOf(request.principal), request.params.benefit, "member"),
+    async (request) => benefits.claim(memberOf(request.principal), request.params.benefit, "member"),
   );
   server.put(
     "/v1/me/benefits/:benefit/toggle",
@@ -34,7 +39,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.benefits.toggle(memberOf(request.principal), request.params.benefit, request.body.on, "member"),
+      benefits.toggle(memberOf(request.principal), request.params.benefit, request.body.on, "member"),
   );
   server.post(
     "/v1/members/:memberId/benefits/:benefit/claim",
@@ -47,7 +52,7 @@ export function registerBenefitRoutes(server: Server, app: App): void {
         response: actionErrors,
       },
     },
-    async (request) => app.benefits.claim(request.params.memberId, request.params.benefit, "service"),
+    async (request) => benefits.claim(request.params.memberId, request.params.benefit, "service"),
   );
   server.put(
     "/v1/members/:memberId/benefits/:benefit/toggle",
@@ -61,6 +66,6 @@ export function registerBenefitRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.benefits.toggle(request.params.memberId, request.params.benefit, request.body.on, "service"),
+      benefits.toggle(request.params.memberId, request.params.benefit, request.body.on, "service"),
   );
 }

@@ -1,12 +1,14 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { MemberHoldsSchema } from "../http/member-view-schemas.js";
 import { Code, errors, MemberId, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { HoldService } from "./hold-service.js";
 import { actorOf } from "./hold-service.js";
 import { CLEAR_METHODS, HOLD_REASONS } from "./hold-types.js";
 import { RiskRulesSchema } from "./risk-rules.js";
+import type { SignalService } from "./signal-service.js";
+import type { VerificationService } from "./verification-service.js";
 
 /** Hold ids are made by newId("hold"): anything else cannot name a hold. */
 export const HoldId = Type.String({ pattern: "^hold_[A-Za-z0-9_-]{1,64}$", description: "A hold id." });
@@ -68,8 +70,15 @@ const ListQuery = Type.Object(
 const tags = ["holds"];
 const AGENTS = ["admin", "support"] as const;
 
+/** The services these routes use. */
+export interface HoldRouteDeps {
+  holds: HoldService;
+  signals: SignalService;
+  verifications: VerificationService;
+}
+
 /** Risk signals, risk rules, holds for agents, and identity verification for members. */
-export function registerHoldRoutes(server: Server, app: App): void {
+export function registerHoldRoutes(server: Server, { holds, signals, verifications }: HoldRouteDeps): void {
   server.post(
     "/v1/members/:memberId/signals",
     {
@@ -83,12 +92,12 @@ export function registerHoldRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await app.signals.record(request.params.memberId, request.body)),
+      reply.status(201).send(await signals.record(request.params.memberId, request.body)),
   );
   server.get(
     "/v1/risk-rules",
     { config: { roles: AGENTS }, schema: { tags, summary: "The risk rules that turn signals into holds" } },
-    async () => app.signals.rules(),
+    async () => signals.rules(),
   );
   server.put(
     "/v1/risk-rules",
@@ -101,7 +110,7 @@ export function registerHoldRoutes(server: Server, app: App): void {
         response: errors(400),
       },
     },
-    async (request) => app.signals.putRules(request.body),
+    async (request) => signals.putRules(request.body),
   );
   server.post(
     "/v1/members/:memberId/holds",
@@ -118,7 +127,7 @@ export function registerHoldRoutes(server: Server, app: App): void {
     async (request, reply) =>
       reply
         .status(201)
-        .send(await app.holds.place(request.params.memberId, request.body, actorOf(request.principal))),
+        .send(await holds.place(request.params.memberId, request.body, actorOf(request.principal))),
   );
   server.get(
     "/v1/holds",
@@ -126,7 +135,7 @@ export function registerHoldRoutes(server: Server, app: App): void {
       config: { roles: AGENTS },
       schema: { tags, summary: "Holds, newest first, by status and member", querystring: ListQuery },
     },
-    async (request) => app.holds.list(request.query),
+    async (request) => holds.list(request.query),
   );
   server.get(
     "/v1/holds/:holdId",
@@ -134,7 +143,7 @@ export function registerHoldRoutes(server: Server, app: App): void {
       config: { roles: AGENTS },
       schema: { tags, summary: "A hold with its audit trail", params: HoldParams, response: errors(404) },
     },
-    async (request) => app.holds.get(request.params.holdId),
+    async (request) => holds.get(request.params.holdId),
   );
   server.post(
     "/v1/holds/:holdId/clear",
@@ -148,19 +157,22 @@ export function registerHoldRoutes(server: Server, app: App): void {
         response: errors(400, 404, 409),
       },
     },
-    async (request) => app.holds.clear(request.params.holdId, request.body.note, actorOf(request.principal)),
+    async (request) => holds.clear(request.params.holdId, request.body.note, actorOf(request.principal)),
   );
-  registerMyHoldRoutes(server, app);
+  registerMyHoldRoutes(server, { holds, verifications });
 }
 
-function registerMyHoldRoutes(server: Server, app: App): void {
+function registerMyHoldRoutes(
+  server: Server,
+  { holds, verifications }: Pick<HoldRouteDeps, "holds" | "verifications">,
+): void {
   server.get(
     "/v1/me/holds",
     {
       config: { roles: ["member"] },
       schema: { tags: ["me"], summary: "My holds, newest first", response: { 200: MemberHoldsSchema } },
     },
-    async (request) => app.holds.mine(memberOf(request.principal)),
+    async (request) => holds.mine(memberOf(request.principal)),
   );
   server.post(
     "/v1/me/holds/:holdId/verification",
@@ -179,7 +191,7 @@ function registerMyHoldRoutes(server: Server, app: App): void {
     async (request, reply) =>
       reply
         .status(202)
-        .send(await app.verifications.requestCode(memberOf(request.principal), request.params.holdId)),
+        .send(await verifications.requestCode(memberOf(request.principal), request.params.holdId)),
   );
   server.post(
     "/v1/me/holds/:holdId/verify",
@@ -197,6 +209,6 @@ function registerMyHoldRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.verifications.verify(memberOf(request.principal), request.params.holdId, request.body.code),
+      verifications.verify(memberOf(request.principal), request.params.holdId, request.body.code),
   );
 }

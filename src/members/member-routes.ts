@@ -1,9 +1,10 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
+import type { AuthService } from "../auth/auth-service.js";
 import { LOCALES } from "../catalog/catalog-types.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { MemberDetailSchema } from "./member-detail-schema.js";
+import type { MemberService } from "./member-service.js";
 
 const MemberBody = Type.Object(
   {
@@ -37,8 +38,14 @@ const MemberSummary = Type.Object({
 });
 const tags = ["members"];
 
+/** The services these routes use. */
+export interface MemberRouteDeps {
+  auth: AuthService;
+  members: MemberService;
+}
+
 /** Registering members, reading them, and issuing member tokens. */
-export function registerMemberRoutes(server: Server, app: App): void {
+export function registerMemberRoutes(server: Server, { auth, members }: MemberRouteDeps): void {
   server.addSchema(MemberDetailSchema);
   server.put(
     "/v1/members/:memberId",
@@ -53,7 +60,7 @@ export function registerMemberRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const { member, created } = await app.members.upsert({ id: request.params.memberId, ...request.body });
+      const { member, created } = await members.upsert({ id: request.params.memberId, ...request.body });
       return reply.status(created ? 201 : 200).send(member);
     },
   );
@@ -68,7 +75,7 @@ export function registerMemberRoutes(server: Server, app: App): void {
         response: { 200: Type.Object({ members: Type.Array(MemberSummary) }), ...errors(400) },
       },
     },
-    async (request) => app.members.search(request.query.q ?? "", request.query.limit ?? 20),
+    async (request) => members.search(request.query.q ?? "", request.query.limit ?? 20),
   );
   server.get(
     "/v1/members/:memberId",
@@ -81,7 +88,7 @@ export function registerMemberRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("MemberDetail"), ...errors(404) },
       },
     },
-    async (request) => app.members.detail(request.params.memberId),
+    async (request) => members.detail(request.params.memberId),
   );
   server.post(
     "/v1/members/:memberId/token",
@@ -95,8 +102,8 @@ export function registerMemberRoutes(server: Server, app: App): void {
       },
     },
     async (request) => {
-      await app.members.requireMember(request.params.memberId);
-      return app.auth.memberToken(request.params.memberId, request.body?.ttlSeconds);
+      await members.requireMember(request.params.memberId);
+      return auth.memberToken(request.params.memberId, request.body?.ttlSeconds);
     },
   );
 }

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { Code, errors, MemberId } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { OrderService } from "./order-service.js";
 
 const OrderBody = Type.Object(
   {
@@ -17,7 +17,12 @@ const OrderBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerOrderRoutes(server: Server, app: App): void {
+/** The services these routes use. */
+export interface OrderRouteDeps {
+  orders: OrderService;
+}
+
+export function registerOrderRoutes(server: Server, { orders }: OrderRouteDeps): void {
   server.post(
     "/v1/orders",
     {
@@ -29,6 +34,6 @@ export function registerOrderRoutes(server: Server, app: App): void {
         response: errors(400, 404),
       },
     },
-    async (request, reply) => reply.status(201).send(await app.orders.create(request.body)),
+    async (request, reply) => reply.status(201).send(await orders.create(request.body)),
   );
 }

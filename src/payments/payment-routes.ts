@@ -1,11 +1,16 @@
-import type { App } from "../app.js";
 import { OUTCOME_STATUS } from "../http/outcome-status.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { PaymentService } from "./payment-service.js";
 import { PaymentEventSchema } from "./payment-service.js";
 
+/** The services these routes use. */
+export interface PaymentRouteDeps {
+  payments: PaymentService;
+}
+
 /** Payment notifications; registered in their own scope because the signature covers the raw body. */
-export function registerPaymentRoutes(server: Server, app: App): void {
+export function registerPaymentRoutes(server: Server, { payments }: PaymentRouteDeps): void {
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
   server.post(
@@ -25,7 +30,7 @@ export function registerPaymentRoutes(server: Server, app: App): void {
     },
     async (request, reply) => {
       const raw = typeof request.body === "string" ? request.body : "";
-      const receipt = await app.payments.receive(raw, request.headers as Record<string, string>);
+      const receipt = await payments.receive(raw, request.headers as Record<string, string>);
       return reply.status(OUTCOME_STATUS[receipt.outcome]).send(receipt);
     },
   );

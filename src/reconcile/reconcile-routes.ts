@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { ReconcileService } from "./reconcile-service.js";
 
 const ReconcileBody = Type.Object(
   { fix: Type.Optional(Type.Boolean({ description: "repair what is found (default false: a dry run)" })) },
@@ -9,8 +9,13 @@ const ReconcileBody = Type.Object(
 );
 const tags = ["reconciliation"];
 
+/** The services these routes use. */
+export interface ReconcileRouteDeps {
+  reconcile: ReconcileService;
+}
+
 /** Reconciliation runs: start one (operators), and list the recent ones (operators and support). */
-export function registerReconcileRoutes(server: Server, app: App): void {
+export function registerReconcileRoutes(server: Server, { reconcile }: ReconcileRouteDeps): void {
   server.post(
     "/v1/reconcile",
     {
@@ -25,7 +30,7 @@ export function registerReconcileRoutes(server: Server, app: App): void {
         response: errors(400, 404),
       },
     },
-    async (request) => app.reconcile.run({ fix: request.body.fix ?? false, trigger: "http" }),
+    async (request) => reconcile.run({ fix: request.body.fix ?? false, trigger: "http" }),
   );
   server.get(
     "/v1/reconcile/runs",
@@ -33,6 +38,6 @@ export function registerReconcileRoutes(server: Server, app: App): void {
       config: { roles: ["admin", "support"] },
       schema: { tags, summary: "The 20 most recent reconciliation runs, newest first" },
     },
-    async () => ({ runs: await app.reconcile.runs(20) }),
+    async () => ({ runs: await reconcile.runs(20) }),
   );
 }
