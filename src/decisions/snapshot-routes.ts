@@ -1,10 +1,9 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import { snapshotToWire } from "../engine/snapshot-wire.js";
-import { errors, MemberParams } from "../http/schemas.js";
+import { errors, MemberParams, Time } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { DecisionService } from "./decision-service.js";
 
-const Time = Type.String({ format: "date-time" });
 const TimeOrNull = Type.Union([Time, Type.Null()]);
 const Str = Type.String();
 const obj = (properties: Record<string, TSchema>) => Type.Object(properties, { additionalProperties: false });

@@ -1,11 +1,32 @@
 import { Type } from "@sinclair/typebox";
 import { memberOf } from "../http/auth-hook.js";
-import { BenefitParams, errors, MemberBenefitParams } from "../http/schemas.js";
+import { BenefitParams, errors, MemberBenefitParams, OPEN, Time } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { BenefitActionService } from "./benefit-action-service.js";
 
 const ToggleBody = Type.Object({ on: Type.Boolean() }, { additionalProperties: false });
 const actionErrors = errors(400, 404, 409);
+const Claimed = Type.Object(
+  {
+    benefit: Type.String(),
+    claimedAt: Time,
+    alreadyClaimed: Type.Boolean(),
+    entitlementsVersion: Type.Optional(Type.Integer({ description: "Absent when it was already claimed" })),
+    claimedCoupons: Type.Optional(
+      Type.Array(Type.String(), { description: "A coupon pack: the coupons this claim took" }),
+    ),
+  },
+  OPEN,
+);
+const Toggled = Type.Object(
+  {
+    benefit: Type.String(),
+    on: Type.Boolean(),
+    changed: Type.Boolean(),
+    entitlementsVersion: Type.Optional(Type.Integer({ description: "Absent when nothing changed" })),
+  },
+  OPEN,
+);
 
 /** The services these routes use. */
 export interface BenefitRouteDeps {
@@ -22,7 +43,7 @@ export function registerBenefitRoutes(server: Server, { benefits }: BenefitRoute
         tags: ["me"],
         summary: "Claim a benefit that needs claiming",
         params: BenefitParams,
-        response: actionErrors,
+        response: { 200: Claimed, ...actionErrors },
       },
     },
     async (request) => benefits.claim(memberOf(request.principal), request.params.benefit, "member"),
@@ -36,6 +57,7 @@ export function registerBenefitRoutes(server: Server, { benefits }: BenefitRoute
         summary: "Switch a toggle benefit on or off",
         params: BenefitParams,
         body: ToggleBody,
+        response: { 200: Toggled, ...actionErrors },
       },
     },
     async (request) =>
@@ -49,7 +71,7 @@ export function registerBenefitRoutes(server: Server, { benefits }: BenefitRoute
         tags: ["members"],
         summary: "Claim a benefit for a member",
         params: MemberBenefitParams,
-        response: actionErrors,
+        response: { 200: Claimed, ...actionErrors },
       },
     },
     async (request) => benefits.claim(request.params.memberId, request.params.benefit, "service"),
@@ -63,6 +85,7 @@ export function registerBenefitRoutes(server: Server, { benefits }: BenefitRoute
         summary: "Switch a member's toggle benefit",
         params: MemberBenefitParams,
         body: ToggleBody,
+        response: { 200: Toggled, ...actionErrors },
       },
     },
     async (request) =>

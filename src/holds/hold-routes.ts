@@ -3,6 +3,15 @@ import { memberOf } from "../http/auth-hook.js";
 import { MemberHoldsSchema } from "../http/member-view-schemas.js";
 import { Code, errors, MemberId, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import {
+  ClearedHold,
+  CodeSent,
+  HoldPage,
+  HoldSchema,
+  HoldWithEvents,
+  RecordedSignal,
+  VerifiedHold,
+} from "./hold-response-schemas.js";
 import type { HoldService } from "./hold-service.js";
 import { actorOf } from "./hold-service.js";
 import { CLEAR_METHODS, HOLD_REASONS } from "./hold-types.js";
@@ -79,6 +88,7 @@ export interface HoldRouteDeps {
 
 /** Risk signals, risk rules, holds for agents, and identity verification for members. */
 export function registerHoldRoutes(server: Server, { holds, signals, verifications }: HoldRouteDeps): void {
+  server.addSchema(HoldSchema);
   server.post(
     "/v1/members/:memberId/signals",
     {
@@ -88,7 +98,7 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
         summary: "Report a risk signal (login or purchase); answers the holds it placed",
         params: MemberParams,
         body: SignalBody,
-        response: errors(400, 404),
+        response: { 201: RecordedSignal, ...errors(400, 404) },
       },
     },
     async (request, reply) =>
@@ -96,7 +106,14 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
   );
   server.get(
     "/v1/risk-rules",
-    { config: { roles: AGENTS }, schema: { tags, summary: "The risk rules that turn signals into holds" } },
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags,
+        summary: "The risk rules that turn signals into holds",
+        response: { 200: RiskRulesSchema },
+      },
+    },
     async () => signals.rules(),
   );
   server.put(
@@ -107,7 +124,7 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
         tags,
         summary: "Replace the risk rules (every problem listed at once)",
         body: RiskRulesSchema,
-        response: errors(400),
+        response: { 200: RiskRulesSchema, ...errors(400) },
       },
     },
     async (request) => signals.putRules(request.body),
@@ -121,7 +138,7 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
         summary: "Place a hold on a member (all benefits, or the listed ones)",
         params: MemberParams,
         body: PlaceBody,
-        response: errors(400, 404, 409),
+        response: { 201: Type.Ref("Hold"), ...errors(400, 404, 409) },
       },
     },
     async (request, reply) =>
@@ -133,7 +150,12 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
     "/v1/holds",
     {
       config: { roles: AGENTS },
-      schema: { tags, summary: "Holds, newest first, by status and member", querystring: ListQuery },
+      schema: {
+        tags,
+        summary: "Holds, newest first, by status and member",
+        querystring: ListQuery,
+        response: { 200: HoldPage, ...errors(400) },
+      },
     },
     async (request) => holds.list(request.query),
   );
@@ -141,7 +163,12 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
     "/v1/holds/:holdId",
     {
       config: { roles: AGENTS },
-      schema: { tags, summary: "A hold with its audit trail", params: HoldParams, response: errors(404) },
+      schema: {
+        tags,
+        summary: "A hold with its audit trail",
+        params: HoldParams,
+        response: { 200: HoldWithEvents, ...errors(404) },
+      },
     },
     async (request) => holds.get(request.params.holdId),
   );
@@ -154,7 +181,7 @@ export function registerHoldRoutes(server: Server, { holds, signals, verificatio
         summary: "Clear a hold by an agent's decision",
         params: HoldParams,
         body: ClearBody,
-        response: errors(400, 404, 409),
+        response: { 200: ClearedHold, ...errors(400, 404, 409) },
       },
     },
     async (request) => holds.clear(request.params.holdId, request.body.note, actorOf(request.principal)),
@@ -185,7 +212,7 @@ function registerMyHoldRoutes(
           "202: the code goes out through the platform (SMS, e-mail). 429 RATE_LIMITED within a minute " +
           "of the last code, VERIFICATION_LOCKED after too many wrong codes.",
         params: HoldParams,
-        response: errors(404, 409, 429),
+        response: { 202: CodeSent, ...errors(404, 409, 429) },
       },
     },
     async (request, reply) =>
@@ -205,7 +232,7 @@ function registerMyHoldRoutes(
           "VERIFICATION_LOCKED after 5 wrong codes in a row (even the right code, until details.lockedUntil).",
         params: HoldParams,
         body: VerifyBody,
-        response: errors(400, 404, 409, 422, 429),
+        response: { 200: VerifiedHold, ...errors(400, 404, 409, 422, 429) },
       },
     },
     async (request) =>

@@ -42,7 +42,18 @@ export interface ServerOptions {
   logLevel?: string;
   /** Maximum request body in bytes. */
   bodyLimit?: number;
+  /**
+   * Checks every answer against its route's response schema before it is sent (the tests: a schema
+   * that disagrees with what the route answers fails the request). Given the route and the shared
+   * schemas (`$ref` targets), it returns the check, which throws on a mismatch.
+   */
+  checkResponse?: ResponseCheck;
 }
+
+export type ResponseCheck = (
+  route: { method: string; url: string; httpStatus?: string; schema: unknown },
+  sharedSchemas: Record<string, unknown>,
+) => (data: unknown) => void;
 
 /** The HTTP edge: schemas, auth, error shape, OpenAPI; the work is done by the app's services. */
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<Server> {
@@ -68,7 +79,15 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // Response schemas document the API; they are not used to serialize. fast-json-stringify escapes
   // Chinese text character by character; JSON.stringify is faster on it and never drops a field a
   // schema forgot. (Decisions, the hot path, are serialized by decisions/decision-json.ts.)
-  server.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  const { checkResponse } = options;
+  server.setSerializerCompiler((route) => {
+    if (!checkResponse) return (data) => JSON.stringify(data);
+    const check = checkResponse(route, server.getSchemas());
+    return (data) => {
+      check(data);
+      return JSON.stringify(data);
+    };
+  });
   server.decorateRequest("principal", null);
   server.addHook("onRoute", coerceParamsOnRoute);
   server.setErrorHandler(handleError);

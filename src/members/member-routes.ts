@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { AuthService } from "../auth/auth-service.js";
 import { LOCALES } from "../catalog/catalog-types.js";
-import { errors, MemberParams } from "../http/schemas.js";
+import { errors, MemberParams, Time } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { MemberDetailSchema } from "./member-detail-schema.js";
 import type { MemberService } from "./member-service.js";
@@ -33,8 +33,13 @@ const MemberSummary = Type.Object({
   locale: Type.Union([Type.String(), Type.Null()]),
   timezone: Type.String(),
   entitlementsVersion: Type.Integer(),
-  createdAt: Type.String({ format: "date-time" }),
-  updatedAt: Type.String({ format: "date-time" }),
+  createdAt: Time,
+  updatedAt: Time,
+});
+const MemberToken = Type.Object({
+  memberId: Type.String(),
+  token: Type.String({ description: "A bearer token for /v1/me/* only" }),
+  expiresAt: Time,
 });
 const tags = ["members"];
 
@@ -56,7 +61,11 @@ export function registerMemberRoutes(server: Server, { auth, members }: MemberRo
         summary: "Create or update a member",
         params: MemberParams,
         body: MemberBody,
-        response: errors(400),
+        response: {
+          200: { ...MemberSummary, description: "Updated" },
+          201: { ...MemberSummary, description: "Created" },
+          ...errors(400),
+        },
       },
     },
     async (request, reply) => {
@@ -99,6 +108,7 @@ export function registerMemberRoutes(server: Server, { auth, members }: MemberRo
         summary: "A member token, valid only for /v1/me/*",
         params: MemberParams,
         body: Type.Optional(TokenBody),
+        response: { 200: MemberToken, ...errors(400, 404) },
       },
     },
     async (request) => {

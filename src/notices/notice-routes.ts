@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
-import { errors, MemberParams } from "../http/schemas.js";
+import { errors, MemberParams, NoContent } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { NoticeService } from "./notice-service.js";
 
@@ -66,7 +66,7 @@ export function registerNoticeRoutes(server: Server, { notices }: NoticeRouteDep
         tags: ["me"],
         summary: "Mark one of my notices read",
         params: NoticeParams,
-        response: errors(401, 403, 404),
+        response: { 204: NoContent, ...errors(401, 403, 404) },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { Code, errors, MemberId } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import { OrderSchema } from "../members/member-detail-schema.js";
 import type { OrderService } from "./order-service.js";
 
 const OrderBody = Type.Object(
@@ -31,7 +32,7 @@ export function registerOrderRoutes(server: Server, { orders }: OrderRouteDeps):
         tags: ["orders"],
         summary: "Create an order for a plan; it awaits a payment event",
         body: OrderBody,
-        response: errors(400, 404),
+        response: { 201: OrderSchema, ...errors(400, 404) },
       },
     },
     async (request, reply) => reply.status(201).send(await orders.create(request.body)),

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { errors } from "../http/schemas.js";
+import { errors, NoContent } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { WebhookService } from "./webhook-service.js";
 
@@ -166,7 +166,7 @@ export function registerWebhookRoutes(server: Server, { webhooks }: WebhookRoute
         tags,
         summary: "Delete an endpoint and its delivery log",
         params: EndpointParams,
-        response: errors(400, 401, 403, 404),
+        response: { 204: NoContent, ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
