@@ -61,6 +61,10 @@ describe("the feature boundaries", () => {
     expect(routeStoreImports(modules)).toEqual([]);
   });
 
+  it("gives route modules only the services they use, never the whole app", () => {
+    expect(violations(modules, (from, to) => isRoute(from) && to === "src/app.ts")).toEqual([]);
+  });
+
   it("never lets a store import another feature's store", () => {
     expect(crossFeatureStoreImports(modules, isStore)).toEqual([]);
   });
