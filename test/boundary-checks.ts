@@ -103,6 +103,10 @@ export function violations(
 export const routeStoreImports = (modules: Map<string, Module>) =>
   violations(modules, (from, to) => isRoute(from) && isStore(to));
 
+/** Route modules reaching the whole `App` (app.ts, or its type in app-types.ts) instead of services. */
+export const routeAppImports = (modules: Map<string, Module>) =>
+  violations(modules, (from, to) => isRoute(from) && (to === "src/app.ts" || to === "src/app-types.ts"));
+
 /** Stores and services (`kind`) importing a store of another feature. */
 export const crossFeatureStoreImports = (modules: Map<string, Module>, kind: (file: string) => boolean) =>
   violations(modules, (from, to) => kind(from) && isStore(to) && featureOf(from) !== featureOf(to));
