@@ -254,6 +254,8 @@ export const en = {
   "preview.members": "Members",
   "preview.changes": "What changes",
   "preview.memberCount": "{count} member(s)",
+  "preview.affectedTitle": "Members whose decisions change",
+  "preview.affectedMore": "and {count} more (the preview names the first {listed}, in id order)",
   "preview.withdrawn": "{benefit} withdrawn",
   "preview.added": "{benefit} added",
   "preview.removedTitle": "Removed from the catalog",

@@ -250,6 +250,8 @@ export const zhCN: Record<MessageKey, string> = {
   "preview.members": "会员",
   "preview.changes": "变化",
   "preview.memberCount": "{count} 位会员",
+  "preview.affectedTitle": "判定结果将改变的会员",
+  "preview.affectedMore": "另有 {count} 位（预览按编号顺序列出前 {listed} 位）",
   "preview.withdrawn": "撤销 {benefit}",
   "preview.added": "新增 {benefit}",
   "preview.removedTitle": "从目录中删除",
