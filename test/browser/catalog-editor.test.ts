@@ -109,8 +109,8 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the catalog editor on $name",
     }
     // The members whose decisions change, by id: the dry run names them, the preview lists them.
     const affected = dry.body.impact.affectedMembers as string[];
-    // The demo's live VIP and SVIP members, in id order (demo-pending, demo-expired, demo-refunded
-    // and demo-new hold no tier now).
+    // The demo's members with a live VIP or SVIP membership, in id order (demo-pending's order is
+    // unpaid, demo-expired's and demo-refunded's memberships give nothing now).
     expect(affected).toEqual([
       "demo-downgrade",
       "demo-grace",
