@@ -113,7 +113,7 @@ export function MemberPage({
                       <td>
                         {b.reasons.map((r) => (
                           <div key={r.code}>
-                            <code>{r.code}</code> {r.message}
+                            <code>{r.code}</code> <span data-testid="reason-message">{r.message}</span>
                           </div>
                         ))}
                       </td>
