@@ -14,10 +14,7 @@ export type CatalogNames = Answer<"/v1/me/catalog", "get">;
 export type Profile = Answer<"/v1/me/profile", "get">;
 export type Notice = Answer<"/v1/me/notices", "get">["notices"][number];
 export type TimelineEntry = Answer<"/v1/me/timeline", "get">["entries"][number];
-export type Hold = Answer<"/v1/me/holds", "get">["holds"][number] & {
-  note?: string | null;
-  placedBy?: string;
-};
+export type Hold = Answer<"/v1/me/holds", "get">["holds"][number];
 export type Diagnosis = Extract<Answer<"/v1/me/diagnose", "post">, { benefit: string }>;
 export type Finding = Diagnosis["findings"][number];
 export type DiagnosisStep = Diagnosis["steps"][number];
