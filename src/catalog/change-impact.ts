@@ -118,7 +118,7 @@ export const AFFECTED_MEMBERS_LISTED = 100;
 
 /** The reach of a change, counted at `now`; `confirmed` when the body says `"confirm": "remove"`. */
 export async function changeImpact(
-  stores: { ruleChanges: RuleChangeStore; notices: Pick<NoticeStore, "countRecipients"> },
+  stores: { ruleChanges: RuleChangeStore; notices: Pick<NoticeStore, "countRecipients" | "listRecipients"> },
   documents: { before: CatalogDocument | null; after: CatalogDocument },
   impact: VersionImpact,
   confirmed: boolean,
