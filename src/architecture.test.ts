@@ -40,7 +40,7 @@ const WHOLE_BUNDLE_ALLOWED = new Set([
 /** Other features' stores a service reads (never writes): the member page shows the member's rows. */
 const CROSS_FEATURE_READS: Record<string, string[]> = {
   "src/members/member-service.ts": ["memberships", "grants", "orders", "holds"],
-  // A catalog preview counts the members its notices would go to.
+  // A catalog preview counts the members its notices would go to, and names the first of them.
   "src/catalog/catalog-service.ts": ["notices"],
 };
 

@@ -5,6 +5,7 @@
  */
 import { Type } from "@sinclair/typebox";
 import { CatalogDocumentSchema } from "./catalog-schema.js";
+import { AFFECTED_MEMBERS_LISTED } from "./change-impact.js";
 
 const open = { additionalProperties: true } as const;
 const Time = Type.String({ format: "date-time" });
@@ -118,7 +119,11 @@ const ChangeImpactSchema = Type.Object(
     removed: Type.Array(RemovalSchema),
     needsConfirmation: Type.Boolean(),
     tiers: Type.Record(Type.String(), TierImpactSchema),
-    members: Type.Integer(),
+    members: Type.Integer({ description: "Distinct members whose decisions change" }),
+    affectedMembers: Type.Array(Type.String(), {
+      maxItems: AFFECTED_MEMBERS_LISTED,
+      description: `The first ${AFFECTED_MEMBERS_LISTED} of those members, in id order (members counts them all)`,
+    }),
     notices: Type.Integer(),
     pendingOrders: Type.Integer(),
   },

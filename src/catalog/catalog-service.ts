@@ -74,8 +74,8 @@ export interface CatalogDeps {
   store: CatalogStore;
   /** Held grants counted before a removal, grandfathered grants marked (the rule-change reads). */
   ruleChanges: RuleChangeStore;
-  /** A preview counts the members its notices would go to. */
-  notices: Pick<Stores["notices"], "countRecipients">;
+  /** A preview counts the members its notices would go to, and names the first of them. */
+  notices: Pick<Stores["notices"], "countRecipients" | "listRecipients">;
   transaction: Transact<CatalogWriteStores>;
   clock: Clock;
   /** Tells the other nodes, inside the storing transaction, that a version was stored. */

@@ -105,22 +105,29 @@ export interface ChangeImpact {
   tiers: Record<string, TierImpact & { members: number }>;
   /** Distinct members whose decisions change: each gets one notice when the version comes into force. */
   members: number;
+  /** The first of those members (up to AFFECTED_MEMBERS_LISTED), in id order: whom the preview names. */
+  affectedMembers: string[];
   /** The notices the activation would write (one per member above). */
   notices: number;
   /** Pending orders naming a removed plan (they are still honoured when paid). */
   pendingOrders: number;
 }
 
+/** How many of the members whose decisions change a dry run names; `members` counts them all. */
+export const AFFECTED_MEMBERS_LISTED = 100;
+
 /** The reach of a change, counted at `now`; `confirmed` when the body says `"confirm": "remove"`. */
 export async function changeImpact(
-  stores: { ruleChanges: RuleChangeStore; notices: Pick<NoticeStore, "countRecipients"> },
+  stores: { ruleChanges: RuleChangeStore; notices: Pick<NoticeStore, "countRecipients" | "listRecipients"> },
   documents: { before: CatalogDocument | null; after: CatalogDocument },
   impact: VersionImpact,
   confirmed: boolean,
   now: Date,
 ): Promise<ChangeImpact> {
   const removed = await countRemovals(stores.ruleChanges, documents.before, documents.after, now);
-  const recipients = await stores.notices.countRecipients(Object.keys(impact.tiers), now);
+  const changedTiers = Object.keys(impact.tiers);
+  const recipients = await stores.notices.countRecipients(changedTiers, now);
+  const affectedMembers = await stores.notices.listRecipients(changedTiers, now, AFFECTED_MEMBERS_LISTED);
   const tiers = Object.fromEntries(
     Object.entries(impact.tiers).map(([code, t]) => [code, { ...t, members: recipients.byTier[code] ?? 0 }]),
   );
@@ -129,6 +136,7 @@ export async function changeImpact(
     needsConfirmation: !confirmed && removed.some(isHeld),
     tiers,
     members: recipients.members,
+    affectedMembers,
     notices: recipients.members,
     pendingOrders: removed.filter((r) => r.kind === "plan").reduce((sum, r) => sum + r.pendingOrders, 0),
   };

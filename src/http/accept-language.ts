@@ -21,10 +21,17 @@ export function preferredLocale(header: string | undefined): Locale | null {
 }
 
 /**
- * The language of the person who reads the answer. A member's own UI (`/v1/me/*`) chooses it: an
- * explicit Accept-Language wins over the member's stored locale (DESIGN, "Decisions taken"). For
- * other callers (a platform's backend, the console) it is a preference: the member's stored locale
- * wins, since the member reads what they relay.
+ * Credentials whose holder reads the answer: a member in their own UI (`/v1/me/*`), an operator in
+ * the console (admin and support keys). A service key is a platform's backend relaying to the
+ * member, who reads it.
+ */
+const READS_ITSELF: ReadonlySet<Principal["kind"]> = new Set(["member", "admin", "support"]);
+
+/**
+ * The language of the person who reads the answer. When that person sends the request (a member's
+ * own UI, the console), an explicit Accept-Language wins over the member's stored locale, so a page
+ * reads one language (DESIGN, "Decisions taken"). For a service key it is a preference: the member's
+ * stored locale wins, since the member reads what the platform relays.
  */
 export function readerLocale(request: {
   headers: { "accept-language"?: string };
@@ -32,5 +39,6 @@ export function readerLocale(request: {
 }): RequestLocale {
   const locale = preferredLocale(request.headers["accept-language"]);
   if (locale === null) return null;
-  return request.principal?.kind === "member" ? { chosen: locale } : locale;
+  const kind = request.principal?.kind;
+  return kind !== undefined && READS_ITSELF.has(kind) ? { chosen: locale } : locale;
 }

@@ -112,12 +112,38 @@ describe.each(TEST_ENGINES)("rule-change and notice stores on $name", (engine) =
     });
   });
 
+  it("names the members a fan-out would notice, in id order, each once, up to the limit, as it counts them", async () => {
+    expect(await data.notices.listRecipients(["vip"], at(0), 100)).toEqual([
+      "n01",
+      "n02",
+      "n03",
+      "n04",
+      "n07",
+      "n09",
+    ]);
+    expect(await data.notices.listRecipients(["svip", "vip"], at(0), 100)).toEqual([
+      "n01",
+      "n02",
+      "n03",
+      "n04",
+      "n05",
+      "n07",
+      "n09",
+    ]);
+    expect(await data.notices.listRecipients(["svip", "vip"], at(0), 3)).toEqual(["n01", "n02", "n03"]);
+    expect((await data.notices.countRecipients(["svip", "vip"], at(0))).members).toBe(7);
+    expect(await data.notices.listRecipients([], at(0), 100)).toEqual([]);
+  });
+
   it("writes a notice, outbox event, timeline entry and version bump per affected member, once", async () => {
     const before = (await data.members.get("n05"))!.entitlementsVersion;
+    const named = await data.notices.listRecipients(Object.keys(impact), at(0), 100);
     const first = await data.notices.fanOut(fanOut({ range: { after: "", upTo: "n03" } }));
     expect(first.sort()).toEqual(["n01", "n02", "n03"]);
     const rest = await data.notices.fanOut(fanOut({ range: { after: "n03", upTo: null } }));
     expect(rest.sort()).toEqual(["n04", "n07", "n09"]);
+    // The publish preview names exactly whom the activation notices.
+    expect([...first, ...rest]).toEqual(named);
     expect(await data.notices.fanOut(fanOut({}))).toEqual([]);
 
     const [notice] = await data.notices.listForMember("n02");

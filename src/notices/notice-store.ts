@@ -49,6 +49,8 @@ export interface NoticeStore {
    * the distinct members in all (a member of two affected tiers gets one notice).
    */
   countRecipients(tiers: string[], now: Date): Promise<{ members: number; byTier: Record<string, number> }>;
+  /** The first `limit` of those members, in id order (what a publish preview names). */
+  listRecipients(tiers: string[], now: Date, limit: number): Promise<string[]>;
   listForMember(memberId: string): Promise<NoticeRecord[]>;
   /** Marks a notice read (once); false when the member has no such notice. */
   markRead(memberId: string, id: string, at: Date): Promise<boolean>;
@@ -81,6 +83,11 @@ function toRecord(r: Row): NoticeRecord {
     readAt: r.read_at === null ? null : new Date(r.read_at),
   };
 }
+
+/** A membership (alias `ms`) whose member a fan-out over `tiers` at `now` notices: counted and listed alike. */
+const recipientOf = (tiers: string[], now: Date) =>
+  sql`ms.tier_code in (select jsonb_array_elements_text(${JSON.stringify(tiers)}::jsonb))
+    and ${liveMembership(now)}`;
 
 export function createNoticeStore(db: Executor): NoticeStore {
   return {
@@ -140,8 +147,7 @@ export function createNoticeStore(db: Executor): NoticeStore {
       // The grouping set () is the total: distinct members over every tier.
       const { rows } = await sql<{ tier_code: string | null; members: string | number }>`
         select ms.tier_code, count(distinct ms.member_id) as members from memberships ms
-        where ms.tier_code in (select jsonb_array_elements_text(${JSON.stringify(tiers)}::jsonb))
-          and ${liveMembership(now)}
+        where ${recipientOf(tiers, now)}
         group by grouping sets ((ms.tier_code), ())`.execute(db);
       const byTier: Record<string, number> = Object.fromEntries(tiers.map((t) => [t, 0]));
       let members = 0;
@@ -150,6 +156,14 @@ export function createNoticeStore(db: Executor): NoticeStore {
         else byTier[row.tier_code] = Number(row.members);
       }
       return { members, byTier };
+    },
+    async listRecipients(tiers, now, limit) {
+      if (tiers.length === 0) return [];
+      const { rows } = await sql<{ member_id: string }>`
+        select distinct ms.member_id from memberships ms
+        where ${recipientOf(tiers, now)}
+        order by ms.member_id limit ${limit}`.execute(db);
+      return rows.map((r) => r.member_id);
     },
     async listForMember(memberId) {
       const rows = await db

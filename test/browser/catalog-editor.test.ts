@@ -107,6 +107,25 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the catalog editor on $name",
       expect(await row.textContent()).toContain(`${members} member(s)`);
       expect(await row.textContent()).toContain(`vip_zone.rules.minClientVersion "${before}" → "6.0.0"`);
     }
+    // The members whose decisions change, by id: the dry run names them, the preview lists them.
+    const affected = dry.body.impact.affectedMembers as string[];
+    // The demo's members with a live VIP or SVIP membership, in id order (demo-pending's order is
+    // unpaid, demo-expired's and demo-refunded's memberships give nothing now).
+    expect(affected).toEqual([
+      "demo-downgrade",
+      "demo-grace",
+      "demo-hold",
+      "demo-oldapp",
+      "demo-svip",
+      "demo-upgraded",
+      "demo-vip",
+    ]);
+    expect(affected).toHaveLength(dry.body.impact.members);
+    const listed = preview.locator('[data-testid="preview-members"] li');
+    expect(await listed.allTextContents()).toEqual(affected);
+    expect(await listed.getByRole("link", { name: "demo-svip" }).getAttribute("href")).toBe(
+      "#members/demo-svip",
+    );
     expect(await preview.locator('[data-testid="preview-impact"]').textContent()).toContain(
       `${dry.body.impact.members} member(s) would see different decisions and get ${dry.body.impact.notices} notice(s)`,
     );

@@ -131,6 +131,14 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("the console member page on $n
         await page.waitForLoadState("networkidle");
         expect(await wrongLanguage(page), `${locale} ${hash}`).toEqual([]);
         expect(await missingKeysShown(page), `${locale} ${hash}`).toEqual([]);
+        if (hash.startsWith("members/")) {
+          // The server's reasons in the page's language, whatever the member's stored locale
+          // (demo-vip's is zh-CN, demo-svip's en): the console's Accept-Language wins for its keys.
+          const reasons = await page.locator('[data-testid="reason-message"]').allTextContents();
+          expect(reasons.length, `${locale} ${hash}`).toBeGreaterThan(0);
+          for (const reason of reasons)
+            expect(HAN.test(reason), `${locale} ${hash}: ${reason}`).toBe(locale === "zh-CN");
+        }
         await page.screenshot({
           path: `${SCREENSHOTS}/console-${hash.replace("/", "-")}-${locale}.png`,
           fullPage: true,

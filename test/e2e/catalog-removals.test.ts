@@ -144,6 +144,7 @@ describe.each(TEST_ENGINES)("catalog removals need a confirmation on $name", (en
     });
     // One member's decisions change (the pending order holds no tier yet): one notice would go out.
     expect(impact.members).toBe(1);
+    expect(impact.affectedMembers).toEqual(["vip-m"]);
     expect(impact.notices).toBe(1);
     expect(impact.pendingOrders).toBe(1);
     expect(impact.tiers.vip).toMatchObject({ members: 1, added: [], changed: [] });
@@ -172,6 +173,7 @@ describe.each(TEST_ENGINES)("catalog removals need a confirmation on $name", (en
       needsConfirmation: false,
       tiers: { vip: { withdrawn: [], added: ["svip_concierge"], changed: [], members: 1 } },
       members: 1,
+      affectedMembers: ["vip-m"],
       notices: 1,
       pendingOrders: 0,
     });

@@ -239,15 +239,29 @@ describe.each(TEST_ENGINES)("decisions with reasons on $name", (engine) => {
     });
   });
 
-  it("messages follow the member's locale, else Accept-Language", async () => {
+  it("for a platform's backend, messages follow the member's locale, else Accept-Language", async () => {
+    const service = (await s.request("POST", "/v1/api-keys", { body: { name: "backend", role: "service" } }))
+      .body.key;
+    const check = async (memberId: string, headers: Record<string, string>) => {
+      const res = await s.request("POST", "/v1/check", {
+        auth: service,
+        body: { memberId, benefit: "svip_concierge" },
+        headers,
+      });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
     const zhMember = await paidMember("vip_month", { locale: "zh-CN" });
-    const zh = await s.check(zhMember, "svip_concierge", undefined, { "accept-language": "en" });
+    const zh = await check(zhMember, { "accept-language": "en" });
     expect(zh.reasons[0].message).toMatch(/[\u4e00-\u9fff]/);
     const noLocale = await paidMember("vip_month", {});
-    const en = await s.check(noLocale, "svip_concierge", undefined, { "accept-language": "en-US,en;q=0.9" });
+    const en = await check(noLocale, { "accept-language": "en-US,en;q=0.9" });
     expect(en.reasons[0].message).toMatch(/^[\x20-\x7e]+$/);
-    const zhHeader = await s.check(noLocale, "svip_concierge", undefined, { "accept-language": "zh-CN" });
+    const zhHeader = await check(noLocale, { "accept-language": "zh-CN" });
     expect(zhHeader.reasons[0].message).toMatch(/[\u4e00-\u9fff]/);
+    // An operator's console reads the answer itself: its explicit language wins over the stored one.
+    const operator = await s.check(zhMember, "svip_concierge", undefined, { "accept-language": "en" });
+    expect(operator.reasons[0].message).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it("batch answers each check in order", async () => {

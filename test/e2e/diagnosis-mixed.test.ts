@@ -144,20 +144,34 @@ describe.each(TEST_ENGINES)("diagnosis: several causes, locales, access on $name
     expect(outbox.filter((e) => e.type === "support.payment_overdue")).toHaveLength(1);
   });
 
-  it("messages and steps follow the member's locale, else Accept-Language", async () => {
+  it("for a platform's backend, messages and steps follow the member's locale, else Accept-Language", async () => {
+    const asService = async (memberId: string, language: string) => {
+      const res = await s.request("POST", `/v1/members/${memberId}/diagnose`, {
+        auth: service,
+        body: { benefit: "svip_concierge" },
+        headers: { "accept-language": language },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
     const zhMember = await member("zh", { locale: "zh-CN" });
     await buy(zhMember);
-    const zh = await diagnose(zhMember, { benefit: "svip_concierge" }, { "accept-language": "en" });
+    const zh = await asService(zhMember, "en");
     expect(zh.findings[0].message).toMatch(HAN);
     for (const step of zh.steps) expect(step.detail, step.step).toMatch(HAN);
 
     const noLocale = await member("nolocale", {});
     await buy(noLocale);
-    const en = await diagnose(noLocale, { benefit: "svip_concierge" }, { "accept-language": "en-US" });
+    const en = await asService(noLocale, "en-US");
     expect(en.findings[0].message).toContain("not included in your VIP membership");
     for (const step of en.steps) expect(step.detail, step.step).not.toMatch(HAN);
-    const zhHeader = await diagnose(noLocale, { benefit: "svip_concierge" }, { "accept-language": "zh-CN" });
+    const zhHeader = await asService(noLocale, "zh-CN");
     expect(zhHeader.findings[0].message).toMatch(HAN);
+
+    // Support reads the diagnosis itself, in the console's language: its explicit choice wins.
+    const agent = await diagnose(zhMember, { benefit: "svip_concierge" }, { "accept-language": "en" });
+    expect(agent.findings[0].message).toContain("not included in your VIP membership");
+    for (const step of agent.steps) expect(step.detail, step.step).not.toMatch(HAN);
   });
 
   it("in grace: working, the membership step says until when benefits stay on", async () => {

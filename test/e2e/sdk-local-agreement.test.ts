@@ -33,10 +33,20 @@ describe.each(TEST_ENGINES)("SDK local evaluator agrees with /v1/check on $name"
 
   beforeAll(async () => {
     demo = await startSeededDemoServer(engine, T0);
-    client = createClient({ url: demo.baseUrl, apiKey: demo.adminKey, locale: "en" });
+    // A platform's backend holds a service key: the member's stored locale words the reasons, with
+    // `locale` for members without one — on the server as in the evaluator. (An admin key's
+    // Accept-Language would win: an operator reads the answer.)
+    const created = await fetch(`${demo.baseUrl}/v1/api-keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${demo.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "platform-backend", role: "service" }),
+    });
+    expect(created.status).toBe(201);
+    const serviceKey = ((await created.json()) as { key: string }).key;
+    client = createClient({ url: demo.baseUrl, apiKey: serviceKey, locale: "en" });
     evaluator = createLocalEvaluator({
       url: demo.baseUrl,
-      apiKey: demo.adminKey,
+      apiKey: serviceKey,
       locale: "en",
       members: DEMO_MEMBERS.map((m) => m.id),
       staleAfterMs: 10 * 60_000,

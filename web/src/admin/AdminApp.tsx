@@ -1,16 +1,36 @@
-import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError, createApi } from "../common/api";
-import { createTypedClient } from "../common/client";
-import { Header, SignIn } from "../common/ui";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { ApiError, createTypedClient, retryUnlessRefused } from "../common/client";
+import { ErrorMessage, Header, SignIn } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages-en";
 import { CatalogHistory } from "./CatalogHistory";
 import { Charts } from "./Charts";
-import { CatalogEditor } from "./catalog/CatalogEditor";
 import { MemberPage } from "./MemberPage";
 import { MemberSearch } from "./MemberSearch";
 import { Reconciliation } from "./Reconciliation";
+
+// CodeMirror, YAML and the catalog's JSON Schema are most of the console's code: they load when the
+// editor is opened, not with the console's first paint.
+// A chunk that fails to load (the network, a deploy replacing it) says so instead of a blank panel.
+const CatalogEditor = lazy(() =>
+  import("./catalog/CatalogEditor").then(
+    (m) => ({ default: m.CatalogEditor }),
+    (error: unknown) => ({ default: () => <ChunkFailed error={error} /> }),
+  ),
+);
+
+function ChunkFailed({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  return (
+    <div data-testid="load-error">
+      <ErrorMessage error={error} />
+      <button type="button" className="secondary" onClick={() => window.location.reload()}>
+        {t("common.retry")}
+      </button>
+    </div>
+  );
+}
 
 const KEY_STORAGE = "perkwise.operatorKey";
 const TABS: { id: string; label: MessageKey }[] = [
@@ -38,7 +58,6 @@ export default function AdminApp() {
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
-  const api = useMemo(() => (key ? createApi(key, language) : null), [key, language]);
   const client = useMemo(() => (key ? createTypedClient(key, language) : null), [key, language]);
   const signOut = useCallback((error?: unknown) => {
     sessionStorage.removeItem(KEY_STORAGE);
@@ -60,15 +79,16 @@ export default function AdminApp() {
           queries: {
             staleTime: 30_000,
             refetchOnWindowFocus: false,
-            retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+            retry: retryUnlessRefused,
           },
         },
         queryCache: new QueryCache({ onError }),
+        mutationCache: new MutationCache({ onError }),
       }),
     [onError],
   );
 
-  if (!key || !api || !client) {
+  if (!key || !client) {
     return (
       <SignIn
         brand="admin.brand"
@@ -103,16 +123,26 @@ export default function AdminApp() {
         ))}
       </nav>
       <main id="main" tabIndex={-1}>
-        {tab === "catalog" && <CatalogEditor client={client} />}
-        {tab === "history" && <CatalogHistory api={api} onError={onError} />}
+        {tab === "catalog" && (
+          <Suspense
+            fallback={
+              <p aria-busy="true" data-testid="loading">
+                {t("common.loading")}
+              </p>
+            }
+          >
+            <CatalogEditor client={client} />
+          </Suspense>
+        )}
+        {tab === "history" && <CatalogHistory client={client} />}
         {tab === "members" &&
           (memberId ? (
-            <MemberPage api={api} client={client} apiKey={key} memberId={memberId} />
+            <MemberPage client={client} apiKey={key} memberId={memberId} />
           ) : (
-            <MemberSearch api={api} onError={onError} />
+            <MemberSearch client={client} />
           ))}
-        {tab === "reconcile" && <Reconciliation api={api} onError={onError} />}
-        {tab === "charts" && <Charts api={api} onError={onError} />}
+        {tab === "reconcile" && <Reconciliation client={client} />}
+        {tab === "charts" && <Charts client={client} />}
       </main>
     </QueryClientProvider>
   );

@@ -1,50 +1,56 @@
 import { type FormEvent, useId, useState } from "react";
-import type { Api } from "../common/api";
-import type { Hold } from "../common/types";
+import type { RequestBody } from "../common/api-types";
+import type { Client } from "../common/client";
+import type { MemberHold } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import { useHoldActions } from "./admin-queries";
 
-const REASONS = ["manual", "chargeback", "shared_device", "unusual_location", "unofficial_channel"];
+type PlaceReason = RequestBody<"/v1/members/{memberId}/holds", "post">["reason"];
+const REASONS: PlaceReason[] = [
+  "manual",
+  "chargeback",
+  "shared_device",
+  "unusual_location",
+  "unofficial_channel",
+];
 
-/** The member's holds (open and cleared); place one, clear an open one with a note. */
+/**
+ * The member's holds (open and cleared); place one, clear an open one with a note. The member page
+ * reads the holds again when the change answers (and when its event arrives).
+ */
 export function HoldsPanel({
-  api,
+  client,
   memberId,
   holds,
   benefits,
-  onChanged,
 }: {
-  api: Api;
+  client: Client;
   memberId: string;
-  holds: Hold[];
+  holds: MemberHold[];
   benefits: string[];
-  onChanged: () => Promise<void>;
 }) {
   const { t, tc, formatTime } = useI18n();
-  const [reason, setReason] = useState("manual");
+  const [reason, setReason] = useState<PlaceReason>("manual");
   const [benefit, setBenefit] = useState("");
   const [note, setNote] = useState("");
   const [clearNote, setClearNote] = useState("");
-  const [error, setError] = useState<unknown>(null);
   const id = useId();
-  const act = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-      setError(null);
-      await onChanged();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const place = (e: FormEvent) => {
+  const { place, clear } = useHoldActions(client, memberId);
+  // The last action's failure; starting the other one clears it.
+  const error = place.error ?? clear.error;
+  const onPlace = (e: FormEvent) => {
     e.preventDefault();
-    void act(() =>
-      api.post(`/v1/members/${encodeURIComponent(memberId)}/holds`, {
-        reason,
-        ...(benefit ? { benefits: [benefit] } : {}),
-        ...(note.trim() ? { note: note.trim() } : {}),
-      }),
-    );
+    clear.reset();
+    place.mutate({
+      reason,
+      ...(benefit ? { benefits: [benefit] } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+    });
+  };
+  const onClear = (holdId: string) => {
+    place.reset();
+    clear.mutate({ holdId, note: clearNote.trim() || t("holds.defaultClearNote") });
   };
   return (
     <>
@@ -62,13 +68,8 @@ export function HoldsPanel({
                 <button
                   type="button"
                   className="secondary"
-                  onClick={() =>
-                    act(() =>
-                      api.post(`/v1/holds/${hold.holdId}/clear`, {
-                        note: clearNote.trim() || t("holds.defaultClearNote"),
-                      }),
-                    )
-                  }
+                  disabled={clear.isPending}
+                  onClick={() => onClear(hold.holdId)}
                 >
                   {t("holds.clear")}
                 </button>
@@ -81,12 +82,16 @@ export function HoldsPanel({
         <label htmlFor={`${id}-clear-note`}>{t("holds.clearNote")}</label>
         <input id={`${id}-clear-note`} value={clearNote} onChange={(e) => setClearNote(e.target.value)} />
       </div>
-      <form onSubmit={place}>
+      <form onSubmit={onPlace}>
         <fieldset>
           <legend>{t("holds.place")}</legend>
           <div className="field">
             <label htmlFor={`${id}-reason`}>{t("holds.reason")}</label>
-            <select id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)}>
+            <select
+              id={`${id}-reason`}
+              value={reason}
+              onChange={(e) => setReason(e.target.value as PlaceReason)}
+            >
               {REASONS.map((r) => (
                 <option key={r} value={r}>
                   {tc("holdReason", r)}
@@ -110,7 +115,9 @@ export function HoldsPanel({
             <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} />
           </div>
         </fieldset>
-        <button type="submit">{t("holds.placeButton")}</button>
+        <button type="submit" disabled={place.isPending}>
+          {t("holds.placeButton")}
+        </button>
       </form>
     </>
   );

@@ -1,6 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { Api } from "../common/api";
 import type { Client } from "../common/client";
 import { Loaded } from "../common/Loaded";
 import { type LiveStatus, subscribeLive } from "../common/live";
@@ -8,8 +7,8 @@ import { TimelineList } from "../common/Timeline";
 import { LiveIndicator, Section } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
 import {
+  invalidateMemberPage,
   memberPageKeys,
-  memberPageKeysChangedBy,
   useMemberDetail,
   useMemberEntitlements,
   useMemberTimeline,
@@ -24,12 +23,10 @@ import { DiagnoseTry } from "./MemberTools";
  * timeline. Followed live (`GET /v1/events?members=…`): an event refetches only the parts it changed.
  */
 export function MemberPage({
-  api,
   client,
   apiKey,
   memberId,
 }: {
-  api: Api;
   client: Client;
   apiKey: string;
   memberId: string;
@@ -47,17 +44,11 @@ export function MemberPage({
         path: `/v1/events?members=${encodeURIComponent(memberId)}`,
         token: apiKey,
         onStatus: setLive,
-        onEvent: (event) => {
-          for (const queryKey of memberPageKeysChangedBy(memberId, event.type))
-            void queries.invalidateQueries({ queryKey });
-        },
+        onEvent: (event) => invalidateMemberPage(queries, memberId, event.type),
         onReset: () => void queries.invalidateQueries({ queryKey: memberPageKeys.all(memberId) }),
       }),
     [apiKey, memberId, queries],
   );
-  const refetchAll = async () => {
-    await queries.invalidateQueries({ queryKey: memberPageKeys.all(memberId) });
-  };
 
   const benefits = entitlements.data?.benefits.map((b) => b.benefit) ?? [];
   return (
@@ -100,14 +91,12 @@ export function MemberPage({
         </Loaded>
         <h3>{t("member.benefits")}</h3>
         {detail.data && (
-          <p className="muted">
-            {t("memberPage.reasonsLanguage", { locale: detail.data.locale ?? language })}
-          </p>
+          <p className="muted">{t("memberPage.reasonsLanguage", { locale: detail.data.locale ?? "—" })}</p>
         )}
         <Loaded query={entitlements}>
           {(snapshot) => (
-            // For an API key the member's stored locale words the reasons (what the member reads).
-            <div className="table-wrap" lang={detail.data?.locale ?? language}>
+            // The console sends its language and an operator's choice wins: the reasons read as the page.
+            <div className="table-wrap">
               <table data-testid="member-benefits">
                 <thead>
                   <tr>
@@ -124,7 +113,7 @@ export function MemberPage({
                       <td>
                         {b.reasons.map((r) => (
                           <div key={r.code}>
-                            <code>{r.code}</code> {r.message}
+                            <code>{r.code}</code> <span data-testid="reason-message">{r.message}</span>
                           </div>
                         ))}
                       </td>
@@ -142,20 +131,14 @@ export function MemberPage({
             <DecisionTry client={client} memberId={memberId} benefits={benefits} />
           </Section>
           <Section id="diagnose" title={t("member.diagnose")}>
-            <DiagnoseTry api={api} memberId={memberId} benefits={benefits} />
+            <DiagnoseTry client={client} memberId={memberId} benefits={benefits} />
           </Section>
         </>
       )}
       <Section id="holds" title={t("memberPage.holds")}>
         <Loaded query={detail}>
           {(member) => (
-            <HoldsPanel
-              api={api}
-              memberId={memberId}
-              holds={member.holds}
-              benefits={benefits}
-              onChanged={refetchAll}
-            />
+            <HoldsPanel client={client} memberId={memberId} holds={member.holds} benefits={benefits} />
           )}
         </Loaded>
       </Section>

@@ -1,27 +1,17 @@
-import { type FormEvent, useCallback, useId, useState } from "react";
-import type { Api } from "../common/api";
-import { ErrorMessage, Section } from "../common/ui";
+import { type FormEvent, useId, useState } from "react";
+import type { Client } from "../common/client";
+import { Loaded } from "../common/Loaded";
+import { Section } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
-import { useLoad } from "./useLoad";
-
-interface MemberSummary {
-  memberId: string;
-  displayName: string | null;
-  locale: string | null;
-  entitlementsVersion: number;
-}
+import { useMemberSearch } from "./admin-queries";
 
 /** Find a member by id prefix or name; each result opens the member page. */
-export function MemberSearch({ api, onError }: { api: Api; onError: (e: unknown) => void }) {
+export function MemberSearch({ client }: { client: Client }) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
   const [submitted, setSubmitted] = useState("");
   const id = useId();
-  const load = useCallback(
-    () => api.get<{ members: MemberSummary[] }>(`/v1/members?q=${encodeURIComponent(submitted)}&limit=50`),
-    [api, submitted],
-  );
-  const { value, error } = useLoad(load, onError);
+  const results = useMemberSearch(client, submitted);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(query);
@@ -37,21 +27,23 @@ export function MemberSearch({ api, onError }: { api: Api; onError: (e: unknown)
           <button type="submit">{t("members.searchButton")}</button>
         </form>
       </search>
-      <ErrorMessage error={error} />
-      {value &&
-        (value.members.length === 0 ? (
-          <p>{t("members.none")}</p>
-        ) : (
-          <ul data-testid="member-results">
-            {value.members.map((m) => (
-              <li key={m.memberId}>
-                <a href={`#members/${encodeURIComponent(m.memberId)}`}>{m.memberId}</a>{" "}
-                {m.displayName && <bdi translate="no">{m.displayName}</bdi>}{" "}
-                <span className="muted">{t("members.version", { version: m.entitlementsVersion })}</span>
-              </li>
-            ))}
-          </ul>
-        ))}
+      <Loaded query={results}>
+        {({ members }) =>
+          members.length === 0 ? (
+            <p>{t("members.none")}</p>
+          ) : (
+            <ul data-testid="member-results">
+              {members.map((m) => (
+                <li key={m.memberId}>
+                  <a href={`#members/${encodeURIComponent(m.memberId)}`}>{m.memberId}</a>{" "}
+                  {m.displayName && <bdi translate="no">{m.displayName}</bdi>}{" "}
+                  <span className="muted">{t("members.version", { version: m.entitlementsVersion })}</span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
     </Section>
   );
 }

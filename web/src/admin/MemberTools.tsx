@@ -1,10 +1,10 @@
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import type { Api } from "../common/api";
 import { ContextFields, contextBody, EMPTY_CONTEXT } from "../common/ContextFields";
+import type { Client } from "../common/client";
 import { DiagnosisView } from "../common/DiagnosisView";
-import type { Diagnosis } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
+import { useDiagnose } from "./admin-queries";
 
 /** The benefit picker and context form both tools share; `onRun` gets the request body; `extra`, more fields. */
 export function BenefitContextForm({
@@ -47,28 +47,35 @@ export function BenefitContextForm({
   );
 }
 
-/** The support diagnosis of any member (`POST /v1/members/{id}/diagnose`). */
-export function DiagnoseTry({ api, memberId, benefits }: { api: Api; memberId: string; benefits: string[] }) {
+/**
+ * The support diagnosis of any member (`POST /v1/members/{id}/diagnose`), worded in the console's
+ * language (an operator's Accept-Language wins over the member's stored locale).
+ */
+export function DiagnoseTry({
+  client,
+  memberId,
+  benefits,
+}: {
+  client: Client;
+  memberId: string;
+  benefits: string[];
+}) {
   const { t } = useI18n();
-  const [diagnosis, setDiagnosis] = useState<Diagnosis | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (benefit: string, context: Record<string, unknown> | undefined) => {
-    try {
-      setDiagnosis(
-        await api.post<Diagnosis>(`/v1/members/${encodeURIComponent(memberId)}/diagnose`, {
-          benefit,
-          context,
-        }),
-      );
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const diagnose = useDiagnose(client, memberId);
+  const diagnosis = diagnose.data && "benefit" in diagnose.data ? diagnose.data : null;
   return (
     <>
-      <BenefitContextForm benefits={benefits} submitLabel={t("diagnose.run")} onRun={run} />
-      <ErrorMessage error={error} />
+      <BenefitContextForm
+        benefits={benefits}
+        submitLabel={t("diagnose.run")}
+        onRun={(benefit, context) => diagnose.mutate({ benefit, ...(context ? { context } : {}) })}
+      />
+      <ErrorMessage error={diagnose.error} />
+      {diagnose.isPending && (
+        <p aria-busy="true" data-testid="loading">
+          {t("common.loading")}
+        </p>
+      )}
       {diagnosis && <DiagnosisView diagnosis={diagnosis} benefitName={diagnosis.benefit} />}
     </>
   );

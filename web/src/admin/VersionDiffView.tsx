@@ -1,21 +1,9 @@
+import type { CatalogVersionDiff } from "../common/types";
 import { useI18n } from "../i18n/i18n";
 import { sideBySide } from "./line-diff";
 
-interface FieldChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-interface EntryChange {
-  code: string;
-  change: "added" | "removed" | "changed";
-  fields?: FieldChange[];
-}
-export interface CatalogDiff {
-  tiers: EntryChange[];
-  benefits: EntryChange[];
-  coupons?: EntryChange[];
-}
+/** What a version changes, as `GET /v1/catalog/versions/{n}/diff` and a dry run answer it. */
+export type CatalogDiff = CatalogVersionDiff["diff"];
 
 const show = (value: unknown) => (value === undefined ? "—" : JSON.stringify(value));
 const CONTEXT_LINES = 2;

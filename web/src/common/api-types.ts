@@ -6,7 +6,10 @@
 import type { paths } from "../../../src/sdk/openapi-types";
 
 /** The JSON body of a route's 200 answer. */
-export type Answer<Path extends keyof paths, Method extends "get" | "post"> = paths[Path][Method] extends {
+export type Answer<
+  Path extends keyof paths,
+  Method extends "get" | "post" | "put",
+> = paths[Path][Method] extends {
   responses: { 200: { content: { "application/json": infer Body } } };
 }
   ? Body

@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { LANGUAGES, type Language, useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages-en";
-import { ApiError } from "./api";
+import { ApiError } from "./client";
 import type { LiveStatus } from "./live";
 
 export function LanguageSwitcher() {

@@ -254,6 +254,8 @@ export const en = {
   "preview.members": "Members",
   "preview.changes": "What changes",
   "preview.memberCount": "{count} member(s)",
+  "preview.affectedTitle": "Members whose decisions change",
+  "preview.affectedMore": "and {count} more (the preview names the first {listed}, in id order)",
   "preview.withdrawn": "{benefit} withdrawn",
   "preview.added": "{benefit} added",
   "preview.removedTitle": "Removed from the catalog",
@@ -323,7 +325,8 @@ export const en = {
   "orderStatus.pending_payment": "Awaiting payment",
   "orderStatus.paid": "Paid",
   "orderStatus.refunded": "Refunded",
-  "memberPage.reasonsLanguage": "Reasons as the member reads them, in their language ({locale}).",
+  "memberPage.reasonsLanguage":
+    "Reasons in this page's language; the member reads them in theirs ({locale}): try a decision below to see their words.",
   "memberPage.holds": "Holds",
 
   "holds.none": "No holds.",

@@ -250,6 +250,8 @@ export const zhCN: Record<MessageKey, string> = {
   "preview.members": "会员",
   "preview.changes": "变化",
   "preview.memberCount": "{count} 位会员",
+  "preview.affectedTitle": "判定结果将改变的会员",
+  "preview.affectedMore": "另有 {count} 位（预览按编号顺序列出前 {listed} 位）",
   "preview.withdrawn": "撤销 {benefit}",
   "preview.added": "新增 {benefit}",
   "preview.removedTitle": "从目录中删除",
@@ -318,7 +320,8 @@ export const zhCN: Record<MessageKey, string> = {
   "orderStatus.pending_payment": "待支付",
   "orderStatus.paid": "已支付",
   "orderStatus.refunded": "已退款",
-  "memberPage.reasonsLanguage": "原因以会员自己的语言（{locale}）显示，与会员看到的一致。",
+  "memberPage.reasonsLanguage":
+    "原因以本页的语言显示；会员看到的是其自己的语言（{locale}），可在下方试算判定查看会员看到的原文。",
   "memberPage.holds": "风控暂停",
 
   "holds.none": "没有暂停记录。",

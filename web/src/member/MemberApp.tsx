@@ -1,7 +1,6 @@
 import { QueryCache, QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError } from "../common/api";
-import { type Client, createTypedClient } from "../common/client";
+import { ApiError, type Client, createTypedClient, retryUnlessRefused } from "../common/client";
 import { Loaded } from "../common/Loaded";
 import { type LiveStatus, subscribeLive } from "../common/live";
 import { TimelineList } from "../common/Timeline";
@@ -88,7 +87,7 @@ function MemberCentre({ token, onSignOut }: { token: string; onSignOut: (error?:
           queries: {
             staleTime: 60_000,
             refetchOnWindowFocus: false,
-            retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+            retry: retryUnlessRefused,
           },
         },
         queryCache: new QueryCache({

@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
-import { ApiError } from "../../common/api";
-import { type Client, unwrap } from "../../common/client";
+import { ApiError, type Client, unwrap } from "../../common/client";
 import { Loaded } from "../../common/Loaded";
 import { ErrorMessage, Section } from "../../common/ui";
 import { useI18n } from "../../i18n/i18n";

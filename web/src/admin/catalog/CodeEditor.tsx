@@ -3,6 +3,8 @@
  * the catalog's JSON Schema (codemirror-json-schema), plus the server's problems of the last check
  * marked at their lines (they follow the text as it is edited until the next check).
  */
+
+import catalogDocumentSchema from "virtual:catalog-schema";
 import { type Diagnostic, forEachDiagnostic, linter, lintGutter } from "@codemirror/lint";
 import { Compartment, EditorSelection, StateEffect, StateField } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
@@ -10,18 +12,15 @@ import { basicSetup } from "codemirror";
 import { jsonSchema } from "codemirror-json-schema";
 import { yamlSchema } from "codemirror-json-schema/yaml";
 import { useEffect, useRef } from "react";
-import { CatalogDocumentSchema } from "../../../../src/catalog/catalog-schema";
 import type { EditorMode, Located } from "./catalog-text";
 import { toDraft04 } from "./draft04";
 
 /**
- * The server's TypeBox schema of the document, imported at build time: the UI is built from the
- * same tree and served by the same server, so it cannot drift from what the PUT validates, and the
- * editor needs no extra request (or route) to start. JSON round trip: plain JSON Schema, no symbols.
+ * The server's TypeBox schema of the document, as the JSON Schema it is, evaluated at build time
+ * (web/vite.config.ts): the UI is built from the same tree and served by the same server, so it
+ * cannot drift from what the PUT validates, and the editor needs no extra request (or route) to start.
  */
-const CATALOG_SCHEMA = toDraft04(JSON.parse(JSON.stringify(CatalogDocumentSchema))) as Parameters<
-  typeof jsonSchema
->[0];
+const CATALOG_SCHEMA = toDraft04(catalogDocumentSchema) as Parameters<typeof jsonSchema>[0];
 
 const setServerProblems = StateEffect.define<Located[]>();
 const serverProblems = StateField.define<Diagnostic[]>({

@@ -17,7 +17,8 @@ const show = (value: unknown) => (value === null || value === undefined ? "—" 
 /**
  * What publishing would do, from `PUT /v1/catalog?dryRun=true`: the diff side by side, and the
  * impact — the tiers whose members' decisions change (with what changes and how many members), the
- * notices that would go out, removals with their holders and pending orders — then the publish
+ * members themselves (the first the server names, each opening its console page), the notices that
+ * would go out, removals with their holders and pending orders — then the publish
  * button, which asks for the removal confirmation when the server would.
  */
 export function PublishPreview({
@@ -93,6 +94,28 @@ export function PublishPreview({
                 ))}
               </tbody>
             </table>
+          )}
+          {impact.affectedMembers.length > 0 && (
+            <>
+              <h4>{t("preview.affectedTitle")}</h4>
+              <ul className="inline-list" data-testid="preview-members">
+                {impact.affectedMembers.map((id) => (
+                  <li key={id}>
+                    <a href={`#members/${encodeURIComponent(id)}`} translate="no">
+                      {id}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              {impact.members > impact.affectedMembers.length && (
+                <p className="muted">
+                  {t("preview.affectedMore", {
+                    count: impact.members - impact.affectedMembers.length,
+                    listed: impact.affectedMembers.length,
+                  })}
+                </p>
+              )}
+            </>
           )}
           {impact.removed.length > 0 && (
             <>
