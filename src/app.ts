@@ -4,6 +4,7 @@ import type { Clock } from "./clock.js";
 import { ClusterBus } from "./cluster/cluster-bus.js";
 import { ClusterSync } from "./cluster/cluster-sync.js";
 import type { RetryPolicy } from "./cluster/postgres-listener.js";
+import type { AlipayConfig } from "./config.js";
 import { CheckoutService } from "./coupons/checkout-service.js";
 import { CouponService } from "./coupons/coupon-service.js";
 import { RedemptionService } from "./coupons/redemption-service.js";
@@ -29,6 +30,7 @@ import { AppMetrics } from "./metrics/app-metrics.js";
 import { catalogActivation } from "./notices/catalog-activation.js";
 import { NoticeService } from "./notices/notice-service.js";
 import { OrderService } from "./orders/order-service.js";
+import { AlipayAdapter } from "./payments/alipay-adapter.js";
 import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { reconcileJobHandlers } from "./reconcile/reconcile-jobs.js";
@@ -61,6 +63,8 @@ export interface AppOptions {
   events?: EventOptions;
   /** Outgoing webhooks: timeouts, retries, when an endpoint is disabled. */
   webhooks?: Partial<WebhookPolicy>;
+  /** Alipay's notifications (config.alipay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  alipay?: AlipayConfig;
 }
 
 /** The cluster channel that says "new events were numbered". */
@@ -110,6 +114,8 @@ export interface App {
   members: MemberService;
   orders: OrderService;
   payments: PaymentService;
+  /** Verifies and translates Alipay's notifications; null when Alipay is not configured. */
+  alipay: AlipayAdapter | null;
   benefits: BenefitActionService;
   quotas: QuotaService;
   holds: HoldService;
@@ -282,6 +288,7 @@ export function createApp(options: AppOptions): App {
       metrics.paymentGranted(ms / 1000);
       latencies.record(webhookId, Math.round(ms));
     }),
+    alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
     benefits: new BenefitActionService(catalog, writes, clock, (scope, memberId, benefit, source) =>
       coupons.claimForBenefit(scope, memberId, benefit, source),
     ),

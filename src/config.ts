@@ -22,6 +22,54 @@ export interface Config {
   webhookAllowPrivate: boolean | undefined;
   /** Where each secret comes from, for the start-up printout. */
   secretSources: { adminKey: SecretSource; paymentSecret: SecretSource };
+  /** Alipay's notifications (PERKWISE_ALIPAY_*); undefined: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  alipay: AlipayConfig | undefined;
+}
+
+/** Our Alipay application: ids, keys (PEM, read from their files) and the gateway for queries. */
+export interface AlipayConfig {
+  /** PERKWISE_ALIPAY_APP_ID: our application's app_id; a notification for another is refused. */
+  appId: string;
+  /** PERKWISE_ALIPAY_SELLER_ID: our merchant PID (2088…); a notification for another is refused. */
+  sellerId: string;
+  /** PERKWISE_ALIPAY_PUBLIC_KEY_FILE: Alipay's public key (not our application's), which signs notifications. */
+  alipayPublicKey: string;
+  /** PERKWISE_ALIPAY_PRIVATE_KEY_FILE: our application's private key (PKCS#1 or PKCS#8), which signs queries. */
+  privateKey: string;
+  /** PERKWISE_ALIPAY_GATEWAY: default Alipay's production gateway. */
+  gateway: string;
+}
+
+export const ALIPAY_DEFAULT_GATEWAY = "https://openapi.alipay.com/gateway.do";
+
+/**
+ * Alipay is configured by its four variables together (the gateway has a default); none of them
+ * leaves it unconfigured, and some but not all is a mistake worth stopping for.
+ */
+export function alipayConfig(env: NodeJS.ProcessEnv): AlipayConfig | undefined {
+  const names = [
+    "PERKWISE_ALIPAY_APP_ID",
+    "PERKWISE_ALIPAY_SELLER_ID",
+    "PERKWISE_ALIPAY_PUBLIC_KEY_FILE",
+    "PERKWISE_ALIPAY_PRIVATE_KEY_FILE",
+  ] as const;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length === names.length) return undefined;
+  if (missing.length > 0) throw new Error(`Alipay is partly configured: set ${missing.join(", ")} too`);
+  const pem = (name: (typeof names)[number]) => {
+    const file = env[name]!;
+    if (!existsSync(file)) throw new Error(`${name}: ${file} does not exist`);
+    const text = readFileSync(file, "utf8").trim();
+    if (!text.startsWith("-----BEGIN ")) throw new Error(`${name}: ${file} is not a PEM key`);
+    return text;
+  };
+  return {
+    appId: env.PERKWISE_ALIPAY_APP_ID!,
+    sellerId: env.PERKWISE_ALIPAY_SELLER_ID!,
+    alipayPublicKey: pem("PERKWISE_ALIPAY_PUBLIC_KEY_FILE"),
+    privateKey: pem("PERKWISE_ALIPAY_PRIVATE_KEY_FILE"),
+    gateway: env.PERKWISE_ALIPAY_GATEWAY || ALIPAY_DEFAULT_GATEWAY,
+  };
 }
 
 export interface ConfigFlags {
@@ -125,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,
     webhookAllowPrivate: optionalBoolean(env, "PERKWISE_WEBHOOK_ALLOW_PRIVATE"),
     secretSources: { adminKey: admin.source, paymentSecret: payment.source },
+    alipay: alipayConfig(env),
   };
 }
 

@@ -17,6 +17,7 @@ import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerMetricsRoutes } from "../metrics/metrics-routes.js";
 import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
+import { registerAlipayRoutes } from "../payments/alipay-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
@@ -108,6 +109,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerMemberRoutes(server, app);
   registerOrderRoutes(server, app);
   await server.register(async (scoped) => registerPaymentRoutes(scoped as Server, app));
+  await server.register(async (scoped) =>
+    registerAlipayRoutes(scoped as Server, { payments: app.payments, alipay: app.alipay }),
+  );
   registerDecisionRoutes(server, app);
   registerBenefitRoutes(server, app);
   registerQuotaRoutes(server, app);

@@ -11,6 +11,7 @@ import { MAX_MINOR_UNITS } from "./money.js";
 import { applyPaymentEvent } from "./payment-application.js";
 import type { PaymentEvent, ReceivedNotification } from "./payment-event.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
+import type { IntakeOutcome, ProviderAdapter, RawHeaders } from "./provider-adapter.js";
 import { verifyWebhook, type WebhookHeaders } from "./verify-webhook.js";
 
 const MinorUnits = Type.Integer({ minimum: 0, maximum: MAX_MINOR_UNITS, description: "minor units" });
@@ -125,6 +126,25 @@ export class PaymentService {
     const result = await this.apply({ key: webhookId, event, payload: parsed }, receivedAt);
     if (result.kind === "refused") throw new AppError(result.code, result.message, result.details);
     return result.receipt;
+  }
+
+  /**
+   * A provider's own notification: its adapter (null: the provider is not configured) verifies and
+   * translates it, then `apply` records and applies the event in one transaction — so the provider
+   * is acknowledged only once the grants are committed. Nothing is written for a refused one.
+   */
+  async receiveNotification(
+    adapter: ProviderAdapter | null,
+    rawBody: string,
+    headers: RawHeaders,
+  ): Promise<IntakeOutcome> {
+    const receivedAt = performance.now();
+    if (!adapter) return { kind: "not_configured" };
+    const verdict = adapter.translate(rawBody, headers);
+    if (verdict.kind === "refused") return { kind: "refused", refusal: verdict, written: false };
+    if (verdict.kind === "ignored") return verdict;
+    const { key, event, notification } = verdict.translated;
+    return { kind: "applied", result: await this.apply({ key, event, notification }, receivedAt) };
   }
 
   /**
