@@ -123,6 +123,8 @@ describe("AlipayAdapter.translate", () => {
     ["U+0000 in a field", sim.body({ ...paid, extra: { body: "a\u0000b" } }), "VALIDATION_FAILED"],
     ["GBK", sim.body({ ...paid, extra: { charset: "GBK" } }), "VALIDATION_FAILED"],
     ["a field twice", `${sim.body(paid)}&total_amount=0.01`, "VALIDATION_FAILED"],
+    // The SDK leaves a nameless field out of the signed string: it would ride along unsigned.
+    ["a nameless field", `${sim.body(paid)}&=x`, "VALIDATION_FAILED"],
     ["empty", "", "INVALID_SIGNATURE"],
   ])("refuses %s", (_name, body, code) => {
     expect(refusedCode(adapter.translate(body, FORM))).toBe(code);

@@ -66,7 +66,7 @@ export class AlipayAdapter implements ProviderAdapter {
       return refused("UNSUPPORTED_MEDIA_TYPE", "Alipay notifications are application/x-www-form-urlencoded.");
     }
     const params = parseForm(rawBody);
-    if (!params) return invalid("/", "a field appears twice");
+    if (!params) return invalid("/", "a field appears twice, or has no name");
     if (!params.sign) return refused("INVALID_SIGNATURE", "The notification has no sign.");
     // Our policy: RSA2 over UTF-8 only (the SDK would also try the deprecated RSA).
     if (params.sign_type !== "RSA2") return invalid("/sign_type", "must be RSA2");
@@ -111,11 +111,14 @@ export class AlipayAdapter implements ProviderAdapter {
   }
 }
 
-/** The form decoded exactly once; null when a field appears twice (Alipay never sends that). */
+/**
+ * The form decoded exactly once; null when a field appears twice or has no name (Alipay sends
+ * neither, and the SDK leaves nameless fields out of the signed string: they would ride along unsigned).
+ */
 function parseForm(rawBody: string): Record<string, string> | null {
   const params: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(rawBody)) {
-    if (Object.hasOwn(params, key)) return null;
+    if (key === "" || Object.hasOwn(params, key)) return null;
     params[key] = value;
   }
   return params;
