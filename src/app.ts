@@ -4,7 +4,7 @@ import type { Clock } from "./clock.js";
 import { ClusterBus } from "./cluster/cluster-bus.js";
 import { ClusterSync } from "./cluster/cluster-sync.js";
 import type { RetryPolicy } from "./cluster/postgres-listener.js";
-import type { AlipayConfig } from "./config.js";
+import type { AlipayConfig, WechatPayConfig } from "./config.js";
 import { CheckoutService } from "./coupons/checkout-service.js";
 import { CouponService } from "./coupons/coupon-service.js";
 import { RedemptionService } from "./coupons/redemption-service.js";
@@ -33,6 +33,7 @@ import { OrderService } from "./orders/order-service.js";
 import { AlipayAdapter } from "./payments/alipay-adapter.js";
 import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import { reconcileJobHandlers } from "./reconcile/reconcile-jobs.js";
 import { ReconcileService } from "./reconcile/reconcile-service.js";
 import { SessionService } from "./sessions/session-service.js";
@@ -65,6 +66,8 @@ export interface AppOptions {
   webhooks?: Partial<WebhookPolicy>;
   /** Alipay's notifications (config.alipay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
   alipay?: AlipayConfig;
+  /** WeChat Pay's notifications (config.wechatpay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  wechatpay?: WechatPayConfig;
 }
 
 /** The cluster channel that says "new events were numbered". */
@@ -116,6 +119,8 @@ export interface App {
   payments: PaymentService;
   /** Verifies and translates Alipay's notifications; null when Alipay is not configured. */
   alipay: AlipayAdapter | null;
+  /** Verifies, decrypts and translates WeChat Pay's notifications; null when WeChat Pay is not configured. */
+  wechatpay: WechatPayAdapter | null;
   benefits: BenefitActionService;
   quotas: QuotaService;
   holds: HoldService;
@@ -289,6 +294,7 @@ export function createApp(options: AppOptions): App {
       latencies.record(webhookId, Math.round(ms));
     }),
     alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
+    wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,
     benefits: new BenefitActionService(catalog, writes, clock, (scope, memberId, benefit, source) =>
       coupons.claimForBenefit(scope, memberId, benefit, source),
     ),

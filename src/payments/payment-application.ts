@@ -38,10 +38,20 @@ export async function applyPaymentEvent(
     if (order.status === "paid") return refund(scope, order, member.id, now, received);
     return close(scope, order, member.id, now, received);
   }
-  const paid: Money = { amount: event.amount.amount, currency: event.amount.currency ?? order.currency };
-  if (paid.currency !== order.currency) return unchanged("currency_mismatch");
+  if (event.type === "payment.refund_failed") {
+    // Nothing changes for the member; support sees the alert on the timeline, with the notification.
+    await scope.record(member.id, "payment_provider", received("applied"), {
+      kind: "order.refund_failed",
+      data: { orderId: order.id, status: event.status, providerRef: event.providerRef ?? null },
+    });
+    return unchanged("applied");
+  }
+  const given: Money = { amount: event.amount.amount, currency: event.amount.currency ?? order.currency };
+  if (given.currency !== order.currency) return unchanged("currency_mismatch");
   if (event.type === "payment.refunded") {
     if (order.status === "refunded") return unchanged("already_applied");
+    // A provider that notifies each refund on its own: this one adds to what was refunded before.
+    const paid = event.increment ? { ...given, amount: order.refundedAmount + given.amount } : given;
     // A refund is never more than the order: that is not this order's refund.
     if (paid.amount > order.amount) return unchanged("amount_mismatch");
     if (event.full || paid.amount === order.amount) return refund(scope, order, member.id, now, received);
@@ -57,7 +67,7 @@ export async function applyPaymentEvent(
   }
   if (order.status === "paid") return unchanged("already_applied");
   if (order.status === "refunded") return unchanged("ignored_after_refund");
-  if (paid.amount !== order.amount) return unchanged("amount_mismatch");
+  if (given.amount !== order.amount) return unchanged("amount_mismatch");
   // A closed order paid after all (the member's money arrived) is honoured like a pending one.
   return activate(scope, catalog, order, member, event, now, received);
 }

@@ -23,10 +23,22 @@ export type PaymentEvent =
   | {
       type: "payment.refunded";
       orderId: string;
-      /** The cumulative refunded amount (not this refund's part). */
+      /**
+       * The cumulative refunded amount (Alipay's refund_fee), or with `increment` this refund's own
+       * part, added to what the order has had refunded (WeChat Pay notifies each refund on its own).
+       */
       amount: EventMoney;
+      increment?: true;
       /** A full refund ends what the order bought; a partial one is recorded on the order. */
       full: boolean;
+      providerRef?: string;
+    }
+  | {
+      /** A refund the provider could not complete (WeChat Pay REFUND.ABNORMAL, REFUND.CLOSED): an alert on the timeline. */
+      type: "payment.refund_failed";
+      orderId: string;
+      /** The provider's refund status, e.g. ABNORMAL. */
+      status: string;
       providerRef?: string;
     }
   | {
@@ -37,7 +49,7 @@ export type PaymentEvent =
     };
 
 /** Which intake an event came through. */
-export type PaymentProvider = "standard_webhooks" | "alipay";
+export type PaymentProvider = "standard_webhooks" | "alipay" | "wechatpay";
 
 /** A provider's notification as it arrived, stored beside the payment event it became (the evidence). */
 export interface ReceivedNotification {
@@ -48,6 +60,8 @@ export interface ReceivedNotification {
   headers: Record<string, string>;
   /** How the notification was verified (only verified notifications are stored). */
   verification: { verified: true; method: string; detail?: string };
+  /** What an encrypted notification said, decrypted (WeChat Pay's resource). */
+  decrypted?: unknown;
 }
 
 /**

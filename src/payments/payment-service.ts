@@ -140,7 +140,7 @@ export class PaymentService {
   ): Promise<IntakeOutcome> {
     const receivedAt = performance.now();
     if (!adapter) return { kind: "not_configured" };
-    const verdict = adapter.translate(rawBody, headers);
+    const verdict = adapter.translate(rawBody, headers, this.clock.now());
     if (verdict.kind === "refused") return { kind: "refused", refusal: verdict, written: false };
     if (verdict.kind === "ignored") return verdict;
     const { key, event, notification } = verdict.translated;

@@ -15,11 +15,11 @@ export type AdapterVerdict =
 
 /**
  * A provider's adapter: verifies the raw notification and translates it into an internal payment
- * event. Pure — no I/O, no clock — so each provider's rules are tested on their own.
+ * event. Pure — no I/O, time passed in — so each provider's rules are tested on their own.
  */
 export interface ProviderAdapter {
   readonly provider: PaymentProvider;
-  translate(rawBody: string, headers: RawHeaders): AdapterVerdict;
+  translate(rawBody: string, headers: RawHeaders, nowMs: number): AdapterVerdict;
 }
 
 /** What a notification came to; the route picks the provider's answer from it. */

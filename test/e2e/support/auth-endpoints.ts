@@ -123,6 +123,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     method: "POST",
+    template: "/v1/payments/wechatpay/notify",
+    who: "public",
+    path: () => "/v1/payments/wechatpay/notify",
+    ok: [404],
+  },
+  {
+    method: "POST",
     template: "/v1/payments/events",
     who: "signature",
     path: () => "/v1/payments/events",
