@@ -124,6 +124,10 @@ describe("the feature boundaries", () => {
     expect(violations(modules, (from, to) => isRoute(from) && isStore(to))).toEqual([]);
   });
 
+  it("gives route modules only the services they use, never the whole app", () => {
+    expect(violations(modules, (from, to) => isRoute(from) && to === "src/app.ts")).toEqual([]);
+  });
+
   it("never lets a store import another feature's store", () => {
     const crossing = (from: string, to: string) =>
       isStore(from) && isStore(to) && featureOf(from) !== featureOf(to);

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "../src/db/database.js";
 import { HttpServerPart } from "../src/http/http-server-part.js";
 import { buildServer } from "../src/http/server.js";
 import type { Server } from "../src/http/server-types.js";
+import { createResponseCheck } from "./support/response-check.js";
 import type { TestEngine } from "./test-database.js";
 
 export const ADMIN_KEY = "pwadmin_test_admin_key_0123456789";
@@ -54,7 +55,7 @@ export class TestServer {
       paymentSecret: PAYMENT_SECRET,
       ...appOptions,
     });
-    const server = await buildServer(app, { logLevel: "silent" });
+    const server = await buildServer(app, { logLevel: "silent", checkResponse: createResponseCheck() });
     const http = new HttpServerPart(server, { port: 0, host: "127.0.0.1" });
     await app.start({ after: [http] });
     return new TestServer(app, server, database, clock, http.url, ownsDatabase);

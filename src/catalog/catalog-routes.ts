@@ -1,7 +1,6 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifySchemaValidationError } from "fastify";
-import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import {
@@ -11,6 +10,7 @@ import {
   CatalogVersionListSchema,
 } from "./catalog-response-schemas.js";
 import { CatalogDocumentSchema, CatalogPutBodySchema } from "./catalog-schema.js";
+import type { CatalogService } from "./catalog-service.js";
 
 /** A version with everything a local evaluator needs to compile it and explain rule changes. */
 const CatalogHistorySchema = Type.Object(
@@ -74,8 +74,13 @@ function putValidator({ httpPart, schema }: { httpPart?: string; schema: unknown
   return validate;
 }
 
+/** The services these routes use. */
+export interface CatalogRouteDeps {
+  catalog: CatalogService;
+}
+
 /** PUT/GET the catalog and its immutable versions with diffs. */
-export function registerCatalogRoutes(server: Server, app: App): void {
+export function registerCatalogRoutes(server: Server, { catalog }: CatalogRouteDeps): void {
   // By reference: the document's TypeBox static type is stricter than the catalog's own types.
   server.addSchema(CatalogVersionDocumentSchema);
   server.put(
@@ -95,7 +100,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       validatorCompiler: putValidator,
     },
     async (request) =>
-      request.query.dryRun === true ? app.catalog.preview(request.body) : app.catalog.put(request.body),
+      request.query.dryRun === true ? catalog.preview(request.body) : catalog.put(request.body),
   );
   server.get(
     "/v1/catalog",
@@ -108,7 +113,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       },
     },
     async () => {
-      const current = app.catalog.require();
+      const current = catalog.require();
       return {
         version: current.version,
         createdAt: new Date(current.createdAt).toISOString(),
@@ -128,7 +133,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       },
     },
     async () => ({
-      versions: (await app.catalog.versions()).map((v) => ({
+      versions: (await catalog.versions()).map((v) => ({
         version: v.version,
         notice: v.notice,
         effectiveFrom: v.effectiveFrom?.toISOString() ?? null,
@@ -152,7 +157,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       },
     },
     async () => ({
-      versions: (await app.catalog.history()).map((v) => ({
+      versions: (await catalog.history()).map((v) => ({
         version: v.version,
         createdAt: v.createdAt.toISOString(),
         effectiveFrom: v.effectiveFrom?.toISOString() ?? null,
@@ -174,7 +179,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       },
     },
     async (request) => {
-      const record = await app.catalog.version(request.params.n);
+      const record = await catalog.version(request.params.n);
       return { version: record.version, createdAt: record.createdAt.toISOString(), ...record.document };
     },
   );
@@ -190,7 +195,7 @@ export function registerCatalogRoutes(server: Server, app: App): void {
       },
     },
     async (request) => {
-      const record = await app.catalog.version(request.params.n);
+      const record = await catalog.version(request.params.n);
       return {
         version: record.version,
         previous: record.version > 1 ? record.version - 1 : null,

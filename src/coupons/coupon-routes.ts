@@ -1,4 +1,3 @@
-import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { sendOutcome } from "../http/outcome-status.js";
@@ -14,21 +13,29 @@ import {
   redeemResponses,
   redemptionResponses,
 } from "./coupon-schemas.js";
+import type { CouponService } from "./coupon-service.js";
+import type { RedemptionService } from "./redemption-service.js";
 
 const claimDescription =
   "Idempotent: a coupon claimed already answers 200 with alreadyClaimed. A coupon that is not the " +
   "member's gets exactly the answer of one that does not exist (404 COUPON_NOT_FOUND); one whose " +
   "claim deadline passed is 409 COUPON_NOT_CLAIMABLE.";
 
+/** The services these routes use. */
+export interface CouponRouteDeps {
+  coupons: CouponService;
+  redemptions: RedemptionService;
+}
+
 /** Members' coupons (list, claim) and checkout redemption (redeem, complete, release). */
-export function registerCouponRoutes(server: Server, app: App): void {
+export function registerCouponRoutes(server: Server, { coupons, redemptions }: CouponRouteDeps): void {
   server.get(
     "/v1/me/coupons",
     {
       config: { roles: ["member"] },
       schema: { tags: ["me"], summary: "My coupons and their states", response: { 200: CouponList } },
     },
-    async (request) => app.coupons.list(memberOf(request.principal), readerLocale(request)),
+    async (request) => coupons.list(memberOf(request.principal), readerLocale(request)),
   );
   server.get(
     "/v1/members/:memberId/coupons",
@@ -41,7 +48,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
         response: { 200: CouponList, ...errors(400, 404) },
       },
     },
-    async (request) => app.coupons.list(request.params.memberId, readerLocale(request)),
+    async (request) => coupons.list(request.params.memberId, readerLocale(request)),
   );
   server.post(
     "/v1/me/coupons/:couponId/claim",
@@ -56,12 +63,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.coupons.claim(
-        memberOf(request.principal),
-        request.params.couponId,
-        "member",
-        readerLocale(request),
-      ),
+      coupons.claim(memberOf(request.principal), request.params.couponId, "member", readerLocale(request)),
   );
   server.post(
     "/v1/members/:memberId/coupons/:couponId/claim",
@@ -76,7 +78,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
       },
     },
     async (request) =>
-      app.coupons.claim(request.params.memberId, request.params.couponId, "service", readerLocale(request)),
+      coupons.claim(request.params.memberId, request.params.couponId, "service", readerLocale(request)),
   );
   server.post(
     "/v1/checkout/redeem",
@@ -96,7 +98,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const answer = await app.redemptions.redeem(request.body, "service");
+      const answer = await redemptions.redeem(request.body, "service");
       return sendOutcome(reply, answer, (redeemed) => redeemed.redemption);
     },
   );
@@ -113,7 +115,7 @@ export function registerCouponRoutes(server: Server, app: App): void {
         response: redemptionResponses,
       },
     },
-    async (request) => app.redemptions.complete(request.body.orderRef, "service"),
+    async (request) => redemptions.complete(request.body.orderRef, "service"),
   );
   server.post(
     "/v1/checkout/release",
@@ -129,6 +131,6 @@ export function registerCouponRoutes(server: Server, app: App): void {
         response: redemptionResponses,
       },
     },
-    async (request) => app.redemptions.release(request.body.orderRef, "service"),
+    async (request) => redemptions.release(request.body.orderRef, "service"),
   );
 }

@@ -1,9 +1,9 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { CheckoutService } from "./checkout-service.js";
 import {
   CheckoutEvaluationSchema,
   CouponEvaluationSchema,
@@ -17,8 +17,13 @@ const description =
   "best combination under the stacking rules. Ids that are not the member's answer NOT_FOUND, the " +
   "same as ids that do not exist.";
 
+/** The services these routes use. */
+export interface EvaluateRouteDeps {
+  checkout: CheckoutService;
+}
+
 /** Checkout evaluation for the platform's checkout (service key) and for the member's own sample carts. */
-export function registerEvaluateRoutes(server: Server, app: App): void {
+export function registerEvaluateRoutes(server: Server, { checkout }: EvaluateRouteDeps): void {
   server.addSchema(CouponEvaluationSchema);
   server.addSchema(CheckoutEvaluationSchema);
   const response = { 200: Type.Ref("CheckoutEvaluation"), ...errors(400, 404) };
@@ -36,7 +41,7 @@ export function registerEvaluateRoutes(server: Server, app: App): void {
     },
     async (request) => {
       const { memberId, ...rest } = request.body;
-      return app.checkout.evaluate(memberId, rest, readerLocale(request));
+      return checkout.evaluate(memberId, rest, readerLocale(request));
     },
   );
   server.post(
@@ -51,7 +56,6 @@ export function registerEvaluateRoutes(server: Server, app: App): void {
         response,
       },
     },
-    async (request) =>
-      app.checkout.evaluate(memberOf(request.principal), request.body, readerLocale(request)),
+    async (request) => checkout.evaluate(memberOf(request.principal), request.body, readerLocale(request)),
   );
 }

@@ -1,6 +1,5 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
-import type { App } from "../app.js";
 import { LOCALES } from "../catalog/catalog-types.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
@@ -15,6 +14,7 @@ import {
 } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { batchJson, decisionJson } from "./decision-json.js";
+import type { DecisionService } from "./decision-service.js";
 
 const checkProperties = { memberId: MemberId, benefit: Code, context: Type.Optional(DecisionContextSchema) };
 const CheckBody = Type.Object(
@@ -43,8 +43,13 @@ const BatchBody = Type.Object(
 );
 const tags = ["decisions"];
 
+/** The services these routes use. */
+export interface DecisionRouteDeps {
+  decisions: DecisionService;
+}
+
 /** Decisions (single and batch) and entitlement snapshots with ETag. */
-export function registerDecisionRoutes(server: Server, app: App): void {
+export function registerDecisionRoutes(server: Server, { decisions }: DecisionRouteDeps): void {
   server.addSchema(DecisionSchema);
   server.addSchema(EntitlementsSchema);
   server.post(
@@ -61,8 +66,8 @@ export function registerDecisionRoutes(server: Server, app: App): void {
     async (request, reply) => {
       const { locale, ...input } = request.body;
       const decision = locale
-        ? await app.decisions.check(input, locale, true)
-        : await app.decisions.check(input, readerLocale(request));
+        ? await decisions.check(input, locale, true)
+        : await decisions.check(input, readerLocale(request));
       return sendJson(reply, decisionJson(decision));
     },
   );
@@ -78,8 +83,8 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const decisions = await app.decisions.batch(request.body.checks, readerLocale(request));
-      return sendJson(reply, batchJson(decisions));
+      const answers = await decisions.batch(request.body.checks, readerLocale(request));
+      return sendJson(reply, batchJson(answers));
     },
   );
   server.get(
@@ -94,7 +99,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const snapshot = await app.decisions.entitlements(request.params.memberId, readerLocale(request));
+      const snapshot = await decisions.entitlements(request.params.memberId, readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
     },
   );
@@ -109,7 +114,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const snapshot = await app.decisions.entitlements(memberOf(request.principal), readerLocale(request));
+      const snapshot = await decisions.entitlements(memberOf(request.principal), readerLocale(request));
       return sendWithEtag(request.headers["if-none-match"], snapshot, reply);
     },
   );
@@ -125,7 +130,7 @@ export function registerDecisionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const decision = await app.decisions.check(
+      const decision = await decisions.check(
         { ...request.body, memberId: memberOf(request.principal) },
         readerLocale(request),
       );

@@ -1,10 +1,9 @@
 import { type TSchema, Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { snapshotToWire } from "../engine/snapshot-wire.js";
-import { errors, MemberParams } from "../http/schemas.js";
+import { errors, MemberParams, Time } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { DecisionService } from "./decision-service.js";
 
-const Time = Type.String({ format: "date-time" });
 const TimeOrNull = Type.Union([Time, Type.Null()]);
 const Str = Type.String();
 const obj = (properties: Record<string, TSchema>) => Type.Object(properties, { additionalProperties: false });
@@ -71,8 +70,13 @@ export const MemberSnapshotSchema = Type.Object(
   },
 );
 
+/** The services these routes use. */
+export interface SnapshotRouteDeps {
+  decisions: DecisionService;
+}
+
 /** The member snapshot the SDK's local evaluator decides with. */
-export function registerSnapshotRoutes(server: Server, app: App): void {
+export function registerSnapshotRoutes(server: Server, { decisions }: SnapshotRouteDeps): void {
   server.addSchema(MemberSnapshotSchema);
   server.get(
     "/v1/members/:memberId/snapshot",
@@ -86,6 +90,6 @@ export function registerSnapshotRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("MemberSnapshot"), ...errors(400) },
       },
     },
-    async (request) => snapshotToWire(await app.decisions.snapshot(request.params.memberId)),
+    async (request) => snapshotToWire(await decisions.snapshot(request.params.memberId)),
   );
 }

@@ -1,10 +1,10 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { AppError } from "../errors.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { EXTERNAL_ID_PATTERN } from "../ids.js";
+import type { EventModule } from "./event-module.js";
 import type { StreamRequest } from "./event-stream-service.js";
 
 const EVENT_ID_PATTERN = "^(0|[1-9][0-9]{0,14})$";
@@ -68,9 +68,14 @@ function membersOf(list: string | undefined): Set<string> | null {
   return new Set(ids);
 }
 
+/** The services these routes use. */
+export interface EventRouteDeps {
+  events: EventModule;
+}
+
 /** Server-Sent Events: a member's own events, and any members' (or all) for the platform's back end. */
-export function registerEventRoutes(server: Server, app: App): void {
-  const { streams } = app.events;
+export function registerEventRoutes(server: Server, { events }: EventRouteDeps): void {
+  const { streams } = events;
   const open = async (
     request: { raw: import("node:http").IncomingMessage },
     reply: { hijack(): void; raw: import("node:http").ServerResponse },
@@ -79,14 +84,14 @@ export function registerEventRoutes(server: Server, app: App): void {
     streams.admit(stream.limitKey);
     reply.hijack();
     try {
-      await streams.open(reply.raw, { ...stream, retryMs: app.events.retryMs });
+      await streams.open(reply.raw, { ...stream, retryMs: events.retryMs });
     } catch (error) {
       server.log.error({ err: error, url: request.raw.url }, "event stream failed");
       reply.raw.destroy();
     }
   };
   // SIGTERM and server.close(): end the streams first, or closing would wait for them forever.
-  server.addHook("preClose", async () => app.events.closeStreams());
+  server.addHook("preClose", async () => events.closeStreams());
 
   server.get(
     "/v1/me/events",

@@ -1,9 +1,9 @@
 import { type TSchema, Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
 import { sendOutcome } from "../http/outcome-status.js";
 import { errors, MemberBenefitParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { QuotaService } from "./quota-service.js";
 
 const UsageBody = Type.Object(
   {
@@ -40,8 +40,13 @@ const UsageReceipt = Type.Object(
 /** Typed loosely on purpose: the handler answers 200 or 409 with the body the service chose. */
 const usageResponses: Record<number, TSchema> = { 200: UsageReceipt, ...errors(400, 404, 409, 422) };
 
+/** The services these routes use. */
+export interface QuotaRouteDeps {
+  quotas: QuotaService;
+}
+
 /** Metered quotas: the platform reports usage, Perkwise consumes it atomically or says why not. */
-export function registerQuotaRoutes(server: Server, app: App): void {
+export function registerQuotaRoutes(server: Server, { quotas }: QuotaRouteDeps): void {
   server.post(
     "/v1/members/:memberId/benefits/:benefit/usage",
     {
@@ -63,7 +68,7 @@ export function registerQuotaRoutes(server: Server, app: App): void {
     async (request, reply) => {
       const { memberId, benefit } = request.params;
       const locale = readerLocale(request);
-      const answer = await app.quotas.consume(memberId, benefit, request.body, locale);
+      const answer = await quotas.consume(memberId, benefit, request.body, locale);
       return sendOutcome(reply, answer, (consumed) => consumed.receipt);
     },
   );

@@ -1,12 +1,23 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { MemberHoldsSchema } from "../http/member-view-schemas.js";
 import { Code, errors, MemberId, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import {
+  ClearedHold,
+  CodeSent,
+  HoldPage,
+  HoldSchema,
+  HoldWithEvents,
+  RecordedSignal,
+  VerifiedHold,
+} from "./hold-response-schemas.js";
+import type { HoldService } from "./hold-service.js";
 import { actorOf } from "./hold-service.js";
 import { CLEAR_METHODS, HOLD_REASONS } from "./hold-types.js";
 import { RiskRulesSchema } from "./risk-rules.js";
+import type { SignalService } from "./signal-service.js";
+import type { VerificationService } from "./verification-service.js";
 
 /** Hold ids are made by newId("hold"): anything else cannot name a hold. */
 export const HoldId = Type.String({ pattern: "^hold_[A-Za-z0-9_-]{1,64}$", description: "A hold id." });
@@ -68,8 +79,16 @@ const ListQuery = Type.Object(
 const tags = ["holds"];
 const AGENTS = ["admin", "support"] as const;
 
+/** The services these routes use. */
+export interface HoldRouteDeps {
+  holds: HoldService;
+  signals: SignalService;
+  verifications: VerificationService;
+}
+
 /** Risk signals, risk rules, holds for agents, and identity verification for members. */
-export function registerHoldRoutes(server: Server, app: App): void {
+export function registerHoldRoutes(server: Server, { holds, signals, verifications }: HoldRouteDeps): void {
+  server.addSchema(HoldSchema);
   server.post(
     "/v1/members/:memberId/signals",
     {
@@ -79,16 +98,23 @@ export function registerHoldRoutes(server: Server, app: App): void {
         summary: "Report a risk signal (login or purchase); answers the holds it placed",
         params: MemberParams,
         body: SignalBody,
-        response: errors(400, 404),
+        response: { 201: RecordedSignal, ...errors(400, 404) },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await app.signals.record(request.params.memberId, request.body)),
+      reply.status(201).send(await signals.record(request.params.memberId, request.body)),
   );
   server.get(
     "/v1/risk-rules",
-    { config: { roles: AGENTS }, schema: { tags, summary: "The risk rules that turn signals into holds" } },
-    async () => app.signals.rules(),
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags,
+        summary: "The risk rules that turn signals into holds",
+        response: { 200: RiskRulesSchema },
+      },
+    },
+    async () => signals.rules(),
   );
   server.put(
     "/v1/risk-rules",
@@ -98,10 +124,10 @@ export function registerHoldRoutes(server: Server, app: App): void {
         tags,
         summary: "Replace the risk rules (every problem listed at once)",
         body: RiskRulesSchema,
-        response: errors(400),
+        response: { 200: RiskRulesSchema, ...errors(400) },
       },
     },
-    async (request) => app.signals.putRules(request.body),
+    async (request) => signals.putRules(request.body),
   );
   server.post(
     "/v1/members/:memberId/holds",
@@ -112,29 +138,39 @@ export function registerHoldRoutes(server: Server, app: App): void {
         summary: "Place a hold on a member (all benefits, or the listed ones)",
         params: MemberParams,
         body: PlaceBody,
-        response: errors(400, 404, 409),
+        response: { 201: Type.Ref("Hold"), ...errors(400, 404, 409) },
       },
     },
     async (request, reply) =>
       reply
         .status(201)
-        .send(await app.holds.place(request.params.memberId, request.body, actorOf(request.principal))),
+        .send(await holds.place(request.params.memberId, request.body, actorOf(request.principal))),
   );
   server.get(
     "/v1/holds",
     {
       config: { roles: AGENTS },
-      schema: { tags, summary: "Holds, newest first, by status and member", querystring: ListQuery },
+      schema: {
+        tags,
+        summary: "Holds, newest first, by status and member",
+        querystring: ListQuery,
+        response: { 200: HoldPage, ...errors(400) },
+      },
     },
-    async (request) => app.holds.list(request.query),
+    async (request) => holds.list(request.query),
   );
   server.get(
     "/v1/holds/:holdId",
     {
       config: { roles: AGENTS },
-      schema: { tags, summary: "A hold with its audit trail", params: HoldParams, response: errors(404) },
+      schema: {
+        tags,
+        summary: "A hold with its audit trail",
+        params: HoldParams,
+        response: { 200: HoldWithEvents, ...errors(404) },
+      },
     },
-    async (request) => app.holds.get(request.params.holdId),
+    async (request) => holds.get(request.params.holdId),
   );
   server.post(
     "/v1/holds/:holdId/clear",
@@ -145,22 +181,25 @@ export function registerHoldRoutes(server: Server, app: App): void {
         summary: "Clear a hold by an agent's decision",
         params: HoldParams,
         body: ClearBody,
-        response: errors(400, 404, 409),
+        response: { 200: ClearedHold, ...errors(400, 404, 409) },
       },
     },
-    async (request) => app.holds.clear(request.params.holdId, request.body.note, actorOf(request.principal)),
+    async (request) => holds.clear(request.params.holdId, request.body.note, actorOf(request.principal)),
   );
-  registerMyHoldRoutes(server, app);
+  registerMyHoldRoutes(server, { holds, verifications });
 }
 
-function registerMyHoldRoutes(server: Server, app: App): void {
+function registerMyHoldRoutes(
+  server: Server,
+  { holds, verifications }: Pick<HoldRouteDeps, "holds" | "verifications">,
+): void {
   server.get(
     "/v1/me/holds",
     {
       config: { roles: ["member"] },
       schema: { tags: ["me"], summary: "My holds, newest first", response: { 200: MemberHoldsSchema } },
     },
-    async (request) => app.holds.mine(memberOf(request.principal)),
+    async (request) => holds.mine(memberOf(request.principal)),
   );
   server.post(
     "/v1/me/holds/:holdId/verification",
@@ -173,13 +212,13 @@ function registerMyHoldRoutes(server: Server, app: App): void {
           "202: the code goes out through the platform (SMS, e-mail). 429 RATE_LIMITED within a minute " +
           "of the last code, VERIFICATION_LOCKED after too many wrong codes.",
         params: HoldParams,
-        response: errors(404, 409, 429),
+        response: { 202: CodeSent, ...errors(404, 409, 429) },
       },
     },
     async (request, reply) =>
       reply
         .status(202)
-        .send(await app.verifications.requestCode(memberOf(request.principal), request.params.holdId)),
+        .send(await verifications.requestCode(memberOf(request.principal), request.params.holdId)),
   );
   server.post(
     "/v1/me/holds/:holdId/verify",
@@ -193,10 +232,10 @@ function registerMyHoldRoutes(server: Server, app: App): void {
           "VERIFICATION_LOCKED after 5 wrong codes in a row (even the right code, until details.lockedUntil).",
         params: HoldParams,
         body: VerifyBody,
-        response: errors(400, 404, 409, 422, 429),
+        response: { 200: VerifiedHold, ...errors(400, 404, 409, 422, 429) },
       },
     },
     async (request) =>
-      app.verifications.verify(memberOf(request.principal), request.params.holdId, request.body.code),
+      verifications.verify(memberOf(request.principal), request.params.holdId, request.body.code),
   );
 }

@@ -1,14 +1,11 @@
 import { Type } from "@sinclair/typebox";
-import { ReasonSchema } from "./schemas.js";
+import { NullableTime, OPEN, ReasonSchema, Time } from "./schemas.js";
 
 /**
  * Response schemas of the member views the web UI reads (entitlements, timeline, holds), so the
- * OpenAPI document types them for the SDK and the web client. Objects stay open
+ * OpenAPI document types them for the SDK and the web client. Objects stay OPEN
  * (`additionalProperties`) so a field added to a view is sent before its schema catches up.
  */
-const open = { additionalProperties: true } as const;
-const Time = Type.String({ description: "ISO-8601 time" });
-const NullableTime = Type.Union([Time, Type.Null()]);
 
 const MembershipEntry = Type.Object(
   {
@@ -22,7 +19,7 @@ const MembershipEntry = Type.Object(
     graceEndsAt: NullableTime,
     sourceOrderId: Type.String(),
   },
-  open,
+  OPEN,
 );
 
 const Quota = Type.Object(
@@ -35,7 +32,7 @@ const Quota = Type.Object(
     anchor: Type.Union([Type.String(), Type.Null()]),
     resetAt: NullableTime,
   },
-  open,
+  OPEN,
 );
 
 const BenefitEntitlement = Type.Object(
@@ -52,7 +49,7 @@ const BenefitEntitlement = Type.Object(
     quota: Type.Optional(Quota),
     reasons: Type.Array(ReasonSchema),
   },
-  open,
+  OPEN,
 );
 
 export const EntitlementsSchema = Type.Object(
@@ -69,12 +66,12 @@ export const EntitlementsSchema = Type.Object(
           at: Time,
           membershipId: Type.String(),
         },
-        open,
+        OPEN,
       ),
     ),
     benefits: Type.Array(BenefitEntitlement),
   },
-  { ...open, $id: "Entitlements" },
+  { ...OPEN, $id: "Entitlements" },
 );
 
 export const TimelineSchema = Type.Object(
@@ -89,29 +86,25 @@ export const TimelineSchema = Type.Object(
           source: Type.String(),
           data: Type.Record(Type.String(), Type.Unknown()),
         },
-        open,
+        OPEN,
       ),
     ),
   },
-  open,
+  OPEN,
 );
 
-export const MemberHoldsSchema = Type.Object(
+/** A hold as its member sees it (memberHoldView): no evidence, no agent's note. */
+export const MemberHoldSchema = Type.Object(
   {
-    holds: Type.Array(
-      Type.Object(
-        {
-          holdId: Type.String(),
-          reason: Type.String(),
-          benefits: Type.Union([Type.Array(Type.String()), Type.Null()]),
-          status: Type.String(),
-          clearMethod: Type.String(),
-          placedAt: Time,
-          clearedAt: NullableTime,
-        },
-        open,
-      ),
-    ),
+    holdId: Type.String(),
+    reason: Type.String(),
+    benefits: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    status: Type.String(),
+    clearMethod: Type.String(),
+    placedAt: Time,
+    clearedAt: NullableTime,
   },
-  open,
+  OPEN,
 );
+
+export const MemberHoldsSchema = Type.Object({ holds: Type.Array(MemberHoldSchema) }, OPEN);

@@ -37,6 +37,20 @@ export const Money = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Answers' objects stay open: a field added to a view is sent before its schema names it (the
+ * schemas document and type the answers; they do not serialize them).
+ */
+export const OPEN = { additionalProperties: true } as const;
+export const Time = Type.String({ format: "date-time" });
+export const NullableTime = Type.Union([Time, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** One of a closed list of strings, typed as that list (`Type.Union` of mapped literals loses it). */
+export const OneOf = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
+/** The answer of a route that answers with no body. */
+export const NoContent = Type.Unsafe<void>({ type: "null", description: "No content" });
+
 const Str = (max = 256) => Type.String({ minLength: 1, maxLength: max });
 
 export const DecisionContextSchema = Type.Object(

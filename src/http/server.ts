@@ -44,7 +44,18 @@ export interface ServerOptions {
   logLevel?: string;
   /** Maximum request body in bytes. */
   bodyLimit?: number;
+  /**
+   * Checks every answer against its route's response schema before it is sent (the tests: a schema
+   * that disagrees with what the route answers fails the request). Given the route and the shared
+   * schemas (`$ref` targets), it returns the check, which throws on a mismatch.
+   */
+  checkResponse?: ResponseCheck;
 }
+
+export type ResponseCheck = (
+  route: { method: string; url: string; httpStatus?: string; schema: unknown },
+  sharedSchemas: Record<string, unknown>,
+) => (data: unknown) => void;
 
 /** The HTTP edge: schemas, auth, error shape, OpenAPI; the work is done by the app's services. */
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<Server> {
@@ -70,7 +81,15 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // Response schemas document the API; they are not used to serialize. fast-json-stringify escapes
   // Chinese text character by character; JSON.stringify is faster on it and never drops a field a
   // schema forgot. (Decisions, the hot path, are serialized by decisions/decision-json.ts.)
-  server.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  const { checkResponse } = options;
+  server.setSerializerCompiler((route) => {
+    if (!checkResponse) return (data) => JSON.stringify(data);
+    const check = checkResponse(route, server.getSchemas());
+    return (data) => {
+      check(data);
+      return JSON.stringify(data);
+    };
+  });
   server.decorateRequest("principal", null);
   server.addHook("onRoute", coerceParamsOnRoute);
   server.setErrorHandler(handleError);
@@ -105,34 +124,36 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerAuthHook(server, app.auth);
   server.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   server.get("/openapi.json", { schema: { hide: true } }, async () => server.swagger());
-  registerApiKeyRoutes(server, app);
-  registerCatalogRoutes(server, app);
-  registerMemberRoutes(server, app);
-  registerOrderRoutes(server, app);
-  await server.register(async (scoped) => registerPaymentRoutes(scoped as Server, app));
+  registerApiKeyRoutes(server, { auth: app.auth });
+  registerCatalogRoutes(server, { catalog: app.catalog });
+  registerMemberRoutes(server, { auth: app.auth, members: app.members });
+  registerOrderRoutes(server, { orders: app.orders });
+  await server.register(async (scoped) =>
+    registerPaymentRoutes(scoped as Server, { payments: app.payments }),
+  );
   await server.register(async (scoped) =>
     registerAlipayRoutes(scoped as Server, { payments: app.payments, alipay: app.alipay }),
   );
   await server.register(async (scoped) =>
     registerWechatPayRoutes(scoped as Server, { payments: app.payments, wechatpay: app.wechatpay }),
   );
-  registerDecisionRoutes(server, app);
-  registerBenefitRoutes(server, app);
-  registerQuotaRoutes(server, app);
-  registerTimelineRoutes(server, app);
-  registerSessionRoutes(server, app);
-  registerDiagnosisRoutes(server, app);
-  registerNoticeRoutes(server, app);
-  registerHoldRoutes(server, app);
-  registerReconcileRoutes(server, app);
-  registerSnapshotRoutes(server, app);
-  registerCouponRoutes(server, app);
-  registerEvaluateRoutes(server, app);
-  registerMetricsRoutes(server, app);
-  registerStatsRoutes(server, app);
-  registerEventRoutes(server, app);
-  registerWebhookRoutes(server, app);
-  registerCatalogNamesRoutes(server, app);
+  registerDecisionRoutes(server, { decisions: app.decisions });
+  registerBenefitRoutes(server, { benefits: app.benefits });
+  registerQuotaRoutes(server, { quotas: app.quotas });
+  registerTimelineRoutes(server, { timeline: app.timeline });
+  registerSessionRoutes(server, { sessions: app.sessions });
+  registerDiagnosisRoutes(server, { checkout: app.checkout, diagnosis: app.diagnosis });
+  registerNoticeRoutes(server, { notices: app.notices });
+  registerHoldRoutes(server, { holds: app.holds, signals: app.signals, verifications: app.verifications });
+  registerReconcileRoutes(server, { reconcile: app.reconcile });
+  registerSnapshotRoutes(server, { decisions: app.decisions });
+  registerCouponRoutes(server, { coupons: app.coupons, redemptions: app.redemptions });
+  registerEvaluateRoutes(server, { checkout: app.checkout });
+  registerMetricsRoutes(server, { metrics: app.metrics });
+  registerStatsRoutes(server, { stats: app.stats });
+  registerEventRoutes(server, { events: app.events });
+  registerWebhookRoutes(server, { webhooks: app.webhooks });
+  registerCatalogNamesRoutes(server, { catalog: app.catalog, members: app.members });
   await registerWebUi(server);
   return server;
 }

@@ -1,13 +1,11 @@
 /**
  * The answer of `GET /v1/members/{memberId}`: the member with memberships, grants, orders and holds
- * (member-views.ts). Objects stay open, so a field added to a view is sent before its schema names it.
+ * (member-views.ts). Objects stay OPEN, so a field added to a view is sent before its schema names it.
  */
 import { Type } from "@sinclair/typebox";
+import { NullableTime, OPEN, Time } from "../http/schemas.js";
 
-const open = { additionalProperties: true } as const;
-const Time = Type.String({ format: "date-time" });
-const NullableTime = Type.Union([Time, Type.Null()]);
-const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() }, open);
+const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() }, OPEN);
 
 const Membership = Type.Object(
   {
@@ -23,7 +21,7 @@ const Membership = Type.Object(
     revokedAt: NullableTime,
     endedAt: NullableTime,
   },
-  open,
+  OPEN,
 );
 
 const Grant = Type.Object(
@@ -48,10 +46,11 @@ const Grant = Type.Object(
     rulesVersion: Type.Union([Type.Integer(), Type.Null()]),
     rulesUntil: NullableTime,
   },
-  open,
+  OPEN,
 );
 
-const Order = Type.Object(
+/** An order (orderView). */
+export const OrderSchema = Type.Object(
   {
     orderId: Type.String(),
     memberId: Type.String(),
@@ -66,29 +65,11 @@ const Order = Type.Object(
     paidAt: NullableTime,
     refundedAt: NullableTime,
     upgrade: Type.Union([
-      Type.Object({}, { ...open, description: "Set when the order paid for an upgrade: what it replaced" }),
+      Type.Object({}, { ...OPEN, description: "Set when the order paid for an upgrade: what it replaced" }),
       Type.Null(),
     ]),
   },
-  open,
-);
-
-const Hold = Type.Object(
-  {
-    holdId: Type.String(),
-    memberId: Type.String(),
-    reason: Type.String(),
-    benefits: Type.Union([Type.Array(Type.String()), Type.Null()]),
-    status: Type.String(),
-    clearMethod: Type.String(),
-    note: Type.Union([Type.String(), Type.Null()]),
-    placedBy: Type.String(),
-    placedAt: Time,
-    clearedBy: Type.Union([Type.String(), Type.Null()]),
-    clearedAt: NullableTime,
-    clearNote: Type.Union([Type.String(), Type.Null()]),
-  },
-  open,
+  OPEN,
 );
 
 export const MemberDetailSchema = Type.Object(
@@ -102,8 +83,8 @@ export const MemberDetailSchema = Type.Object(
     updatedAt: Time,
     memberships: Type.Array(Membership),
     grants: Type.Array(Grant),
-    orders: Type.Array(Order),
-    holds: Type.Array(Hold),
+    orders: Type.Array(OrderSchema),
+    holds: Type.Array(Type.Ref("Hold")),
   },
-  { ...open, $id: "MemberDetail" },
+  { ...OPEN, $id: "MemberDetail" },
 );

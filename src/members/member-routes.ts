@@ -1,9 +1,10 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
+import type { AuthService } from "../auth/auth-service.js";
 import { LOCALES } from "../catalog/catalog-types.js";
-import { errors, MemberParams } from "../http/schemas.js";
+import { errors, MemberParams, Time } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { MemberDetailSchema } from "./member-detail-schema.js";
+import type { MemberService } from "./member-service.js";
 
 const MemberBody = Type.Object(
   {
@@ -32,13 +33,24 @@ const MemberSummary = Type.Object({
   locale: Type.Union([Type.String(), Type.Null()]),
   timezone: Type.String(),
   entitlementsVersion: Type.Integer(),
-  createdAt: Type.String({ format: "date-time" }),
-  updatedAt: Type.String({ format: "date-time" }),
+  createdAt: Time,
+  updatedAt: Time,
+});
+const MemberToken = Type.Object({
+  memberId: Type.String(),
+  token: Type.String({ description: "A bearer token for /v1/me/* only" }),
+  expiresAt: Time,
 });
 const tags = ["members"];
 
+/** The services these routes use. */
+export interface MemberRouteDeps {
+  auth: AuthService;
+  members: MemberService;
+}
+
 /** Registering members, reading them, and issuing member tokens. */
-export function registerMemberRoutes(server: Server, app: App): void {
+export function registerMemberRoutes(server: Server, { auth, members }: MemberRouteDeps): void {
   server.addSchema(MemberDetailSchema);
   server.put(
     "/v1/members/:memberId",
@@ -49,11 +61,15 @@ export function registerMemberRoutes(server: Server, app: App): void {
         summary: "Create or update a member",
         params: MemberParams,
         body: MemberBody,
-        response: errors(400),
+        response: {
+          200: { ...MemberSummary, description: "Updated" },
+          201: { ...MemberSummary, description: "Created" },
+          ...errors(400),
+        },
       },
     },
     async (request, reply) => {
-      const { member, created } = await app.members.upsert({ id: request.params.memberId, ...request.body });
+      const { member, created } = await members.upsert({ id: request.params.memberId, ...request.body });
       return reply.status(created ? 201 : 200).send(member);
     },
   );
@@ -68,7 +84,7 @@ export function registerMemberRoutes(server: Server, app: App): void {
         response: { 200: Type.Object({ members: Type.Array(MemberSummary) }), ...errors(400) },
       },
     },
-    async (request) => app.members.search(request.query.q ?? "", request.query.limit ?? 20),
+    async (request) => members.search(request.query.q ?? "", request.query.limit ?? 20),
   );
   server.get(
     "/v1/members/:memberId",
@@ -81,7 +97,7 @@ export function registerMemberRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("MemberDetail"), ...errors(404) },
       },
     },
-    async (request) => app.members.detail(request.params.memberId),
+    async (request) => members.detail(request.params.memberId),
   );
   server.post(
     "/v1/members/:memberId/token",
@@ -92,11 +108,12 @@ export function registerMemberRoutes(server: Server, app: App): void {
         summary: "A member token, valid only for /v1/me/*",
         params: MemberParams,
         body: Type.Optional(TokenBody),
+        response: { 200: MemberToken, ...errors(400, 404) },
       },
     },
     async (request) => {
-      await app.members.requireMember(request.params.memberId);
-      return app.auth.memberToken(request.params.memberId, request.body?.ttlSeconds);
+      await members.requireMember(request.params.memberId);
+      return auth.memberToken(request.params.memberId, request.body?.ttlSeconds);
     },
   );
 }

@@ -1,17 +1,22 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { AppMetrics } from "./app-metrics.js";
+
+/** The services these routes use. */
+export interface MetricsRouteDeps {
+  metrics: AppMetrics;
+}
 
 /**
  * `GET /metrics`: Prometheus text. The admin key may read it, and so may the metrics token
  * (`PERKWISE_METRICS_TOKEN`), which opens nothing else: give scrapers that one.
  */
-export function registerMetricsRoutes(server: Server, app: App): void {
+export function registerMetricsRoutes(server: Server, { metrics }: MetricsRouteDeps): void {
   server.get(
     "/metrics",
     {
-      config: { roles: ["admin"], acceptsToken: () => app.metrics.token },
+      config: { roles: ["admin"], acceptsToken: () => metrics.token },
       schema: {
         tags: ["operations"],
         summary: "This process's metrics in the Prometheus text format",
@@ -25,7 +30,7 @@ export function registerMetricsRoutes(server: Server, app: App): void {
       },
     },
     async (_request, reply) => {
-      const { contentType, body } = await app.metrics.scrape();
+      const { contentType, body } = await metrics.scrape();
       return reply.type(contentType).send(body);
     },
   );

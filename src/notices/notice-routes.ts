@@ -1,9 +1,9 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
-import { errors, MemberParams } from "../http/schemas.js";
+import { errors, MemberParams, NoContent } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { NoticeService } from "./notice-service.js";
 
 const FieldChange = Type.Object({ field: Type.String(), before: Type.Unknown(), after: Type.Unknown() });
 const NoticeSchema = Type.Object(
@@ -38,8 +38,13 @@ const NoticeParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** The services these routes use. */
+export interface NoticeRouteDeps {
+  notices: NoticeService;
+}
+
 /** Rule-change notices: the member's own, and any member's for the platform and support. */
-export function registerNoticeRoutes(server: Server, app: App): void {
+export function registerNoticeRoutes(server: Server, { notices }: NoticeRouteDeps): void {
   server.addSchema(NoticeSchema);
   server.get(
     "/v1/me/notices",
@@ -51,7 +56,7 @@ export function registerNoticeRoutes(server: Server, app: App): void {
         response: { 200: NoticeList, ...errors(401, 403) },
       },
     },
-    async (request) => app.notices.list(memberOf(request.principal), readerLocale(request)),
+    async (request) => notices.list(memberOf(request.principal), readerLocale(request)),
   );
   server.post(
     "/v1/me/notices/:noticeId/read",
@@ -61,11 +66,11 @@ export function registerNoticeRoutes(server: Server, app: App): void {
         tags: ["me"],
         summary: "Mark one of my notices read",
         params: NoticeParams,
-        response: errors(401, 403, 404),
+        response: { 204: NoContent, ...errors(401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await app.notices.markRead(memberOf(request.principal), request.params.noticeId);
+      await notices.markRead(memberOf(request.principal), request.params.noticeId);
       return reply.status(204).send();
     },
   );
@@ -80,6 +85,6 @@ export function registerNoticeRoutes(server: Server, app: App): void {
         response: { 200: NoticeList, ...errors(401, 403, 404) },
       },
     },
-    async (request) => app.notices.list(request.params.memberId, readerLocale(request)),
+    async (request) => notices.list(request.params.memberId, readerLocale(request)),
   );
 }

@@ -1,7 +1,8 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { Code, errors, MemberId } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import { OrderSchema } from "../members/member-detail-schema.js";
+import type { OrderService } from "./order-service.js";
 
 const OrderBody = Type.Object(
   {
@@ -17,7 +18,12 @@ const OrderBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerOrderRoutes(server: Server, app: App): void {
+/** The services these routes use. */
+export interface OrderRouteDeps {
+  orders: OrderService;
+}
+
+export function registerOrderRoutes(server: Server, { orders }: OrderRouteDeps): void {
   server.post(
     "/v1/orders",
     {
@@ -26,9 +32,9 @@ export function registerOrderRoutes(server: Server, app: App): void {
         tags: ["orders"],
         summary: "Create an order for a plan; it awaits a payment event",
         body: OrderBody,
-        response: errors(400, 404),
+        response: { 201: OrderSchema, ...errors(400, 404) },
       },
     },
-    async (request, reply) => reply.status(201).send(await app.orders.create(request.body)),
+    async (request, reply) => reply.status(201).send(await orders.create(request.body)),
   );
 }

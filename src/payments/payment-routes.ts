@@ -1,11 +1,29 @@
-import type { App } from "../app.js";
+import { Type } from "@sinclair/typebox";
 import { OUTCOME_STATUS } from "../http/outcome-status.js";
-import { errors } from "../http/schemas.js";
+import { errors, OneOf, OPEN } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { PaymentService } from "./payment-service.js";
 import { PaymentEventSchema } from "./payment-service.js";
 
+const PaymentReceiptSchema = Type.Object(
+  {
+    webhookId: Type.String(),
+    outcome: OneOf(["applied", "already_applied", "ignored_after_refund", "duplicate"], {
+      description: "duplicate: a redelivery of a webhook id already received; nothing changed",
+    }),
+    orderId: Type.Union([Type.String(), Type.Null()]),
+    entitlementsVersion: Type.Optional(Type.Integer()),
+  },
+  OPEN,
+);
+
+/** The services these routes use. */
+export interface PaymentRouteDeps {
+  payments: PaymentService;
+}
+
 /** Payment notifications; registered in their own scope because the signature covers the raw body. */
-export function registerPaymentRoutes(server: Server, app: App): void {
+export function registerPaymentRoutes(server: Server, { payments }: PaymentRouteDeps): void {
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
   server.post(
@@ -17,7 +35,7 @@ export function registerPaymentRoutes(server: Server, app: App): void {
         description:
           "Headers webhook-id, webhook-timestamp, webhook-signature; secret PERKWISE_PAYMENT_SECRET. Idempotent per webhook-id and per order.",
         body: PaymentEventSchema,
-        response: errors(400, 401, 404, 422),
+        response: { 200: PaymentReceiptSchema, ...errors(400, 401, 404, 422) },
         security: [],
       },
       // The raw body is verified and then validated by the service: the signature comes first.
@@ -25,7 +43,7 @@ export function registerPaymentRoutes(server: Server, app: App): void {
     },
     async (request, reply) => {
       const raw = typeof request.body === "string" ? request.body : "";
-      const receipt = await app.payments.receive(raw, request.headers as Record<string, string>);
+      const receipt = await payments.receive(raw, request.headers as Record<string, string>);
       return reply.status(OUTCOME_STATUS[receipt.outcome]).send(receipt);
     },
   );

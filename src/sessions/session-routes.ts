@@ -1,9 +1,9 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { CLIENT_PLATFORMS } from "../catalog/catalog-types.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { SessionService } from "./session-service.js";
 
 const SessionBody = Type.Object(
   {
@@ -24,8 +24,13 @@ const SessionReceiptSchema = Type.Object({
   stale: Type.Boolean(),
 });
 
+/** The services these routes use. */
+export interface SessionRouteDeps {
+  sessions: SessionService;
+}
+
 /** `POST /v1/me/sessions`: the member's app says which version it is and which entitlements it holds. */
-export function registerSessionRoutes(server: Server, app: App): void {
+export function registerSessionRoutes(server: Server, { sessions }: SessionRouteDeps): void {
   server.post(
     "/v1/me/sessions",
     {
@@ -38,7 +43,7 @@ export function registerSessionRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) => {
-      const receipt = await app.sessions.report(memberOf(request.principal), request.body);
+      const receipt = await sessions.report(memberOf(request.principal), request.body);
       return reply.status(201).send(receipt);
     },
   );

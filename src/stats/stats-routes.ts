@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { StatsService } from "./stats-service.js";
 import { STATS_BUCKETS } from "./stats-service.js";
 
 const StatsQuery = Type.Object(
@@ -71,8 +71,13 @@ const StatsResponse = Type.Object({
   }),
 });
 
+/** The services these routes use. */
+export interface StatsRouteDeps {
+  stats: StatsService;
+}
+
 /** `GET /v1/stats`: what the operator console charts. */
-export function registerStatsRoutes(server: Server, app: App): void {
+export function registerStatsRoutes(server: Server, { stats }: StatsRouteDeps): void {
   server.get(
     "/v1/stats",
     {
@@ -86,6 +91,6 @@ export function registerStatsRoutes(server: Server, app: App): void {
         response: { 200: StatsResponse, ...errors(400) },
       },
     },
-    async (request) => app.stats.read(request.query),
+    async (request) => stats.read(request.query),
   );
 }

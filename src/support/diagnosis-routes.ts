@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
-import type { CouponDiagnosisRequest } from "../coupons/checkout-service.js";
+import type { CheckoutService, CouponDiagnosisRequest } from "../coupons/checkout-service.js";
 import { CartSchema } from "../coupons/evaluation-schemas.js";
 import type { RequestLocale } from "../engine/decision-context.js";
 import { AppError, type ErrorDetail } from "../errors.js";
@@ -8,7 +7,7 @@ import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { Code, DecisionContextSchema, errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
-import type { DiagnoseRequest } from "./diagnosis-service.js";
+import type { DiagnoseRequest, DiagnosisService } from "./diagnosis-service.js";
 
 const OrderId = Type.String({ minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.:-]+$" });
 const DiagnoseBody = Type.Object(
@@ -105,15 +104,26 @@ const response = {
   ...errors(400, 404),
 };
 
-function diagnoseFor(app: App, memberId: string, body: DiagnoseBodyType, locale: RequestLocale) {
+function diagnoseFor(
+  { checkout, diagnosis }: DiagnosisRouteDeps,
+  memberId: string,
+  body: DiagnoseBodyType,
+  locale: RequestLocale,
+) {
   const question = diagnoseQuestion(body);
   return "coupon" in question
-    ? app.checkout.diagnose(memberId, question.coupon, locale)
-    : app.diagnosis.diagnose(memberId, question.benefit, locale);
+    ? checkout.diagnose(memberId, question.coupon, locale)
+    : diagnosis.diagnose(memberId, question.benefit, locale);
+}
+
+/** The services these routes use. */
+export interface DiagnosisRouteDeps {
+  checkout: CheckoutService;
+  diagnosis: DiagnosisService;
 }
 
 /** "Why isn't my benefit working?" (or this coupon) for support and services, and for the member themselves. */
-export function registerDiagnosisRoutes(server: Server, app: App): void {
+export function registerDiagnosisRoutes(server: Server, deps: DiagnosisRouteDeps): void {
   server.addSchema(DiagnosisSchema);
   server.addSchema(CouponDiagnosisSchema);
   server.post(
@@ -129,7 +139,7 @@ export function registerDiagnosisRoutes(server: Server, app: App): void {
         response,
       },
     },
-    async (request) => diagnoseFor(app, request.params.memberId, request.body, readerLocale(request)),
+    async (request) => diagnoseFor(deps, request.params.memberId, request.body, readerLocale(request)),
   );
   server.post(
     "/v1/me/diagnose",
@@ -142,6 +152,6 @@ export function registerDiagnosisRoutes(server: Server, app: App): void {
         response,
       },
     },
-    async (request) => diagnoseFor(app, memberOf(request.principal), request.body, readerLocale(request)),
+    async (request) => diagnoseFor(deps, memberOf(request.principal), request.body, readerLocale(request)),
   );
 }

@@ -1,11 +1,16 @@
-import type { App } from "../app.js";
 import { memberOf } from "../http/auth-hook.js";
 import { TimelineSchema } from "../http/member-view-schemas.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { TimelineService } from "./timeline-service.js";
+
+/** The services these routes use. */
+export interface TimelineRouteDeps {
+  timeline: TimelineService;
+}
 
 /** The member timeline, for the platform and support, and for the member. */
-export function registerTimelineRoutes(server: Server, app: App): void {
+export function registerTimelineRoutes(server: Server, { timeline }: TimelineRouteDeps): void {
   server.get(
     "/v1/members/:memberId/timeline",
     {
@@ -17,7 +22,7 @@ export function registerTimelineRoutes(server: Server, app: App): void {
         response: { 200: TimelineSchema, ...errors(404) },
       },
     },
-    async (request) => app.timeline.forMember(request.params.memberId),
+    async (request) => timeline.forMember(request.params.memberId),
   );
   server.get(
     "/v1/me/timeline",
@@ -29,6 +34,6 @@ export function registerTimelineRoutes(server: Server, app: App): void {
         response: { 200: TimelineSchema },
       },
     },
-    async (request) => app.timeline.forMember(memberOf(request.principal)),
+    async (request) => timeline.forMember(memberOf(request.principal)),
   );
 }

@@ -1,10 +1,11 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
+import type { CatalogService } from "../catalog/catalog-service.js";
 import { localize } from "../engine/message-format.js";
 import { preferredLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { MemberService } from "../members/member-service.js";
 
 const MemberProfile = Type.Object({
   memberId: Type.String(),
@@ -27,12 +28,21 @@ const CatalogNames = Type.Object({
   coupons: Type.Array(Named),
 });
 
+/** The services these routes use. */
+export interface CatalogNamesRouteDeps {
+  catalog: CatalogService;
+  members: MemberService;
+}
+
 /**
  * What a member may read about themselves (`/v1/me/profile`) and of the catalog in force: the names of tiers, benefits and coupons in the
  * caller's language (Accept-Language), so the member centre can label what the API names by code.
  * Prices, rules and scopes stay with the operators (`GET /v1/catalog`).
  */
-export function registerCatalogNamesRoutes(server: Server, app: App): void {
+export function registerCatalogNamesRoutes(
+  server: Server,
+  { catalog, members }: CatalogNamesRouteDeps,
+): void {
   server.get(
     "/v1/me/profile",
     {
@@ -44,7 +54,7 @@ export function registerCatalogNamesRoutes(server: Server, app: App): void {
       },
     },
     async (request) => {
-      const member = await app.members.requireMember(memberOf(request.principal));
+      const member = await members.requireMember(memberOf(request.principal));
       return {
         memberId: member.id,
         displayName: member.displayName,
@@ -64,22 +74,22 @@ export function registerCatalogNamesRoutes(server: Server, app: App): void {
       },
     },
     async (request) => {
-      const catalog = app.catalog.require();
+      const inForce = catalog.require();
       const locale = preferredLocale(request.headers["accept-language"]) ?? "en";
       return {
-        version: catalog.version,
-        tiers: [...catalog.tiers.values()].map((t) => ({
+        version: inForce.version,
+        tiers: [...inForce.tiers.values()].map((t) => ({
           code: t.code,
           name: localize(t.name, locale),
           rank: t.rank,
         })),
-        benefits: [...catalog.benefits.values()].map((b) => ({
+        benefits: [...inForce.benefits.values()].map((b) => ({
           code: b.code,
           name: localize(b.name, locale),
           kind: b.kind,
           description: b.description === undefined ? null : localize(b.description, locale),
         })),
-        coupons: [...catalog.coupons.values()].map((c) => ({ code: c.code, name: localize(c.name, locale) })),
+        coupons: [...inForce.coupons.values()].map((c) => ({ code: c.code, name: localize(c.name, locale) })),
       };
     },
   );

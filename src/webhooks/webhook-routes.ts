@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
-import type { App } from "../app.js";
-import { errors } from "../http/schemas.js";
+import { errors, NoContent } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { WebhookService } from "./webhook-service.js";
 
 const tags = ["webhooks"];
 const EndpointId = Type.String({ pattern: "^whe_[A-Za-z0-9_-]{16}$", description: "A webhook endpoint id." });
@@ -93,8 +93,13 @@ const DeliverySchema = Type.Object(
   { $id: "WebhookDelivery" },
 );
 
+/** The services these routes use. */
+export interface WebhookRouteDeps {
+  webhooks: WebhookService;
+}
+
 /** Outgoing webhooks (admin): endpoints, their delivery log, replay. */
-export function registerWebhookRoutes(server: Server, app: App): void {
+export function registerWebhookRoutes(server: Server, { webhooks }: WebhookRouteDeps): void {
   server.addSchema(EndpointSchema);
   server.addSchema(DeliverySchema);
   const admin = { roles: ["admin"] as const };
@@ -109,7 +114,7 @@ export function registerWebhookRoutes(server: Server, app: App): void {
         response: { 201: CreatedEndpoint, ...errors(400, 401, 403) },
       },
     },
-    async (request, reply) => reply.status(201).send(await app.webhooks.create(request.body)),
+    async (request, reply) => reply.status(201).send(await webhooks.create(request.body)),
   );
   server.get(
     "/v1/webhook-endpoints",
@@ -124,7 +129,7 @@ export function registerWebhookRoutes(server: Server, app: App): void {
         },
       },
     },
-    async () => app.webhooks.list(),
+    async () => webhooks.list(),
   );
   server.get(
     "/v1/webhook-endpoints/:endpointId",
@@ -137,7 +142,7 @@ export function registerWebhookRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("WebhookEndpoint"), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => app.webhooks.get(request.params.endpointId),
+    async (request) => webhooks.get(request.params.endpointId),
   );
   server.patch(
     "/v1/webhook-endpoints/:endpointId",
@@ -151,7 +156,7 @@ export function registerWebhookRoutes(server: Server, app: App): void {
         response: { 200: Type.Ref("WebhookEndpoint"), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => app.webhooks.update(request.params.endpointId, request.body),
+    async (request) => webhooks.update(request.params.endpointId, request.body),
   );
   server.delete(
     "/v1/webhook-endpoints/:endpointId",
@@ -161,11 +166,11 @@ export function registerWebhookRoutes(server: Server, app: App): void {
         tags,
         summary: "Delete an endpoint and its delivery log",
         params: EndpointParams,
-        response: errors(400, 401, 403, 404),
+        response: { 204: NoContent, ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await app.webhooks.remove(request.params.endpointId);
+      await webhooks.remove(request.params.endpointId);
       return reply.status(204).send();
     },
   );
@@ -184,7 +189,7 @@ export function registerWebhookRoutes(server: Server, app: App): void {
         },
       },
     },
-    async (request) => app.webhooks.deliveries(request.params.endpointId, request.query.limit ?? 50),
+    async (request) => webhooks.deliveries(request.params.endpointId, request.query.limit ?? 50),
   );
   server.post(
     "/v1/webhook-endpoints/:endpointId/deliveries/:deliveryId/replay",
@@ -198,6 +203,6 @@ export function registerWebhookRoutes(server: Server, app: App): void {
       },
     },
     async (request, reply) =>
-      reply.status(202).send(await app.webhooks.replay(request.params.endpointId, request.params.deliveryId)),
+      reply.status(202).send(await webhooks.replay(request.params.endpointId, request.params.deliveryId)),
   );
 }

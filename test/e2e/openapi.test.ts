@@ -36,6 +36,20 @@ describe("OpenAPI", () => {
     expect(check.responses).toHaveProperty("200");
   });
 
+  it("types every answer: each operation declares a success response with a schema", async () => {
+    const document = (await s.request("GET", "/openapi.json", { auth: null })).body;
+    const untyped: string[] = [];
+    for (const [path, operations] of Object.entries<Record<string, any>>(document.paths)) {
+      for (const [method, operation] of Object.entries<any>(operations)) {
+        const success = Object.entries<any>(operation.responses).filter(([status]) => status.startsWith("2"));
+        // A 204 has no body to type; every other success names its content.
+        const typed = success.length > 0 && success.every(([status, r]) => status === "204" || r.content);
+        if (!typed) untyped.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(untyped).toEqual([]);
+  });
+
   it("serves interactive docs at /docs", async () => {
     const res = await fetch(`${s.baseUrl}/docs/`, { redirect: "follow" });
     expect(res.status).toBe(200);

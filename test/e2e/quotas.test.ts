@@ -175,7 +175,8 @@ describe.each(TEST_ENGINES)("metered quotas on $name", (engine) => {
       error: {
         code: "QUOTA_EXHAUSTED",
         message: "Used up.",
-        details: [{ path: "/amount", code: "QUOTA_EXHAUSTED" }],
+        // As the code before 0014 stored it: each detail is a reason, with its message.
+        details: [{ path: "/amount", code: "QUOTA_EXHAUSTED", message: "Used up." }],
       },
     };
     await sql`insert into quota_usage (member_id, idempotency_key, benefit_code, amount, outcome, status, response, at)

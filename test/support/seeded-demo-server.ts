@@ -4,6 +4,7 @@ import { seedDemo } from "../../src/demo/seed-demo.js";
 import { HttpServerPart } from "../../src/http/http-server-part.js";
 import { buildServer } from "../../src/http/server.js";
 import type { TestEngine } from "../test-database.js";
+import { createResponseCheck } from "./response-check.js";
 import { DEMO_TEST_OPTIONS } from "./seeded-demo-app.js";
 
 export interface SeededDemoServer {
@@ -20,7 +21,7 @@ export async function startSeededDemoServer(engine: TestEngine, now: number): Pr
   await seedDemo({ database, ...DEMO_TEST_OPTIONS, now });
   const clock = new ManualClock(now);
   const app = createApp({ database, clock, ...DEMO_TEST_OPTIONS });
-  const server = await buildServer(app, { logLevel: "silent" });
+  const server = await buildServer(app, { logLevel: "silent", checkResponse: createResponseCheck() });
   const http = new HttpServerPart(server, { port: 0, host: "127.0.0.1" });
   await app.start({ after: [http] });
   const baseUrl = http.url;
