@@ -149,6 +149,23 @@ describe.each(TEST_ENGINES)("Alipay notifications on $name", (engine) => {
     expect(await count("payment_events", sql`order_id = ${orderId}`)).toBe(1);
   });
 
+  it("WAIT_BUYER_PAY is acknowledged with nothing written; a payment after the close is honoured", async () => {
+    const { memberId, orderId, yuan } = await memberWithOrder();
+    const before = await counts();
+    expect(await notify({ orderId, status: "WAIT_BUYER_PAY", totalAmount: yuan })).toEqual({
+      status: 200,
+      text: "success",
+    });
+    expect(await counts()).toEqual(before);
+    await notify({ orderId, status: "TRADE_CLOSED", totalAmount: yuan, gmtPayment: null });
+    expect(await notify({ orderId, status: "TRADE_SUCCESS", totalAmount: yuan })).toEqual({
+      status: 200,
+      text: "success",
+    });
+    expect(await order(memberId, orderId)).toMatchObject({ status: "paid" });
+    expect((await s.check(memberId, "ad_free")).allowed).toBe(true);
+  });
+
   it("a % in passback_params verifies (the form is decoded once)", async () => {
     const { memberId, orderId, yuan } = await memberWithOrder();
     const extra = { passback_params: "campaign%3D11.11&discount=100%" };
