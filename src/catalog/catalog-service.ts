@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import { ALL_MEMBERS } from "../db/member-range.js";
-import type { DataAccess } from "../db/stores.js";
+import type { Stores, Transact } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
 import { AppError } from "../errors.js";
 import { catalogWithHistory, versionInForce } from "./catalog-in-force.js";
@@ -17,6 +17,7 @@ import {
 } from "./change-impact.js";
 import { compileCatalog } from "./compile-catalog.js";
 import { type CatalogDiff, diffCatalogs } from "./diff-catalog.js";
+import type { RuleChangeStore } from "./rule-change-store.js";
 import { validateCatalogPut } from "./validate-catalog.js";
 import { type VersionImpact, versionImpact } from "./version-impact.js";
 
@@ -66,6 +67,21 @@ export interface InstalledVersion {
 
 export type VersionStatus = "scheduled" | "in_force" | "superseded";
 
+/** What storing a version writes, in one transaction: the outbox event and the activation job with it. */
+export type CatalogWriteStores = Pick<Stores, "executor" | "catalog" | "ruleChanges" | "outbox" | "jobs">;
+
+export interface CatalogDeps {
+  store: CatalogStore;
+  /** Held grants counted before a removal, grandfathered grants marked (the rule-change reads). */
+  ruleChanges: RuleChangeStore;
+  /** A preview counts the members its notices would go to. */
+  notices: Pick<Stores["notices"], "countRecipients">;
+  transaction: Transact<CatalogWriteStores>;
+  clock: Clock;
+  /** Tells the other nodes, inside the storing transaction, that a version was stored. */
+  announce?: (executor: Executor, version: number) => Promise<void>;
+}
+
 /**
  * The versioned catalog: validation, immutable versions with diffs, and the compiled version in force —
  * the highest-numbered version whose effective time has come. A scheduled version takes over at its
@@ -79,15 +95,10 @@ export class CatalogService {
   private nextSwitchAt = Number.POSITIVE_INFINITY;
   private readonly listeners: ((catalog: CompiledCatalog) => void)[] = [];
 
-  constructor(
-    private readonly data: DataAccess,
-    private readonly clock: Clock,
-    /** Tells the other nodes, inside the storing transaction, that a version was stored. */
-    private readonly announce: (executor: Executor, version: number) => Promise<void> = async () => {},
-  ) {}
+  constructor(private readonly deps: CatalogDeps) {}
 
   /** Loads the versions from the database (on start, and when another node may have written). */
-  async refresh(store: CatalogStore = this.data.catalog): Promise<CompiledCatalog | null> {
+  async refresh(store: CatalogStore = this.deps.store): Promise<CompiledCatalog | null> {
     const known = this.installed.at(-1)?.record.version ?? 0;
     if ((await store.latestVersion()) > known) {
       const records = await store.all();
@@ -104,12 +115,12 @@ export class CatalogService {
 
   /** The catalog in force, or null before the first PUT. Synchronous: read on the hot path. */
   peek(): CompiledCatalog | null {
-    if (this.clock.now() >= this.nextSwitchAt) this.advance(true);
+    if (this.deps.clock.now() >= this.nextSwitchAt) this.advance(true);
     return this.current;
   }
 
   require(): CompiledCatalog {
-    if (this.clock.now() >= this.nextSwitchAt) this.advance(true);
+    if (this.deps.clock.now() >= this.nextSwitchAt) this.advance(true);
     if (!this.current)
       throw new AppError("CATALOG_NOT_FOUND", "No catalog has been defined yet: PUT /v1/catalog first.");
     return this.current;
@@ -130,7 +141,7 @@ export class CatalogService {
       const { record, compiled, activeAt } = this.draft(input, latest);
       const now = record.createdAt;
       // Version numbers are taken first-come: a concurrent writer makes us recompute against its version.
-      const inserted = await this.data.transaction(async (stores) => {
+      const inserted = await this.deps.transaction(async (stores) => {
         // Before the count, so no order commits between it and ours (catalog-publish-lock.ts).
         await lockCatalogForPublish(stores.executor);
         if (!(await stores.catalog.insert(record))) return false;
@@ -164,7 +175,7 @@ export class CatalogService {
             payload: { version: record.version, cursor: "" },
           },
         ]);
-        await this.announce(stores.executor, record.version);
+        await this.deps.announce?.(stores.executor, record.version);
         return true;
       });
       if (inserted) {
@@ -199,13 +210,13 @@ export class CatalogService {
       version: record.version,
       diff: record.diff,
       effectiveFrom: new Date(activeAt).toISOString(),
-      impact: await changeImpact(this.data, documents, impact, input.confirmed, record.createdAt),
+      impact: await changeImpact(this.deps, documents, impact, input.confirmed, record.createdAt),
     };
   }
 
   /** The version a PUT of `input` creates after `latest`, compiled, with when it comes into force. */
   private draft(input: PutInput, latest: InstalledVersion | null) {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const record: CatalogVersionRecord = {
       version: (latest?.record.version ?? 0) + 1,
       document: input.document,
@@ -221,8 +232,8 @@ export class CatalogService {
 
   async versions(): Promise<(CatalogVersionSummary & { status: VersionStatus; activeAt: Date })[]> {
     const current = this.peek()?.version ?? 0;
-    const now = this.clock.now();
-    return (await this.data.catalog.list()).map((v) => {
+    const now = this.deps.clock.now();
+    return (await this.deps.store.list()).map((v) => {
       const activeAt = activeAtOf(v);
       const status: VersionStatus =
         v.version === current
@@ -236,11 +247,11 @@ export class CatalogService {
 
   /** Every stored version with its document and diff, oldest first, each with when it comes into force. */
   async history(): Promise<(CatalogVersionRecord & { activeAt: Date })[]> {
-    return (await this.data.catalog.all()).map((v) => ({ ...v, activeAt: new Date(activeAtOf(v)) }));
+    return (await this.deps.store.all()).map((v) => ({ ...v, activeAt: new Date(activeAtOf(v)) }));
   }
 
   async version(n: number): Promise<CatalogVersionRecord> {
-    const record = await this.data.catalog.get(n);
+    const record = await this.deps.store.get(n);
     if (!record) throw new AppError("CATALOG_VERSION_NOT_FOUND", `Catalog version ${n} does not exist.`);
     return record;
   }
@@ -249,10 +260,7 @@ export class CatalogService {
    * A stored version with its compiled form. Inside a transaction pass its catalog store: on PGlite
    * the transaction holds the only connection.
    */
-  async installedVersion(
-    version: number,
-    store: CatalogStore = this.data.catalog,
-  ): Promise<InstalledVersion> {
+  async installedVersion(version: number, store: CatalogStore = this.deps.store): Promise<InstalledVersion> {
     let found = this.installed.find((v) => v.record.version === version);
     if (!found) {
       await this.refresh(store);
@@ -263,7 +271,7 @@ export class CatalogService {
   }
 
   /** A past version, compiled (kept: versions are immutable). */
-  async compiled(version: number, store: CatalogStore = this.data.catalog): Promise<CompiledCatalog> {
+  async compiled(version: number, store: CatalogStore = this.deps.store): Promise<CompiledCatalog> {
     if (this.current?.version === version) return this.current;
     return (await this.installedVersion(version, store)).compiled;
   }
@@ -280,7 +288,7 @@ export class CatalogService {
 
   /** Puts the right version in force for now, and tells listeners when anything moved. */
   private advance(notify: boolean): void {
-    const { index, nextSwitchAt } = versionInForce(this.installed, this.clock.now());
+    const { index, nextSwitchAt } = versionInForce(this.installed, this.deps.clock.now());
     this.nextSwitchAt = nextSwitchAt;
     if (index >= 0 && this.current?.version !== this.installed[index].record.version) {
       const versions = this.installed.map((v) => ({

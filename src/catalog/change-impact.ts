@@ -113,7 +113,7 @@ export interface ChangeImpact {
 
 /** The reach of a change, counted at `now`; `confirmed` when the body says `"confirm": "remove"`. */
 export async function changeImpact(
-  stores: { ruleChanges: RuleChangeStore; notices: NoticeStore },
+  stores: { ruleChanges: RuleChangeStore; notices: Pick<NoticeStore, "countRecipients"> },
   documents: { before: CatalogDocument | null; after: CatalogDocument },
   impact: VersionImpact,
   confirmed: boolean,

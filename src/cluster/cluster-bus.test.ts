@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/test-database.js";
-import { CatalogService } from "../catalog/catalog-service.js";
+import { createCatalogFeature } from "../catalog/catalog-feature.js";
 import { systemClock } from "../clock.js";
 import { type DatabaseHandle, openDatabase } from "../db/database.js";
 import { createDataAccess } from "../db/stores.js";
@@ -134,9 +134,8 @@ describe("a node whose LISTEN connection cannot be made", () => {
       buildSnapshot({ id, locale: null, timezone: "UTC", entitlementsVersion: 1 }, id, [], [], []),
     );
     try {
-      new ClusterSync(bus, cache).wire(
-        new CatalogService(createDataAccess(database.db, systemClock), systemClock),
-      );
+      const data = createDataAccess(database.db, systemClock);
+      new ClusterSync(bus, cache).wire(createCatalogFeature({ data, cache, clock: systemClock }).catalog);
       await bus.start();
       expect(bus.connected).toBe(false);
       expect(cache.suspended).toBe(true);

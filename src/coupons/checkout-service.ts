@@ -44,10 +44,12 @@ const STATE_PREFERENCE: readonly CouponState[] = ["available", "unclaimed", "loc
 /** Checkout evaluation: loads the member's snapshot and coupons, then runs the pure engine. */
 export class CheckoutService {
   constructor(
-    private readonly catalog: CatalogService,
-    private readonly cache: SnapshotCache,
-    private readonly decisions: DecisionService,
-    private readonly coupons: CouponService,
+    private readonly deps: {
+      catalog: CatalogService;
+      cache: SnapshotCache;
+      decisions: DecisionService;
+      coupons: CouponService;
+    },
   ) {}
 
   /** `requestLocale` applies when the member has no locale of their own. */
@@ -61,7 +63,7 @@ export class CheckoutService {
       throw new AppError("VALIDATION_FAILED", `The cart has ${problems.length} problem(s).`, problems);
     }
     const { snapshot, held, at, locale } = await this.load(memberId, request.at, requestLocale);
-    const evaluation = evaluateCheckout(snapshot, this.catalog.require(), {
+    const evaluation = evaluateCheckout(snapshot, this.deps.catalog.require(), {
       cart: request.cart,
       coupons: held.coupons,
       usage: held.usage,
@@ -87,7 +89,7 @@ export class CheckoutService {
     }
     const { snapshot, held, at, locale } = await this.load(memberId, request.at, requestLocale);
     const chosen = this.pick(held.coupons, request.coupon, at);
-    const diagnosis = diagnoseCoupon(snapshot, this.catalog.require(), {
+    const diagnosis = diagnoseCoupon(snapshot, this.deps.catalog.require(), {
       cart: request.cart,
       coupons: held.coupons,
       usage: held.usage,
@@ -118,10 +120,10 @@ export class CheckoutService {
 
   /** The member's snapshot and coupons at the request's time. */
   private async load(memberId: string, atInput: string | undefined, requestLocale: RequestLocale) {
-    const snapshot = this.cache.peek(memberId) ?? (await this.cache.get(memberId));
-    const { at, locale } = this.decisions.context(snapshot, { at: atInput }, requestLocale, "");
+    const snapshot = this.deps.cache.peek(memberId) ?? (await this.deps.cache.get(memberId));
+    const { at, locale } = this.deps.decisions.context(snapshot, { at: atInput }, requestLocale, "");
     // An unknown member is 404 here (MEMBER_NOT_FOUND from the coupon store): a checkout is for a member.
-    const held = await this.coupons.loadForCheckout(memberId, at);
+    const held = await this.deps.coupons.loadForCheckout(memberId, at);
     return { snapshot, held, at, locale };
   }
 

@@ -84,8 +84,12 @@ export function createStores(executor: Executor, clock: Clock): Stores {
   };
 }
 
-/** Runs `work` on stores bound to one transaction, which commits when `work` resolves. */
-export type Transact = <T>(work: (stores: Stores) => Promise<T>) => Promise<T>;
+/**
+ * Runs `work` on stores bound to one transaction, which commits when `work` resolves. A service
+ * types it over the stores it uses (`Transact<Pick<Stores, "catalog" | "outbox">>`); the app's
+ * transaction, over every store, is assignable to each.
+ */
+export type Transact<S = Stores> = <T>(work: (stores: S) => Promise<T>) => Promise<T>;
 
 /** The stores on the pool, plus `transaction` for work that must commit as a whole. */
 export interface DataAccess extends Stores {

@@ -26,21 +26,23 @@ export interface CheckInput {
 /** Decisions and entitlement snapshots, read from the in-memory snapshot cache. */
 export class DecisionService {
   constructor(
-    private readonly catalog: CatalogService,
-    private readonly cache: SnapshotCache,
-    private readonly clock: Clock,
-    /** Told of each member whose decision met drift (STATE_INCONSISTENT); must not block. */
-    private readonly onDrift: (memberId: string) => void = () => {},
-    /** Counts each decision by benefit and reason, with its latency (plain integers: metrics.ts). */
-    private readonly recorder: DecisionRecorder = { decided: () => {} },
+    private readonly deps: {
+      catalog: CatalogService;
+      cache: SnapshotCache;
+      clock: Clock;
+      /** Told of each member whose decision met drift (STATE_INCONSISTENT); must not block. */
+      onDrift?: (memberId: string) => void;
+      /** Counts each decision by benefit and reason, with its latency (plain integers: metrics.ts). */
+      recorder?: DecisionRecorder;
+    },
   ) {}
 
   /** One decision. `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
   async check(input: CheckInput, requestLocale: RequestLocale, forceLocale = false): Promise<Decision> {
     const started = performance.now();
-    const catalog = this.catalog.require();
+    const catalog = this.deps.catalog.require();
     this.requireBenefit(catalog, input.benefit, "/benefit");
-    const snapshot = this.cache.peek(input.memberId) ?? (await this.cache.get(input.memberId));
+    const snapshot = this.deps.cache.peek(input.memberId) ?? (await this.deps.cache.get(input.memberId));
     const context = this.context(snapshot, input.context, requestLocale, "");
     if (forceLocale && requestLocale) context.locale = messageLocale(null, requestLocale);
     const decision = this.noticeDrift(decide(snapshot, catalog, input.benefit, context));
@@ -49,21 +51,23 @@ export class DecisionService {
   }
 
   private record(decision: Decision, elapsedMs: number): void {
-    this.recorder.decided(
+    this.deps.recorder?.decided(
       decision.benefit,
       decision.reasons[0]?.code ?? "GRANTED",
       elapsedMs,
-      this.clock.now(),
+      this.deps.clock.now(),
     );
   }
 
   /** Many checks at once; members not in the cache are loaded once each, in parallel. */
   async batch(checks: CheckInput[], requestLocale: RequestLocale): Promise<Decision[]> {
     const started = performance.now();
-    const catalog = this.catalog.require();
+    const catalog = this.deps.catalog.require();
     for (const [i, c] of checks.entries()) this.requireBenefit(catalog, c.benefit, `/checks/${i}/benefit`);
     const members = [...new Set(checks.map((c) => c.memberId))];
-    const loaded = await Promise.all(members.map((id) => this.cache.peek(id) ?? this.cache.get(id)));
+    const loaded = await Promise.all(
+      members.map((id) => this.deps.cache.peek(id) ?? this.deps.cache.get(id)),
+    );
     const snapshots = new Map(members.map((id, i) => [id, loaded[i]]));
     const decisions = checks.map((c, i) => {
       const snapshot = snapshots.get(c.memberId)!;
@@ -84,8 +88,8 @@ export class DecisionService {
 
   /** Every benefit of the catalog with its state for the member; requires a registered member. */
   async entitlements(memberId: string, requestLocale: RequestLocale) {
-    const catalog = this.catalog.require();
-    const snapshot = await this.cache.get(memberId);
+    const catalog = this.deps.catalog.require();
+    const snapshot = await this.deps.cache.get(memberId);
     if (!snapshot.exists)
       throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
         variant: "id",
@@ -96,7 +100,7 @@ export class DecisionService {
 
   /** What decisions read about the member, as the cache holds it (exists: false when unknown). */
   async snapshot(memberId: string): Promise<MemberSnapshot> {
-    return this.cache.peek(memberId) ?? this.cache.get(memberId);
+    return this.deps.cache.peek(memberId) ?? this.deps.cache.get(memberId);
   }
 
   /** A denial that met drift starts the member's repair; allowed decisions cost one property read. */
@@ -104,7 +108,7 @@ export class DecisionService {
     if (!decision.allowed) {
       for (const reason of decision.reasons) {
         if (reason.code === "STATE_INCONSISTENT") {
-          this.onDrift(decision.memberId);
+          this.deps.onDrift?.(decision.memberId);
           break;
         }
       }
@@ -132,6 +136,6 @@ export class DecisionService {
     requestLocale: RequestLocale,
     path: string,
   ): DecisionContext {
-    return decisionContext(snapshot, input, requestLocale, this.clock.now(), path);
+    return decisionContext(snapshot, input, requestLocale, this.deps.clock.now(), path);
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import type { DataAccess, Stores } from "../db/stores.js";
+import type { Stores, Transact } from "../db/stores.js";
 import type { LoggedEvent } from "./logged-event.js";
 
 export interface DispatcherOptions {
@@ -13,8 +13,14 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * The numbering transaction's stores: the event log, and what the hooks app.ts registers write in it
+ * (webhook deliveries; the cluster notice goes through the executor).
+ */
+export type NumberingStores = Pick<Stores, "executor" | "events" | "webhooks">;
+
 /** Runs in the numbering transaction: what else must happen exactly once per event (webhook deliveries). */
-export type SequencedHook = (stores: Stores, events: LoggedEvent[], now: Date) => Promise<void>;
+export type SequencedHook = (stores: NumberingStores, events: LoggedEvent[], now: Date) => Promise<void>;
 
 /** Retry delay when another process holds the sequencer: it may have read the outbox before our commit. */
 const LOCKED_RETRY_MS = 5;
@@ -34,10 +40,9 @@ export class EventDispatcher {
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
 
-  /** `transaction` must not kick this dispatcher after commit (the app's DataAccess does). */
+  /** `transaction` must not kick this dispatcher after commit (the app's does). */
   constructor(
-    private readonly transaction: DataAccess["transaction"],
-    private readonly clock: Clock,
+    private readonly deps: { transaction: Transact<NumberingStores>; clock: Clock },
     private readonly options: DispatcherOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
@@ -114,8 +119,8 @@ export class EventDispatcher {
   }
 
   private async pass(): Promise<LoggedEvent[] | null> {
-    const now = new Date(this.clock.now());
-    const events = await this.transaction(async (stores) => {
+    const now = new Date(this.deps.clock.now());
+    const events = await this.deps.transaction(async (stores) => {
       const numbered = await stores.events.sequence(this.batchSize, now);
       if (numbered && numbered.length > 0) for (const hook of this.hooks) await hook(stores, numbered, now);
       return numbered;

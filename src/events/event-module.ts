@@ -1,7 +1,8 @@
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
-import { EventDispatcher } from "./event-dispatcher.js";
+import type { Transact } from "../db/stores.js";
+import { EventDispatcher, type NumberingStores } from "./event-dispatcher.js";
 import { EventHub } from "./event-hub.js";
+import type { EventLogStore } from "./event-log-store.js";
 import { EventStreamService } from "./event-stream-service.js";
 
 export interface EventOptions {
@@ -37,18 +38,20 @@ export class EventModule {
 
   /** `transaction` is the raw one: the dispatcher's own commits must not kick it again. */
   constructor(
-    data: DataAccess,
-    transaction: DataAccess["transaction"],
-    clock: Clock,
+    deps: { store: EventLogStore; transaction: Transact<NumberingStores>; clock: Clock },
     options: EventOptions = {},
   ) {
+    const { store, transaction, clock } = deps;
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.retryMs = options.retryMs ?? 2000;
-    this.dispatcher = new EventDispatcher(transaction, clock, {
-      pollMs: options.dispatchPollMs,
-      onError: options.onError,
-    });
-    this.hub = new EventHub(data.events, {
+    this.dispatcher = new EventDispatcher(
+      { transaction, clock },
+      {
+        pollMs: options.dispatchPollMs,
+        onError: options.onError,
+      },
+    );
+    this.hub = new EventHub(store, {
       heartbeatMs: options.heartbeatMs,
       pollMs: options.hubPollMs,
       stallTimeoutMs: options.stallTimeoutMs,
@@ -56,7 +59,7 @@ export class EventModule {
       maxPerMember: options.maxStreamsPerMember,
       onError: options.onError,
     });
-    this.streams = new EventStreamService(data.events, this.hub);
+    this.streams = new EventStreamService(store, this.hub);
     this.dispatcher.onDispatched((events) => this.hub.publish(events));
   }
 

@@ -16,20 +16,23 @@ export type CouponPackClaim = (
 /** What members do to their own benefits: claim one that needs claiming, switch a toggle on or off. */
 export class BenefitActionService {
   constructor(
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-    private readonly claimCouponPack?: CouponPackClaim,
+    private readonly deps: {
+      catalog: CatalogService;
+      writes: MemberWrites;
+      clock: Clock;
+      /** The coupons feature's claim (coupon-service.ts), called in the benefit claim's transaction. */
+      claimCouponPack?: CouponPackClaim;
+    },
   ) {}
 
   async claim(memberId: string, benefitCode: string, source: TimelineSource) {
     const benefit = this.requireActivation(benefitCode, "claim");
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
       // A coupon_pack's coupons of every period wait for a claim: each claim of the benefit takes them.
       const coupons =
-        benefit.kind === "coupon_pack" && this.claimCouponPack
-          ? { claimedCoupons: await this.claimCouponPack(scope, memberId, benefitCode, source) }
+        benefit.kind === "coupon_pack" && this.deps.claimCouponPack
+          ? { claimedCoupons: await this.deps.claimCouponPack(scope, memberId, benefitCode, source) }
           : {};
       if (grant.claimedAt) {
         return {
@@ -39,7 +42,7 @@ export class BenefitActionService {
           ...coupons,
         };
       }
-      const at = new Date(this.clock.now());
+      const at = new Date(this.deps.clock.now());
       await scope.stores.grants.setClaimed(grant.id, at);
       const change = { benefit: benefitCode, grantId: grant.id };
       const entitlementsVersion = await scope.entitlementsChanged(memberId, "benefit.claimed", change, {
@@ -58,7 +61,7 @@ export class BenefitActionService {
 
   async toggle(memberId: string, benefitCode: string, on: boolean, source: TimelineSource) {
     this.requireActivation(benefitCode, "toggle");
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       const grant = await this.lockCoveringGrant(scope, memberId, benefitCode);
       if (grant.toggledOn === on) return { benefit: benefitCode, on, changed: false };
       await scope.stores.grants.setToggle(grant.id, on);
@@ -73,7 +76,7 @@ export class BenefitActionService {
   }
 
   private requireActivation(benefitCode: string, activation: "claim" | "toggle") {
-    const benefit = this.catalog.require().benefits.get(benefitCode);
+    const benefit = this.deps.catalog.require().benefits.get(benefitCode);
     if (!benefit)
       throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`, [], {
         variant: "code",
@@ -102,7 +105,7 @@ export class BenefitActionService {
         variant: "id",
         params: { memberId: memberId },
       });
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const grants = await scope.stores.grants.lockActive(memberId, benefitCode);
     const covering = grants.find((g) => g.expiresAt.getTime() > now);
     if (!covering) {

@@ -38,11 +38,7 @@ export type UsageAnswer = { kind: "consumed"; receipt: UsageReceipt } | Refusal;
 
 /** Consumes from metered quotas: atomically, idempotently, never past the limit. */
 export class QuotaService {
-  constructor(
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: { catalog: CatalogService; writes: MemberWrites; clock: Clock }) {}
 
   /** Consumes `amount` from the member's quota benefit, or answers why not; a repeated key replays. */
   async consume(
@@ -51,7 +47,7 @@ export class QuotaService {
     input: UsageInput,
     requestLocale: RequestLocale,
   ): Promise<UsageAnswer> {
-    const catalog = this.catalog.require();
+    const catalog = this.deps.catalog.require();
     const benefit = catalog.benefits.get(benefitCode);
     if (!benefit)
       throw new AppError("BENEFIT_NOT_FOUND", `Benefit ${benefitCode} is not in the catalog.`, [], {
@@ -63,7 +59,7 @@ export class QuotaService {
       throw new AppError("BENEFIT_NOT_QUOTA", `Benefit ${benefitCode} is a ${benefit.kind}, not a quota.`);
     }
     const { amount, idempotencyKey } = input;
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       // Every writer of a member locks its row first: concurrent requests of one member take turns
       // here, so each sees the use the previous one committed.
       const member = await scope.stores.members.lock(memberId);
@@ -75,7 +71,7 @@ export class QuotaService {
       const earlier = await scope.stores.quotas.findUsage(memberId, idempotencyKey);
       if (earlier) return replay(earlier, benefitCode, amount);
 
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       const snapshot = await scope.stores.snapshots.load(memberId);
       const locale = messageLocale(snapshot.locale, requestLocale);
       const { decision, grant } = decideWithGrant(snapshot, catalog, benefitCode, {

@@ -1,10 +1,9 @@
 import type { Principal } from "../auth/auth-service.js";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import { AppError, type ErrorDetail } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
-import type { HoldCursor } from "./hold-store.js";
+import type { HoldCursor, HoldStore } from "./hold-store.js";
 import type { ClearMethod, HoldReason, HoldRecord, HoldStatus } from "./hold-types.js";
 import { holdEventView, holdView, memberHoldView } from "./hold-views.js";
 import { clearHold, type HoldActor, placeHold } from "./hold-writes.js";
@@ -57,24 +56,21 @@ function decodeCursor(cursor: string): HoldCursor {
 /** Holds as admins and support work them: place, list, read with the audit trail, clear. */
 export class HoldService {
   constructor(
-    private readonly data: DataAccess,
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
+    private readonly deps: { store: HoldStore; catalog: CatalogService; writes: MemberWrites; clock: Clock },
   ) {}
 
   /** An agent places a hold (201); 409 CONFLICT when the member has an open hold of that reason. */
   async place(memberId: string, body: PlaceHoldBody, actor: HoldActor) {
     const benefits = body.benefits === undefined ? null : [...new Set(body.benefits)];
     if (benefits !== null) {
-      const known = this.catalog.require().benefits;
+      const known = this.deps.catalog.require().benefits;
       const problems: ErrorDetail[] = [];
       body.benefits?.forEach((code, i) => {
         if (!known.has(code)) problems.push({ path: `/benefits/${i}`, message: `unknown benefit "${code}"` });
       });
       if (problems.length > 0) throw new AppError("VALIDATION_FAILED", "Unknown benefits.", problems);
     }
-    const hold = await this.writes.run(async (scope) => {
+    const hold = await this.deps.writes.run(async (scope) => {
       if (!(await scope.stores.members.lock(memberId))) {
         throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
           variant: "id",
@@ -85,7 +81,7 @@ export class HoldService {
         scope,
         { memberId, reason: body.reason, benefits, clearMethod: body.clearMethod, note: body.note ?? null },
         actor,
-        this.clock.now(),
+        this.deps.clock.now(),
       );
       if (placed !== null) return placed;
       const open = (await scope.stores.holds.listForMember(memberId)).find(
@@ -104,9 +100,9 @@ export class HoldService {
   /** An agent's decision clears the hold, whatever its clear method. */
   async clear(holdId: string, note: string, actor: HoldActor) {
     const found = await this.require(holdId);
-    const result = await this.writes.run(async (scope) => {
+    const result = await this.deps.writes.run(async (scope) => {
       await scope.stores.members.lock(found.memberId);
-      return clearHold(scope, found, "agent", note, actor, this.clock.now());
+      return clearHold(scope, found, "agent", note, actor, this.deps.clock.now());
     });
     if (result === null) throw new AppError("HOLD_NOT_OPEN", `Hold ${holdId} was cleared already.`);
     return { ...holdView(result.hold), entitlementsVersion: result.entitlementsVersion };
@@ -115,7 +111,7 @@ export class HoldService {
   /** Newest first; `nextCursor` fetches the next page, null on the last. */
   async list(query: HoldListQuery) {
     const limit = query.limit ?? DEFAULT_PAGE;
-    const holds = await this.data.holds.list({
+    const holds = await this.deps.store.list({
       status: query.status,
       memberId: query.memberId,
       limit: limit + 1,
@@ -131,22 +127,22 @@ export class HoldService {
   /** The hold with its audit trail, oldest step first. */
   async get(holdId: string) {
     const hold = await this.require(holdId);
-    const events = await this.data.holds.events(holdId);
+    const events = await this.deps.store.events(holdId);
     return { ...holdView(hold), events: events.map(holdEventView) };
   }
 
   /** Every hold of a member, newest first, as support sees them. */
   async forMember(memberId: string) {
-    return (await this.data.holds.listForMember(memberId)).map(holdView);
+    return (await this.deps.store.listForMember(memberId)).map(holdView);
   }
 
   /** The member's own holds, newest first, without the evidence. */
   async mine(memberId: string) {
-    return { holds: (await this.data.holds.listForMember(memberId)).map(memberHoldView) };
+    return { holds: (await this.deps.store.listForMember(memberId)).map(memberHoldView) };
   }
 
   private async require(holdId: string): Promise<HoldRecord> {
-    const hold = await this.data.holds.get(holdId);
+    const hold = await this.deps.store.get(holdId);
     if (!hold) throw new AppError("HOLD_NOT_FOUND", `Hold ${holdId} does not exist.`);
     return hold;
   }

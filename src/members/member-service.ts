@@ -1,19 +1,28 @@
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
+import type { Stores } from "../db/stores.js";
 import { AppError } from "../errors.js";
 import { holdView } from "../holds/hold-views.js";
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from "../time/durations.js";
-import type { MemberUpsert } from "./member-store.js";
+import type { MemberStore, MemberUpsert } from "./member-store.js";
 import { grantView, membershipView, memberView, orderView } from "./member-views.js";
 import type { MemberWrites } from "./member-writes.js";
 
+export interface MemberDeps {
+  store: MemberStore;
+  /** The member page reads what the other features hold for the member (reads only). */
+  reads: {
+    memberships: Pick<Stores["memberships"], "listForMember">;
+    grants: Pick<Stores["grants"], "listForMember">;
+    orders: Pick<Stores["orders"], "listForMember">;
+    holds: Pick<Stores["holds"], "listForMember">;
+  };
+  writes: MemberWrites;
+  clock: Clock;
+}
+
 /** Registering members and reading everything about one. */
 export class MemberService {
-  constructor(
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: MemberDeps) {}
 
   async upsert(input: MemberUpsert) {
     if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) {
@@ -21,7 +30,7 @@ export class MemberService {
         { path: "/timezone", message: `"${input.timezone}" is not an IANA time zone` },
       ]);
     }
-    const { member, created } = await this.writes.run(async (scope) => {
+    const { member, created } = await this.deps.writes.run(async (scope) => {
       const result = await scope.stores.members.upsert(input, DEFAULT_TIME_ZONE);
       const { id: _id, ...fields } = input;
       if (result.created) {
@@ -45,7 +54,7 @@ export class MemberService {
   }
 
   async requireMember(memberId: string) {
-    const member = await this.data.members.get(memberId);
+    const member = await this.deps.store.get(memberId);
     if (!member)
       throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
         variant: "id",
@@ -56,7 +65,7 @@ export class MemberService {
 
   /** Members for the console's search box (id prefix or part of the display name). */
   async search(query: string, limit: number) {
-    const members = await this.data.members.search(query.trim(), limit);
+    const members = await this.deps.store.search(query.trim(), limit);
     return { members: members.map(memberView) };
   }
 
@@ -64,12 +73,12 @@ export class MemberService {
   async detail(memberId: string) {
     const member = await this.requireMember(memberId);
     const [memberships, grants, orders, holds] = await Promise.all([
-      this.data.memberships.listForMember(memberId),
-      this.data.grants.listForMember(memberId),
-      this.data.orders.listForMember(memberId),
-      this.data.holds.listForMember(memberId),
+      this.deps.reads.memberships.listForMember(memberId),
+      this.deps.reads.grants.listForMember(memberId),
+      this.deps.reads.orders.listForMember(memberId),
+      this.deps.reads.holds.listForMember(memberId),
     ]);
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     return {
       ...memberView(member),
       memberships: memberships.map((m) => membershipView(m, now)),

@@ -1,14 +1,13 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog, Locale } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { fieldLabel, localize, type MessageEnv, value } from "../engine/message-format.js";
 import { benefitOf } from "../engine/rule-changes.js";
 import { formatLocalTime } from "../engine/time-format.js";
 import { AppError } from "../errors.js";
 import type { MemberService } from "../members/member-service.js";
-import type { NoticeChange, NoticeRecord } from "./notice-store.js";
+import type { NoticeChange, NoticeRecord, NoticeStore } from "./notice-store.js";
 
 /** A notice as members and support read it, in the member's locale. */
 export interface NoticeView {
@@ -28,26 +27,28 @@ const isLocale = (v: string | null): v is Locale => v === "en" || v === "zh-CN";
 /** Rule-change notices of one member: listing (in their locale) and marking read. */
 export class NoticeService {
   constructor(
-    private readonly data: DataAccess,
-    private readonly members: MemberService,
-    private readonly catalog: CatalogService,
-    private readonly clock: Clock,
+    private readonly deps: {
+      store: NoticeStore;
+      members: MemberService;
+      catalog: CatalogService;
+      clock: Clock;
+    },
   ) {}
 
   async list(memberId: string, requestLocale: RequestLocale): Promise<{ notices: NoticeView[] }> {
-    const member = await this.members.requireMember(memberId);
+    const member = await this.deps.members.requireMember(memberId);
     const locale = messageLocale(isLocale(member.locale) ? member.locale : null, requestLocale);
-    const notices = await this.data.notices.listForMember(memberId);
+    const notices = await this.deps.store.listForMember(memberId);
     return { notices: notices.map((n) => this.view(n, locale, member.timezone)) };
   }
 
   async markRead(memberId: string, noticeId: string): Promise<void> {
-    if (!(await this.data.notices.markRead(memberId, noticeId, new Date(this.clock.now()))))
+    if (!(await this.deps.store.markRead(memberId, noticeId, new Date(this.deps.clock.now()))))
       throw new AppError("NOT_FOUND", `Notice ${noticeId} does not exist.`);
   }
 
   private view(n: NoticeRecord, locale: Locale, timezone: string): NoticeView {
-    const env: MessageEnv = { locale, benefit: "", timezone, catalog: this.catalog.peek() };
+    const env: MessageEnv = { locale, benefit: "", timezone, catalog: this.deps.catalog.peek() };
     return {
       id: n.id,
       catalogVersion: n.catalogVersion,

@@ -1,12 +1,13 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
+import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
-import type { DataAccess, Stores } from "../db/stores.js";
+import type { Stores } from "../db/stores.js";
 import { newId } from "../ids.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import { DRIFT_KINDS, type Finding, findingKey } from "./drift.js";
 import { reconcileMemberJob } from "./reconcile-job-kinds.js";
-import type { KindCount, ReconcileRunRecord, RunTrigger } from "./reconcile-store.js";
-import { repairMember, tierBenefits } from "./repair-member.js";
+import type { KindCount, ReconcileRunRecord, ReconcileStore, RunTrigger } from "./reconcile-store.js";
+import { type MemberRepair, repairMember, tierBenefits } from "./repair-member.js";
 
 /** Members per detection statement: big enough to amortize round trips, small enough to bound memory. */
 export const DEFAULT_CHUNK_SIZE = 10_000;
@@ -63,6 +64,16 @@ export function runView(run: ReconcileRunRecord): ReconcileRunView {
   };
 }
 
+export interface ReconcileDeps {
+  store: ReconcileStore;
+  /** A decision's repair request is a job, scheduled on the pool (the durable queue). */
+  jobs: Pick<Stores["jobs"], "schedule">;
+  writes: MemberWrites;
+  catalog: CatalogService;
+  clock: Clock;
+  log?: (message: string, error: unknown) => void;
+}
+
 /**
  * Reconciliation: scans every member in chunks of ids (keyset pagination, one detection statement per
  * chunk, so memory stays bounded whatever the member count), and with `fix` repairs each drifting
@@ -74,26 +85,24 @@ export class ReconcileService {
   /** Repair requests still being written, so the database is not closed under them. */
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly catalog: CatalogService,
-    private readonly clock: Clock,
-    private readonly log: (message: string, error: unknown) => void = (message, error) =>
-      console.error(message, error),
-  ) {}
+  constructor(private readonly deps: ReconcileDeps) {}
+
+  private log(message: string, error: unknown): void {
+    if (this.deps.log) this.deps.log(message, error);
+    else console.error(message, error);
+  }
 
   /** A full run: dry (find and count) or with `fix` (repair as it goes). Recorded in reconcile_runs. */
   async run(options: ReconcileOptions): Promise<ReconcileRunView> {
     // Without a catalog there is nothing a membership should hold: refuse before recording a run.
-    this.catalog.require();
+    this.deps.catalog.require();
     const run = this.newRun(options.trigger, options.fix);
-    await this.data.reconcile.insertRun(run);
-    const total = await this.data.reconcile.countMembers();
+    await this.deps.store.insertRun(run);
+    const total = await this.deps.store.countMembers();
     const repairErrors: string[] = [];
     try {
       await this.scan(
-        this.data,
+        { reconcile: this.deps.store },
         run,
         options.chunkSize,
         async (findings) => {
@@ -101,8 +110,8 @@ export class ReconcileService {
           if (!options.fix) return resolved;
           for (const memberId of new Set(findings.map((f) => f.memberId))) {
             try {
-              const repair = await this.writes.run((scope) =>
-                repairMember(scope, this.catalog, memberId, this.clock.now()),
+              const repair = await this.deps.writes.run((scope) =>
+                repairMember(scope, this.deps.catalog, memberId, this.deps.clock.now()),
               );
               // A finding of the scan counts as repaired when it no longer holds after the repair
               // (repaired now, or by a concurrent write before the lock was taken).
@@ -125,8 +134,8 @@ export class ReconcileService {
       run.status = "failed";
       run.error = error instanceof Error ? error.message : String(error);
     }
-    run.finishedAt = new Date(this.clock.now());
-    await this.data.reconcile.finishRun(run);
+    run.finishedAt = new Date(this.deps.clock.now());
+    await this.deps.store.finishRun(run);
     return runView(run);
   }
 
@@ -143,13 +152,25 @@ export class ReconcileService {
       return new Set<string>();
     });
     run.status = "finished";
-    run.finishedAt = new Date(this.clock.now());
+    run.finishedAt = new Date(this.deps.clock.now());
     await stores.reconcile.insertRun(run);
     return runView(run);
   }
 
+  /**
+   * Self-healing (a diagnosis): the member's drift repaired now, under the member's lock, so what
+   * is said next describes the repaired state. One read when there is none (null), which is nearly
+   * always.
+   */
+  async repairIfDrifting(memberId: string, catalog: CompiledCatalog): Promise<MemberRepair | null> {
+    const now = this.deps.clock.now();
+    const found = await this.deps.store.detect(memberId, memberId, new Date(now), tierBenefits(catalog));
+    if (found.length === 0) return null;
+    return this.deps.writes.run((scope) => repairMember(scope, this.deps.catalog, memberId, now));
+  }
+
   async runs(limit = 20): Promise<ReconcileRunView[]> {
-    return (await this.data.reconcile.listRuns(limit)).map(runView);
+    return (await this.deps.store.listRuns(limit)).map(runView);
   }
 
   /**
@@ -158,12 +179,12 @@ export class ReconcileService {
    * processes).
    */
   requestRepair(memberId: string): void {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const minute = Math.floor(now / 60_000);
     if (this.requested.get(memberId) === minute) return;
     if (this.requested.size >= 10_000) this.requested.clear();
     this.requested.set(memberId, minute);
-    const scheduling = this.data.jobs
+    const scheduling = this.deps.jobs
       .schedule([reconcileMemberJob(memberId, now)])
       .catch((error) => this.log(`reconcile: could not schedule the repair of member ${memberId}`, error))
       .finally(() => this.pending.delete(scheduling));
@@ -181,7 +202,7 @@ export class ReconcileService {
       trigger,
       fix,
       status: "running",
-      startedAt: new Date(this.clock.now()),
+      startedAt: new Date(this.deps.clock.now()),
       finishedAt: null,
       membersScanned: 0,
       found: 0,
@@ -194,7 +215,7 @@ export class ReconcileService {
 
   /** Chunk by chunk: detect, let `onChunk` repair (returning the keys it resolved), and count. */
   private async scan(
-    stores: Stores,
+    stores: Pick<Stores, "reconcile">,
     run: ReconcileRunRecord,
     chunkSize = DEFAULT_CHUNK_SIZE,
     onChunk: (findings: Finding[]) => Promise<Set<string>>,
@@ -206,11 +227,11 @@ export class ReconcileService {
       const chunk = await stores.reconcile.nextChunk(after, chunkSize);
       if (!chunk) return;
       // The catalog is read per chunk: a catalog change during a long run applies from the next chunk.
-      const tiers = tierBenefits(this.catalog.require());
+      const tiers = tierBenefits(this.deps.catalog.require());
       const findings = await stores.reconcile.detect(
         chunk.first,
         chunk.last,
-        new Date(this.clock.now()),
+        new Date(this.deps.clock.now()),
         tiers,
       );
       const resolved = findings.length > 0 ? await onChunk(findings) : new Set<string>();

@@ -28,13 +28,10 @@ export interface SessionReceipt {
  * entitlements version — a bump would make the very report it answers stale.
  */
 export class SessionService {
-  constructor(
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: { writes: MemberWrites; clock: Clock }) {}
 
   async report(memberId: string, input: SessionReport): Promise<SessionReceipt> {
-    return this.writes.run(async (scope) => {
+    return this.deps.writes.run(async (scope) => {
       const member = await scope.stores.members.lock(memberId);
       if (!member)
         throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
@@ -44,7 +41,7 @@ export class SessionService {
       const session = await scope.stores.sessions.insert({
         memberId,
         ...input,
-        reportedAt: new Date(this.clock.now()),
+        reportedAt: new Date(this.deps.clock.now()),
       });
       scope.touch(memberId);
       return receipt(session, member.entitlementsVersion);

@@ -33,16 +33,18 @@ function invalid(path: string, message: string): AppError {
 /** The operator console's charts: decisions (this node, in memory), payment-to-grant and holds (database). */
 export class StatsService {
   constructor(
-    private readonly metrics: AppMetrics,
-    private readonly store: StatsStore,
-    private readonly clock: Clock,
-    private readonly nodeId: string,
-    /** Writes latency samples still in memory, so a read sees every payment applied before it. */
-    private readonly flushLatencies: () => Promise<void> = async () => {},
+    private readonly deps: {
+      metrics: AppMetrics;
+      store: StatsStore;
+      clock: Clock;
+      nodeId: string;
+      /** Writes latency samples still in memory, so a read sees every payment applied before it. */
+      flushLatencies?: () => Promise<void>;
+    },
   ) {}
 
   async read(query: StatsQuery) {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const time = (path: string, value: string | undefined, fallback: number) => {
       if (value === undefined) return fallback;
       const parsed = parseIsoDateTime(value);
@@ -59,7 +61,7 @@ export class StatsService {
     if (Math.ceil((to - from) / (width * MINUTE_MS)) > MAX_BUCKETS)
       throw invalid("/bucket", `gives more than ${MAX_BUCKETS} buckets over this range`);
 
-    const series = this.metrics.minutes.series(from, to, width, now).map((b) => {
+    const series = this.deps.metrics.minutes.series(from, to, width, now).map((b) => {
       const byReason = Object.fromEntries([...b.counts].sort(([x], [y]) => x.localeCompare(y)));
       const total = Object.values(byReason).reduce((sum, n) => sum + n, 0);
       return { start: new Date(b.start).toISOString(), total, byReason };
@@ -67,10 +69,10 @@ export class StatsService {
     const totals: Record<string, number> = {};
     for (const b of series)
       for (const [reason, n] of Object.entries(b.byReason)) totals[reason] = (totals[reason] ?? 0) + n;
-    await this.flushLatencies();
+    await this.deps.flushLatencies?.();
     const [latency, holds] = await Promise.all([
-      this.store.paymentLatency(new Date(from), new Date(to)),
-      this.store.holdsByReason(new Date(from), new Date(to)),
+      this.deps.store.paymentLatency(new Date(from), new Date(to)),
+      this.deps.store.holdsByReason(new Date(from), new Date(to)),
     ]);
     const keptFrom = (Math.floor(now / MINUTE_MS) - MINUTES_KEPT + 1) * MINUTE_MS;
     return {
@@ -79,7 +81,7 @@ export class StatsService {
       bucket,
       decisions: {
         scope: "node" as const,
-        nodeId: this.nodeId,
+        nodeId: this.deps.nodeId,
         note: "Decisions answered by this node, counted in memory per minute for the last 24 hours; other nodes count their own, and a restart starts empty.",
         keptFrom: new Date(keptFrom).toISOString(),
         totals,

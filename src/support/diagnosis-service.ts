@@ -1,7 +1,6 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
 import type { ContextInput, DecisionService } from "../decisions/decision-service.js";
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
@@ -10,7 +9,8 @@ import type { Diagnosis, DriftRepair, EvidenceBundle, PaymentWaitPolicy } from "
 import { isKnownBenefit } from "../engine/rule-changes.js";
 import { AppError } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
-import { repairMember, tierBenefits } from "../reconcile/repair-member.js";
+import type { ReconcileService } from "../reconcile/reconcile-service.js";
+import type { EvidenceStore } from "./evidence-store.js";
 
 export interface DiagnoseRequest {
   benefit: string;
@@ -25,17 +25,22 @@ export const DEFAULT_PAYMENT_WAIT: PaymentWaitPolicy = {
   flagAfterMs: 30 * 60_000,
 };
 
+export interface DiagnosisDeps {
+  /** The evidence reads (orders, payments, grants, timeline of one member and benefit). */
+  store: EvidenceStore;
+  catalog: CatalogService;
+  cache: SnapshotCache;
+  decisions: DecisionService;
+  /** Repairs the member's drift before the diagnosis describes it. */
+  reconcile: ReconcileService;
+  writes: MemberWrites;
+  clock: Clock;
+  paymentWait?: PaymentWaitPolicy;
+}
+
 /** Diagnoses "my benefit is not working": loads the evidence, runs the pure diagnosis, flags overdue payments. */
 export class DiagnosisService {
-  constructor(
-    private readonly catalog: CatalogService,
-    private readonly cache: SnapshotCache,
-    private readonly decisions: DecisionService,
-    private readonly data: DataAccess,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-    private readonly paymentWait: PaymentWaitPolicy = DEFAULT_PAYMENT_WAIT,
-  ) {}
+  constructor(private readonly deps: DiagnosisDeps) {}
 
   /** `requestLocale` applies when the member has no locale of their own, unless `forceLocale`. */
   async diagnose(
@@ -44,7 +49,7 @@ export class DiagnosisService {
     requestLocale: RequestLocale,
     forceLocale = false,
   ): Promise<Diagnosis> {
-    const catalog = this.catalog.require();
+    const catalog = this.deps.catalog.require();
     if (!isKnownBenefit(catalog, request.benefit)) {
       throw new AppError(
         "BENEFIT_NOT_FOUND",
@@ -54,17 +59,17 @@ export class DiagnosisService {
       );
     }
     const drift = await this.heal(memberId, catalog);
-    const snapshot = await this.cache.get(memberId);
+    const snapshot = await this.deps.cache.get(memberId);
     if (!snapshot.exists)
       throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
         variant: "id",
         params: { memberId: memberId },
       });
-    const ctx = this.decisions.context(snapshot, request.context, requestLocale, "");
+    const ctx = this.deps.decisions.context(snapshot, request.context, requestLocale, "");
     if (forceLocale && requestLocale) ctx.locale = messageLocale(null, requestLocale);
     const [evidence, claimedOrder] = await Promise.all([
-      this.data.evidence.load(memberId, request.benefit),
-      request.orderId === undefined ? null : this.data.evidence.claimedOrder(memberId, request.orderId),
+      this.deps.store.load(memberId, request.benefit),
+      request.orderId === undefined ? null : this.deps.store.claimedOrder(memberId, request.orderId),
     ]);
     // Another member's order answers like one that does not exist.
     if (request.orderId !== undefined && claimedOrder === null)
@@ -77,7 +82,7 @@ export class DiagnosisService {
       clientFromSession: request.context?.client === undefined && snapshot.latestSession !== null,
       evidence,
       claimedOrder,
-      paymentWait: this.paymentWait,
+      paymentWait: this.deps.paymentWait ?? DEFAULT_PAYMENT_WAIT,
       drift,
     });
     await this.flagOverduePayment(memberId, diagnosis, evidence);
@@ -90,10 +95,8 @@ export class DiagnosisService {
    * is none, which is nearly always.
    */
   private async heal(memberId: string, catalog: CompiledCatalog): Promise<DriftRepair[]> {
-    const now = this.clock.now();
-    const found = await this.data.reconcile.detect(memberId, memberId, new Date(now), tierBenefits(catalog));
-    if (found.length === 0) return [];
-    const repair = await this.writes.run((scope) => repairMember(scope, this.catalog, memberId, now));
+    const repair = await this.deps.reconcile.repairIfDrifting(memberId, catalog);
+    if (repair === null) return [];
     return [
       ...repair.repaired.map(({ finding }) => ({
         kind: finding.kind,
@@ -127,13 +130,13 @@ export class DiagnosisService {
     );
     if (seen) return;
     const data = { orderId, since: overdue.details.since, ageSeconds: overdue.details.ageSeconds };
-    await this.writes.run(async (scope) => {
+    await this.deps.writes.run(async (scope) => {
       await scope.stores.members.lock(memberId);
       if (await scope.stores.evidence.flaggedForSupport(memberId, orderId)) return;
       await scope.stores.outbox.append({
         memberId,
         type: "support.payment_overdue",
-        payload: { memberId, ...data, flaggedAt: new Date(this.clock.now()).toISOString() },
+        payload: { memberId, ...data, flaggedAt: new Date(this.deps.clock.now()).toISOString() },
       });
       await scope.record(memberId, "system", { kind: "order.flagged_for_support", data });
     });

@@ -1,12 +1,23 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock.js";
-import type { DataAccess } from "../db/stores.js";
+import type { Stores, Transact } from "../db/stores.js";
 import { disableReason, retryDelayMs, type WebhookPolicy } from "./webhook-policy.js";
 import { sendDelivery } from "./webhook-sender.js";
-import type { WebhookDelivery } from "./webhook-store.js";
+import type { WebhookDelivery, WebhookStore } from "./webhook-store.js";
 
 /** The alert event written (log and outbox) when an endpoint is disabled for failing. */
 export const ENDPOINT_DISABLED_EVENT = "webhook_endpoint.disabled";
+
+export interface WebhookWorkerDeps {
+  store: WebhookStore;
+  /** An attempt's outcome, and the alert event when it disables the endpoint, commit together. */
+  transaction: Transact<Pick<Stores, "webhooks" | "outbox">>;
+  clock: Clock;
+  policy: WebhookPolicy;
+  onError?: (error: unknown) => void;
+  /** Told of each failed attempt (metrics), with `http_<status>` or `network` as the reason. */
+  onFailedAttempt?: (reason: string) => void;
+}
 
 export interface DeliveryRunSummary {
   succeeded: number;
@@ -26,27 +37,20 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(
-    private readonly data: DataAccess,
-    private readonly clock: Clock,
-    private readonly policy: WebhookPolicy,
-    private readonly onError: (error: unknown) => void = () => {},
-    /** Told of each failed attempt (metrics), with `http_<status>` or `network` as the reason. */
-    private readonly onFailedAttempt: (reason: string) => void = () => {},
-  ) {}
+  constructor(private readonly deps: WebhookWorkerDeps) {}
 
   /** Sends every delivery due now, batch after batch, until none is left. */
   async runDue(): Promise<DeliveryRunSummary> {
     const summary: DeliveryRunSummary = { succeeded: 0, retried: 0, failed: 0 };
     for (;;) {
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       // The lease outlives the attempt's timeout: no other worker presumes this one dead meanwhile.
-      const until = new Date(now + this.policy.timeoutMs + 30_000);
-      const batch = await this.data.webhooks.lease(
+      const until = new Date(now + this.deps.policy.timeoutMs + 30_000);
+      const batch = await this.deps.store.lease(
         this.workerId,
         new Date(now),
         until,
-        this.policy.concurrency,
+        this.deps.policy.concurrency,
       );
       if (batch.length === 0) return summary;
       await Promise.all(batch.map((d) => this.attempt(d, summary)));
@@ -58,13 +62,13 @@ export class WebhookWorker {
     if (this.timer !== null) return;
     const tick = () => {
       this.running ??= this.runDue()
-        .catch(this.onError)
+        .catch((error) => this.deps.onError?.(error))
         .finally(() => {
           this.running = null;
         });
     };
     tick();
-    this.timer = setInterval(tick, this.policy.pollMs);
+    this.timer = setInterval(tick, this.deps.policy.pollMs);
     this.timer.unref();
   }
 
@@ -75,23 +79,24 @@ export class WebhookWorker {
   }
 
   private async attempt(delivery: WebhookDelivery, summary: DeliveryRunSummary): Promise<void> {
-    const endpoint = await this.data.webhooks.getEndpoint(delivery.endpointId);
+    const endpoint = await this.deps.store.getEndpoint(delivery.endpointId);
     if (!endpoint) return;
     const result = await sendDelivery(
       endpoint,
       { id: delivery.id, body: delivery.body },
-      new Date(this.clock.now()),
-      { timeoutMs: this.policy.timeoutMs, allowPrivate: this.policy.allowPrivateNetworks },
+      new Date(this.deps.clock.now()),
+      { timeoutMs: this.deps.policy.timeoutMs, allowPrivate: this.deps.policy.allowPrivateNetworks },
     );
     const ok = result.error === null;
-    if (!ok) this.onFailedAttempt(result.statusCode === null ? "network" : `http_${result.statusCode}`);
-    const giveUp = !ok && delivery.attempts >= this.policy.maxAttempts;
+    if (!ok)
+      this.deps.onFailedAttempt?.(result.statusCode === null ? "network" : `http_${result.statusCode}`);
+    const giveUp = !ok && delivery.attempts >= this.deps.policy.maxAttempts;
     const status = ok ? "succeeded" : giveUp ? "failed" : "pending";
     const retryAt =
       status === "pending"
-        ? new Date(result.at.getTime() + retryDelayMs(this.policy, delivery.attempts))
+        ? new Date(result.at.getTime() + retryDelayMs(this.deps.policy, delivery.attempts))
         : null;
-    await this.data.transaction(async (stores) => {
+    await this.deps.transaction(async (stores) => {
       if (!(await stores.webhooks.recordAttempt(delivery, this.workerId, result, { status, retryAt })))
         return;
       if (ok) {
@@ -99,7 +104,7 @@ export class WebhookWorker {
         return;
       }
       const counted = await stores.webhooks.countFailure(endpoint.id, result.at);
-      const reason = counted?.enabled ? disableReason(this.policy, counted, result.at.getTime()) : null;
+      const reason = counted?.enabled ? disableReason(this.deps.policy, counted, result.at.getTime()) : null;
       if (counted && reason !== null) {
         await stores.webhooks.disable(endpoint.id, reason, result.at);
         await stores.outbox.append({
