@@ -3,6 +3,7 @@ import type { CatalogService } from "./catalog/catalog-service.js";
 import type { Clock } from "./clock.js";
 import type { ClusterBus } from "./cluster/cluster-bus.js";
 import type { RetryPolicy } from "./cluster/postgres-listener.js";
+import type { AlipayConfig, WechatPayConfig } from "./config.js";
 import type { CheckoutService } from "./coupons/checkout-service.js";
 import type { CouponService } from "./coupons/coupon-service.js";
 import type { RedemptionService } from "./coupons/redemption-service.js";
@@ -24,7 +25,9 @@ import type { MemberWrites } from "./members/member-writes.js";
 import type { AppMetrics } from "./metrics/app-metrics.js";
 import type { NoticeService } from "./notices/notice-service.js";
 import type { OrderService } from "./orders/order-service.js";
+import type { AlipayAdapter } from "./payments/alipay-adapter.js";
 import type { PaymentService } from "./payments/payment-service.js";
+import type { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
 import type { StatsService } from "./stats/stats-service.js";
@@ -55,6 +58,10 @@ export interface AppOptions {
   events?: EventOptions;
   /** Outgoing webhooks: timeouts, retries, when an endpoint is disabled. */
   webhooks?: Partial<WebhookPolicy>;
+  /** Alipay's notifications (config.alipay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  alipay?: AlipayConfig;
+  /** WeChat Pay's notifications (config.wechatpay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  wechatpay?: WechatPayConfig;
 }
 
 export interface AppStartOptions {
@@ -97,6 +104,10 @@ export interface App {
   members: MemberService;
   orders: OrderService;
   payments: PaymentService;
+  /** Verifies and translates Alipay's notifications; null when Alipay is not configured. */
+  alipay: AlipayAdapter | null;
+  /** Verifies, decrypts and translates WeChat Pay's notifications; null when WeChat Pay is not configured. */
+  wechatpay: WechatPayAdapter | null;
   benefits: BenefitActionService;
   quotas: QuotaService;
   holds: HoldService;

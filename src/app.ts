@@ -18,8 +18,10 @@ import { MEMBERSHIP_JOB_HANDLERS } from "./memberships/membership-jobs.js";
 import { AppMetrics } from "./metrics/app-metrics.js";
 import { createNoticesFeature } from "./notices/notices-feature.js";
 import { OrderService } from "./orders/order-service.js";
+import { AlipayAdapter } from "./payments/alipay-adapter.js";
 import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import { createReconcileFeature } from "./reconcile/reconcile-feature.js";
 import { SessionService } from "./sessions/session-service.js";
 import { StatsService } from "./stats/stats-service.js";
@@ -194,6 +196,8 @@ export function createApp(options: AppOptions): App {
       metrics.paymentGranted(ms / 1000);
       latencies.record(webhookId, Math.round(ms));
     }),
+    alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
+    wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,
     benefits: grants.benefits,
     quotas: grants.quotas,
     holds: holds.holds,

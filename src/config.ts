@@ -22,6 +22,118 @@ export interface Config {
   webhookAllowPrivate: boolean | undefined;
   /** Where each secret comes from, for the start-up printout. */
   secretSources: { adminKey: SecretSource; paymentSecret: SecretSource };
+  /** Alipay's notifications (PERKWISE_ALIPAY_*); undefined: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  alipay: AlipayConfig | undefined;
+  /** WeChat Pay's APIv3 notifications (PERKWISE_WECHATPAY_*); undefined: PROVIDER_NOT_CONFIGURED. */
+  wechatpay: WechatPayConfig | undefined;
+}
+
+/** Our WeChat Pay merchant: ids, the APIv3 key, and the keys that verify WeChat Pay's signatures. */
+export interface WechatPayConfig {
+  /** PERKWISE_WECHATPAY_MCHID: our merchant id; a notification for another is refused. */
+  mchid: string;
+  /** PERKWISE_WECHATPAY_APPID: the appid our payments are made under. */
+  appid: string;
+  /** PERKWISE_WECHATPAY_APIV3_KEY: 32 bytes, decrypts notifications (AES-256-GCM). */
+  apiV3Key: string;
+  /**
+   * PERKWISE_WECHATPAY_PUBLIC_KEYS: a JSON object, serial → PEM file: platform certificates by
+   * their serial number, and WeChat Pay public keys by their id (`PUB_KEY_ID_…`). Both kinds arrive
+   * while WeChat Pay migrates a merchant, so configure both; an unknown serial is refused.
+   */
+  publicKeys: Record<string, string>;
+  /** PERKWISE_WECHATPAY_MERCHANT_KEY_FILE and _SERIAL: our API key, for queries (optional here). */
+  merchantKey: string | undefined;
+  merchantSerial: string | undefined;
+  /** PERKWISE_WECHATPAY_BASE_URL: default https://api.mch.weixin.qq.com. */
+  baseUrl: string;
+}
+
+export const WECHATPAY_DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com";
+
+/** WeChat Pay is configured by its four required variables together; some but not all stops the start. */
+export function wechatPayConfig(env: NodeJS.ProcessEnv): WechatPayConfig | undefined {
+  const names = [
+    "PERKWISE_WECHATPAY_MCHID",
+    "PERKWISE_WECHATPAY_APPID",
+    "PERKWISE_WECHATPAY_APIV3_KEY",
+    "PERKWISE_WECHATPAY_PUBLIC_KEYS",
+  ] as const;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length === names.length) return undefined;
+  if (missing.length > 0) throw new Error(`WeChat Pay is partly configured: set ${missing.join(", ")} too`);
+  const apiV3Key = env.PERKWISE_WECHATPAY_APIV3_KEY!;
+  if (Buffer.byteLength(apiV3Key) !== 32) throw new Error("PERKWISE_WECHATPAY_APIV3_KEY must be 32 bytes");
+  let files: unknown;
+  try {
+    files = JSON.parse(env.PERKWISE_WECHATPAY_PUBLIC_KEYS!);
+  } catch {
+    files = null;
+  }
+  if (files === null || typeof files !== "object" || Array.isArray(files) || Object.keys(files).length === 0)
+    throw new Error('PERKWISE_WECHATPAY_PUBLIC_KEYS must be a JSON object {"<serial>": "<PEM file>", …}');
+  const publicKeys: Record<string, string> = {};
+  for (const [serial, file] of Object.entries(files)) {
+    publicKeys[serial] = readPem(`PERKWISE_WECHATPAY_PUBLIC_KEYS[${serial}]`, String(file));
+  }
+  const keyFile = env.PERKWISE_WECHATPAY_MERCHANT_KEY_FILE;
+  return {
+    mchid: env.PERKWISE_WECHATPAY_MCHID!,
+    appid: env.PERKWISE_WECHATPAY_APPID!,
+    apiV3Key,
+    publicKeys,
+    merchantKey: keyFile ? readPem("PERKWISE_WECHATPAY_MERCHANT_KEY_FILE", keyFile) : undefined,
+    merchantSerial: env.PERKWISE_WECHATPAY_MERCHANT_SERIAL || undefined,
+    baseUrl: env.PERKWISE_WECHATPAY_BASE_URL || WECHATPAY_DEFAULT_BASE_URL,
+  };
+}
+
+/** A PEM key or certificate file's text; a start-up error names the variable when it is not one. */
+function readPem(variable: string, file: string): string {
+  if (!existsSync(file)) throw new Error(`${variable}: ${file} does not exist`);
+  const text = readFileSync(file, "utf8").trim();
+  if (!text.startsWith("-----BEGIN ")) throw new Error(`${variable}: ${file} is not a PEM key`);
+  return text;
+}
+
+/** Our Alipay application: ids, keys (PEM, read from their files) and the gateway for queries. */
+export interface AlipayConfig {
+  /** PERKWISE_ALIPAY_APP_ID: our application's app_id; a notification for another is refused. */
+  appId: string;
+  /** PERKWISE_ALIPAY_SELLER_ID: our merchant PID (2088…); a notification for another is refused. */
+  sellerId: string;
+  /** PERKWISE_ALIPAY_PUBLIC_KEY_FILE: Alipay's public key (not our application's), which signs notifications. */
+  alipayPublicKey: string;
+  /** PERKWISE_ALIPAY_PRIVATE_KEY_FILE: our application's private key (PKCS#1 or PKCS#8), which signs queries. */
+  privateKey: string;
+  /** PERKWISE_ALIPAY_GATEWAY: default Alipay's production gateway. */
+  gateway: string;
+}
+
+export const ALIPAY_DEFAULT_GATEWAY = "https://openapi.alipay.com/gateway.do";
+
+/**
+ * Alipay is configured by its four variables together (the gateway has a default); none of them
+ * leaves it unconfigured, and some but not all is a mistake worth stopping for.
+ */
+export function alipayConfig(env: NodeJS.ProcessEnv): AlipayConfig | undefined {
+  const names = [
+    "PERKWISE_ALIPAY_APP_ID",
+    "PERKWISE_ALIPAY_SELLER_ID",
+    "PERKWISE_ALIPAY_PUBLIC_KEY_FILE",
+    "PERKWISE_ALIPAY_PRIVATE_KEY_FILE",
+  ] as const;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length === names.length) return undefined;
+  if (missing.length > 0) throw new Error(`Alipay is partly configured: set ${missing.join(", ")} too`);
+  const pem = (name: (typeof names)[number]) => readPem(name, env[name]!);
+  return {
+    appId: env.PERKWISE_ALIPAY_APP_ID!,
+    sellerId: env.PERKWISE_ALIPAY_SELLER_ID!,
+    alipayPublicKey: pem("PERKWISE_ALIPAY_PUBLIC_KEY_FILE"),
+    privateKey: pem("PERKWISE_ALIPAY_PRIVATE_KEY_FILE"),
+    gateway: env.PERKWISE_ALIPAY_GATEWAY || ALIPAY_DEFAULT_GATEWAY,
+  };
 }
 
 export interface ConfigFlags {
@@ -125,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,
     webhookAllowPrivate: optionalBoolean(env, "PERKWISE_WEBHOOK_ALLOW_PRIVATE"),
     secretSources: { adminKey: admin.source, paymentSecret: payment.source },
+    alipay: alipayConfig(env),
+    wechatpay: wechatPayConfig(env),
   };
 }
 

@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   "COUPON_NOT_FOUND",
   /** No coupons were redeemed under this order reference. */
   "REDEMPTION_NOT_FOUND",
+  /** A payment provider's endpoint on a server without that provider's configuration. */
+  "PROVIDER_NOT_CONFIGURED",
   /** A redemption refused: details list every coupon with every problem (coupon reason codes). */
   "COUPON_NOT_REDEEMABLE",
   /** A coupon whose claim deadline passed cannot be claimed any more. */

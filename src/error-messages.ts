@@ -146,6 +146,10 @@ export const ERROR_MESSAGES = {
     en: "No coupons were redeemed under this order reference.",
     "zh-CN": "该订单号下没有核销过优惠券。",
   },
+  PROVIDER_NOT_CONFIGURED: {
+    en: "This payment provider is not configured on this server.",
+    "zh-CN": "本服务器未配置该支付渠道。",
+  },
   COUPON_NOT_REDEEMABLE: {
     en: "The coupons cannot be redeemed: details list every problem.",
     "zh-CN": "优惠券无法核销：details 列出了每个问题。",

@@ -28,6 +28,8 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     paymentSecret: config.paymentSecret,
     metricsToken: config.metricsToken,
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
+    alipay: config.alipay,
+    wechatpay: config.wechatpay,
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });

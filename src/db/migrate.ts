@@ -14,6 +14,7 @@ import * as paymentLatency from "./migrations/0011-payment-latency.js";
 import * as catalogRemovals from "./migrations/0012-catalog-removals.js";
 import * as demoSeed from "./migrations/0013-demo-seed.js";
 import * as outcomesNotStatuses from "./migrations/0014-outcomes-not-statuses.js";
+import * as paymentProviders from "./migrations/0015-payment-providers.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0012-catalog-removals": catalogRemovals,
   "0013-demo-seed": demoSeed,
   "0014-outcomes-not-statuses": outcomesNotStatuses,
+  "0015-payment-providers": paymentProviders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

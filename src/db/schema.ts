@@ -56,6 +56,10 @@ export interface OrdersTable {
   created_at: CreatedAt;
   paid_at: Date | null;
   refunded_at: Date | null;
+  /** The cumulative refunded amount, in the order's currency (migration 0015). */
+  refunded_amount: Generated<number>;
+  /** When the provider closed the order unpaid (status `closed`, migration 0015). */
+  closed_at: Date | null;
   /** For an upgrade: the membership it replaced and the credit carried over. */
   upgrade: Json<unknown> | null;
 }
@@ -71,6 +75,12 @@ export interface PaymentEventsTable {
   received_at: CreatedAt;
   /** Receipt → grants committed, in ms, for applied events (migration 0011). */
   grant_latency_ms: number | null;
+  /** The amount's currency; null on rows stored before migration 0015 (the order's currency). */
+  currency: string | null;
+  /** `standard_webhooks`, `alipay` … (migration 0015). */
+  provider: Generated<string>;
+  /** A provider's raw notification: body, headers, verification (migration 0015). */
+  notification: Json<unknown> | null;
 }
 
 export interface MembershipsTable {

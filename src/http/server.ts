@@ -17,7 +17,9 @@ import { registerMemberRoutes } from "../members/member-routes.js";
 import { registerMetricsRoutes } from "../metrics/metrics-routes.js";
 import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
+import { registerAlipayRoutes } from "../payments/alipay-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
+import { registerWechatPayRoutes } from "../payments/wechatpay-routes.js";
 import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
 import { registerStatsRoutes } from "../stats/stats-routes.js";
@@ -128,6 +130,12 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerOrderRoutes(server, { orders: app.orders });
   await server.register(async (scoped) =>
     registerPaymentRoutes(scoped as Server, { payments: app.payments }),
+  );
+  await server.register(async (scoped) =>
+    registerAlipayRoutes(scoped as Server, { payments: app.payments, alipay: app.alipay }),
+  );
+  await server.register(async (scoped) =>
+    registerWechatPayRoutes(scoped as Server, { payments: app.payments, wechatpay: app.wechatpay }),
   );
   registerDecisionRoutes(server, { decisions: app.decisions });
   registerBenefitRoutes(server, { benefits: app.benefits });

@@ -3,7 +3,8 @@ import type { OrdersTable } from "../db/schema.js";
 import type { Executor } from "../db/transaction.js";
 import type { MemberRecord } from "../members/member-record.js";
 
-export type OrderStatus = "pending_payment" | "paid" | "refunded";
+/** `closed`: the provider closed the order unpaid (it is no longer awaited; a late payment still counts). */
+export type OrderStatus = "pending_payment" | "paid" | "refunded" | "closed";
 
 export interface OrderRecord {
   id: string;
@@ -22,6 +23,9 @@ export interface OrderRecord {
   createdAt: Date;
   paidAt: Date | null;
   refundedAt: Date | null;
+  /** The cumulative refunded amount in the order's currency: a provider refunds in parts. */
+  refundedAmount: number;
+  closedAt: Date | null;
   /** Set when the order paid for an upgrade: what it replaced and the credit carried over. */
   upgrade: UpgradeRecord | null;
 }
@@ -59,7 +63,12 @@ export interface OrderStore {
   lockWithMember(id: string): Promise<{ order: OrderRecord; member: MemberRecord } | null>;
   listForMember(memberId: string): Promise<OrderRecord[]>;
   markPaid(id: string, paid: OrderPaid): Promise<void>;
+  /** A full refund: the order is refunded, its refunded amount the whole amount. */
   markRefunded(id: string, at: Date): Promise<void>;
+  /** A partial refund: the cumulative refunded amount, the order staying as it is. */
+  setRefundedAmount(id: string, cumulative: number): Promise<void>;
+  /** The provider closed the unpaid order. */
+  markClosed(id: string, at: Date): Promise<void>;
   /** The paid orders that bought periods of a membership, oldest first (a refund takes back one). */
   paidForMembership(membershipId: string): Promise<OrderRecord[]>;
 }
@@ -84,6 +93,8 @@ function toRecord(row: OrderRow): OrderRecord {
     createdAt: row.created_at,
     paidAt: row.paid_at,
     refundedAt: row.refunded_at,
+    refundedAmount: row.refunded_amount,
+    closedAt: row.closed_at,
     upgrade: (row.upgrade as UpgradeRecord | null) ?? null,
   };
 }
@@ -169,9 +180,15 @@ export function createOrderStore(db: Executor): OrderStore {
     async markRefunded(id, at) {
       await db
         .updateTable("orders")
-        .set({ status: "refunded", refunded_at: at })
+        .set((eb) => ({ status: "refunded", refunded_at: at, refunded_amount: eb.ref("amount") }))
         .where("id", "=", id)
         .execute();
+    },
+    async setRefundedAmount(id, cumulative) {
+      await db.updateTable("orders").set({ refunded_amount: cumulative }).where("id", "=", id).execute();
+    },
+    async markClosed(id, at) {
+      await db.updateTable("orders").set({ status: "closed", closed_at: at }).where("id", "=", id).execute();
     },
     async paidForMembership(membershipId) {
       const rows = await db

@@ -3,14 +3,30 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Webhook } from "standardwebhooks";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
-import { AppError } from "../errors.js";
-import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
-import { activateFromOrder } from "../memberships/activate-from-order.js";
-import { type ActivationResult, refundMembership } from "../memberships/membership-changes.js";
+import { AppError, type Refusal } from "../errors.js";
+import type { MemberWrites, TimelineChange } from "../members/member-writes.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
+import { MAX_MINOR_UNITS } from "./money.js";
+import { applyPaymentEvent } from "./payment-application.js";
+import type { PaymentEvent, ReceivedNotification } from "./payment-event.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
+import type { IntakeOutcome, ProviderAdapter, RawHeaders } from "./provider-adapter.js";
 import { verifyWebhook, type WebhookHeaders } from "./verify-webhook.js";
+
+const MinorUnits = Type.Integer({ minimum: 0, maximum: MAX_MINOR_UNITS, description: "minor units" });
+
+/** Money `{amount, currency}`; a bare integer (the original form) is in the order's currency. */
+export const EventAmountSchema = Type.Union(
+  [
+    Type.Object(
+      { amount: MinorUnits, currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO-4217" }) },
+      { additionalProperties: false },
+    ),
+    MinorUnits,
+  ],
+  { description: "Money in minor units with its currency; a bare integer means the order's currency." },
+);
 
 export const PaymentEventSchema = Type.Object(
   {
@@ -18,7 +34,7 @@ export const PaymentEventSchema = Type.Object(
     data: Type.Object(
       {
         orderId: Type.String({ minLength: 1, maxLength: 128 }),
-        amount: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+        amount: EventAmountSchema,
         paidAt: Type.Optional(Type.String({ minLength: 10, maxLength: 64 })),
         providerRef: Type.Optional(Type.String({ maxLength: 256 })),
       },
@@ -29,9 +45,9 @@ export const PaymentEventSchema = Type.Object(
 );
 const paymentEventCheck = TypeCompiler.Compile(PaymentEventSchema);
 
-/** The outcomes a payment event is answered with; amount mismatches and unknown orders are errors. */
+/** The outcomes a payment event is answered with; mismatches and unknown orders are refusals. */
 export type AnsweredPaymentOutcome =
-  | Exclude<PaymentOutcome, "amount_mismatch" | "unknown_order">
+  | Exclude<PaymentOutcome, "amount_mismatch" | "currency_mismatch" | "unknown_order">
   | "duplicate";
 
 /** What a payment event did (a redelivery: `duplicate`, and nothing changed). */
@@ -42,18 +58,27 @@ export interface PaymentReceipt {
   entitlementsVersion?: number;
 }
 
+/** An event applied (or answered as its first delivery was), or refused with what was recorded. */
+export type PaymentResult = { kind: "answered"; receipt: PaymentReceipt } | Refusal;
+
+/** One event for the application path: its idempotency key, the event, and what arrived. */
+export interface IncomingPaymentEvent {
+  key: string;
+  event: PaymentEvent;
+  /** What is stored as the event's payload: the signed body for Standard Webhooks, else the event. */
+  payload?: unknown;
+  notification?: ReceivedNotification | null;
+}
+
 /** The transaction's result: what this delivery did, or what the first delivery of its id did. */
 type Received =
   | { kind: "first"; outcome: PaymentOutcome; version?: number }
   | { kind: "duplicate"; firstOutcome: PaymentOutcome; orderId: string | null };
 
-interface ApplyResult {
-  outcome: PaymentOutcome;
-  memberId: string | null;
-  version?: number;
-}
-
-/** Payment notifications: verified, recorded once, and applied in the same transaction as the grants. */
+/**
+ * Payment notifications: verified, recorded once, and applied in the same transaction as the grants.
+ * The Standard Webhooks endpoint and every provider's adapter feed `apply`.
+ */
 export class PaymentService {
   private readonly webhook: Webhook;
 
@@ -68,6 +93,7 @@ export class PaymentService {
     this.webhook = new Webhook(secret);
   }
 
+  /** A Standard Webhooks event: a refusal is thrown, as this endpoint always answered it. */
   async receive(rawBody: string, headers: WebhookHeaders): Promise<PaymentReceipt> {
     const receivedAt = performance.now();
     const webhookId = verifyWebhook(this.webhook, rawBody, headers, this.clock.now());
@@ -84,27 +110,67 @@ export class PaymentService {
       }));
       throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", details);
     }
-    const event = parsed;
-    const problems = unstorableStrings(event);
-    if (event.data.paidAt !== undefined && parseIsoDateTime(event.data.paidAt) === null) {
+    const { type, data } = parsed;
+    const problems = unstorableStrings(parsed);
+    if (data.paidAt !== undefined && parseIsoDateTime(data.paidAt) === null) {
       problems.push({ path: "/data/paidAt", message: "must be an ISO-8601 date-time with an offset" });
     }
     if (problems.length > 0)
       throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", problems);
+    const amount = typeof data.amount === "number" ? { amount: data.amount, currency: null } : data.amount;
+    const event: PaymentEvent =
+      type === "payment.succeeded"
+        ? { type, orderId: data.orderId, amount, paidAt: data.paidAt, providerRef: data.providerRef }
+        : // This endpoint's refunds have always been whole: the order is refunded.
+          { type, orderId: data.orderId, amount, full: true, providerRef: data.providerRef };
+    const result = await this.apply({ key: webhookId, event, payload: parsed }, receivedAt);
+    if (result.kind === "refused") throw new AppError(result.code, result.message, result.details);
+    return result.receipt;
+  }
+
+  /**
+   * A provider's own notification: its adapter (null: the provider is not configured) verifies and
+   * translates it, then `apply` records and applies the event in one transaction — so the provider
+   * is acknowledged only once the grants are committed. Nothing is written for a refused one.
+   */
+  async receiveNotification(
+    adapter: ProviderAdapter | null,
+    rawBody: string,
+    headers: RawHeaders,
+  ): Promise<IntakeOutcome> {
+    const receivedAt = performance.now();
+    if (!adapter) return { kind: "not_configured" };
+    const verdict = adapter.translate(rawBody, headers, this.clock.now());
+    if (verdict.kind === "refused") return { kind: "refused", refusal: verdict, written: false };
+    if (verdict.kind === "ignored") return verdict;
+    const { key, event, notification } = verdict.translated;
+    return { kind: "applied", result: await this.apply({ key, event, notification }, receivedAt) };
+  }
+
+  /**
+   * Records the event under its key unless the key was seen, and applies it in the same
+   * transaction; a redelivery changes nothing and is answered as the first delivery was.
+   */
+  async apply(incoming: IncomingPaymentEvent, receivedAt = performance.now()): Promise<PaymentResult> {
+    const { key, event } = incoming;
+    const amount = "amount" in event ? event.amount : null;
     const result = await this.writes.run(async (scope): Promise<Received> => {
       const now = this.clock.now();
       const fresh = await scope.stores.payments.insertIfNew({
-        webhookId,
-        orderId: event.data.orderId,
+        webhookId: key,
+        orderId: event.orderId,
         type: event.type,
-        amount: event.data.amount,
+        amount: amount?.amount ?? null,
+        currency: amount?.currency ?? null,
         outcome: "applied",
-        payload: event,
+        payload: incoming.payload ?? event,
+        provider: incoming.notification?.provider ?? "standard_webhooks",
+        notification: incoming.notification ?? null,
         receivedAt: new Date(now),
       });
       if (!fresh) {
         // A redelivery: answer as the first delivery was answered, and change nothing.
-        const first = await scope.stores.payments.get(webhookId);
+        const first = await scope.stores.payments.get(key);
         return {
           kind: "duplicate",
           firstOutcome: first?.outcome ?? "applied",
@@ -113,135 +179,66 @@ export class PaymentService {
       }
       const received = (outcome: PaymentOutcome): TimelineChange => ({
         kind: event.type,
-        data: { webhookId, orderId: event.data.orderId, amount: event.data.amount, outcome },
+        data: {
+          webhookId: key,
+          orderId: event.orderId,
+          ...(amount && { amount }),
+          ...(incoming.notification && { provider: incoming.notification.provider }),
+          outcome,
+        },
       });
-      const outcome = await this.apply(scope, event, now, received);
+      const outcome = await applyPaymentEvent(scope, this.catalog, event, now, received);
       // An applied event is on the timeline with what it changed; any other outcome on its own.
       if (outcome.memberId && outcome.outcome !== "applied") {
         await scope.record(outcome.memberId, "payment_provider", received(outcome.outcome));
       }
-      if (outcome.outcome !== "applied") await scope.stores.payments.setOutcome(webhookId, outcome.outcome);
+      if (outcome.outcome !== "applied") await scope.stores.payments.setOutcome(key, outcome.outcome);
       return { kind: "first", outcome: outcome.outcome, version: outcome.version };
     });
     const outcome = result.kind === "first" ? result.outcome : result.firstOutcome;
-    if (outcome === "amount_mismatch") {
-      throw new AppError(
-        "AMOUNT_MISMATCH",
-        "The paid amount differs from the order's amount; the event was recorded and nothing was granted.",
-        [{ path: "/data/amount", message: "does not match the order", orderId: event.data.orderId }],
-      );
-    }
-    if (outcome === "unknown_order")
-      throw new AppError("ORDER_NOT_FOUND", `Order ${event.data.orderId} does not exist.`);
-    if (result.kind === "duplicate") return { webhookId, outcome: "duplicate", orderId: result.orderId };
+    const refusal = refusalOf(outcome, event.orderId);
+    if (refusal) return refusal;
+    if (result.kind === "duplicate")
+      return { kind: "answered", receipt: { webhookId: key, outcome: "duplicate", orderId: result.orderId } };
     if (outcome === "applied" && event.type === "payment.succeeded")
-      this.onGranted(webhookId, performance.now() - receivedAt);
-    return { webhookId, outcome, orderId: event.data.orderId, entitlementsVersion: result.version };
-  }
-
-  private async apply(
-    scope: MemberWriteScope,
-    event: (typeof PaymentEventSchema)["static"],
-    now: number,
-    received: (outcome: PaymentOutcome) => TimelineChange,
-  ): Promise<ApplyResult> {
-    const { stores } = scope;
-    // Every writer to a member holds the member's row; a payment also holds the order's.
-    const locked = await stores.orders.lockWithMember(event.data.orderId);
-    if (!locked) return { outcome: "unknown_order", memberId: null };
-    const { member, order } = locked;
-    const unchanged = (outcome: PaymentOutcome): ApplyResult => ({ outcome, memberId: member.id });
-    if (event.type === "payment.refunded") {
-      if (order.status === "refunded") return unchanged("already_applied");
-      const refund = await refundMembership(stores, order, now);
-      await stores.orders.markRefunded(order.id, new Date(now));
-      const changes: TimelineChange[] = [{ kind: "order.refunded", data: { orderId: order.id } }];
-      if (refund.membershipId) {
-        changes.push(
-          refund.revoked
-            ? {
-                kind: "membership.revoked",
-                data: {
-                  membershipId: refund.membershipId,
-                  orderId: order.id,
-                  grantsEnded: refund.grantsEnded,
-                },
-              }
-            : {
-                kind: "membership.shortened",
-                data: { membershipId: refund.membershipId, orderId: order.id, expiresAt: refund.expiresAt },
-              },
-        );
-      }
-      for (const membershipId of refund.reinstated ?? []) {
-        changes.push({ kind: "membership.reinstated", data: { membershipId, orderId: order.id } });
-      }
-      const version = await scope.entitlementsChanged(
-        member.id,
-        "payment.refunded",
-        { orderId: order.id, membershipId: refund.membershipId, revoked: refund.revoked },
-        { source: "payment_provider", entries: [received("applied"), ...changes] },
-      );
-      return { outcome: "applied", version, memberId: member.id };
-    }
-    if (order.status === "paid") return unchanged("already_applied");
-    if (order.status === "refunded") return unchanged("ignored_after_refund");
-    if (event.data.amount !== order.amount) return unchanged("amount_mismatch");
-    // Grants follow the catalog as it is when the payment is confirmed.
-    const payment = {
-      paidAt: event.data.paidAt ? new Date(event.data.paidAt) : new Date(now),
-      providerRef: event.data.providerRef ?? null,
+      this.onGranted(key, performance.now() - receivedAt);
+    const receipt: PaymentReceipt = {
+      webhookId: key,
+      outcome: outcome as AnsweredPaymentOutcome,
+      orderId: event.orderId,
+      entitlementsVersion: result.version,
     };
-    const current = this.catalog.require();
-    const activated = await activateFromOrder(stores, this.catalog, current, member, order, payment, now);
-    if (!activated) throw new Error(`plan ${order.plan} of order ${order.id} is in no catalog version`);
-    const { activation, catalog } = activated;
-    const membership = {
-      membershipId: activation.membershipId,
-      tier: activation.tier,
-      orderId: order.id,
-      expiresAt: activation.periodEnd.toISOString(),
-      graceEndsAt: activation.graceEndsAt?.toISOString() ?? null,
-    };
-    const changes: TimelineChange[] = [
-      { kind: "order.paid", data: { orderId: order.id, catalogVersion: catalog.version } },
-      membershipChange(activation, membership),
-    ];
-    if (activation.grantsCreated > 0 || activation.kind !== "extended") {
-      changes.push({
-        kind: "grants.created",
-        data: {
-          membershipId: activation.membershipId,
-          catalogVersion: catalog.version,
-          count: activation.grantsCreated,
-          grants: activation.kind === "extended" ? undefined : activation.grants,
-        },
-      });
-    }
-    const version = await scope.entitlementsChanged(
-      member.id,
-      "payment.succeeded",
-      { ...membership, tier: catalog.plans.get(order.plan)!.tier, change: activation.kind },
-      { source: "payment_provider", entries: [received("applied"), ...changes] },
-    );
-    return { outcome: "applied", version, memberId: member.id };
+    return { kind: "answered", receipt };
   }
 }
 
-/** The timeline entry of what a payment did to the member's memberships. */
-function membershipChange(activation: ActivationResult, membership: Record<string, unknown>): TimelineChange {
-  const from = activation.periodStart.toISOString();
-  switch (activation.kind) {
-    case "activated":
-      return { kind: "membership.activated", data: { ...membership, startsAt: from } };
-    case "extended":
-      return { kind: "membership.extended", data: { ...membership, from } };
-    case "upgraded":
-      return { kind: "membership.upgraded", data: { ...membership, startsAt: from, ...activation.upgrade } };
-    case "downgrade_scheduled":
+/** The refusal an outcome is answered with; null for the outcomes that are answers. */
+function refusalOf(outcome: PaymentOutcome, orderId: string): Refusal | null {
+  switch (outcome) {
+    case "amount_mismatch":
       return {
-        kind: "membership.downgrade_scheduled",
-        data: { ...membership, startsAt: from, fromTier: activation.downgradeFrom },
+        kind: "refused",
+        code: "AMOUNT_MISMATCH",
+        message:
+          "The paid amount differs from the order's amount; the event was recorded and nothing was granted.",
+        details: [{ path: "/data/amount", message: "does not match the order", orderId }],
       };
+    case "currency_mismatch":
+      return {
+        kind: "refused",
+        code: "AMOUNT_MISMATCH",
+        message:
+          "The payment's currency differs from the order's currency; the event was recorded and nothing was granted.",
+        details: [{ path: "/data/amount/currency", message: "does not match the order's currency", orderId }],
+      };
+    case "unknown_order":
+      return {
+        kind: "refused",
+        code: "ORDER_NOT_FOUND",
+        message: `Order ${orderId} does not exist.`,
+        details: [],
+      };
+    default:
+      return null;
   }
 }

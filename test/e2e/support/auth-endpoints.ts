@@ -114,6 +114,21 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: (f) => ({ memberId: f.memberA, plan: "vip_month" }),
   },
   {
+    // Signed by Alipay, not by a caller's credentials; this server has no Alipay configured.
+    method: "POST",
+    template: "/v1/payments/alipay/notify",
+    who: "public",
+    path: () => "/v1/payments/alipay/notify",
+    ok: [404],
+  },
+  {
+    method: "POST",
+    template: "/v1/payments/wechatpay/notify",
+    who: "public",
+    path: () => "/v1/payments/wechatpay/notify",
+    ok: [404],
+  },
+  {
     method: "POST",
     template: "/v1/payments/events",
     who: "signature",

@@ -1,0 +1,147 @@
+import { createSign, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { AlipayConfig } from "../../src/config.js";
+
+export interface RsaKeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+/** A 2048-bit RSA pair as Alipay hands them out: SPKI public key, PKCS#1 private key, PEM. */
+export function rsaKeyPair(privateType: "pkcs1" | "pkcs8" = "pkcs1"): RsaKeyPair {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: privateType, format: "pem" },
+  });
+}
+
+/** What a notification is about; everything else gets Alipay's usual values. */
+export interface NotificationFields {
+  orderId: string;
+  /** Alipay's trade number; default one per order id. */
+  tradeNo?: string;
+  status: "TRADE_SUCCESS" | "TRADE_FINISHED" | "TRADE_CLOSED" | "WAIT_BUYER_PAY" | string;
+  /** Yuan as Alipay writes them ("19.90"). */
+  totalAmount: string;
+  refundFee?: string;
+  /** Beijing time `yyyy-MM-dd HH:mm:ss`; default 2026-11-24 10:00:05 (T0 in the tests). */
+  gmtPayment?: string | null;
+  notifyId?: string;
+  /** Any other field, or an override (app_id, seller_id, passback_params …). */
+  extra?: Record<string, string>;
+}
+
+/**
+ * A local Alipay that signs notifications exactly as Alipay does (the documented algorithm with
+ * node:crypto — alipay-sdk has no notification signer): every field but `sign` and `sign_type`,
+ * sorted by key in ASCII order, joined as `k=v` with `&` (values not encoded), SHA256withRSA with
+ * Alipay's private key, base64; the whole form then URL-encoded once.
+ */
+export class AlipaySimulator {
+  readonly appId = "2021000000000001";
+  readonly sellerId = "2088000000000001";
+  /** Alipay's own pair: it signs notifications; we are configured with its public key. */
+  readonly alipayKeys: RsaKeyPair = rsaKeyPair();
+  /** Our application's pair (the SDK requires our private key; it signs queries). */
+  readonly appKeys: RsaKeyPair = rsaKeyPair();
+  /** Someone else's key: a notification signed with it must be refused. */
+  readonly strangerKeys: RsaKeyPair = rsaKeyPair();
+
+  /** The server's configuration for this Alipay. */
+  config(gateway = "http://127.0.0.1:9/gateway.do"): AlipayConfig {
+    return {
+      appId: this.appId,
+      sellerId: this.sellerId,
+      alipayPublicKey: this.alipayKeys.publicKey,
+      privateKey: this.appKeys.privateKey,
+      gateway,
+    };
+  }
+
+  /** The keys as files and the environment variables that name them (PERKWISE_ALIPAY_*). */
+  environment(): Record<string, string> {
+    const dir = mkdtempSync(path.join(tmpdir(), "perkwise-alipay-"));
+    const publicKeyFile = path.join(dir, "alipay-public.pem");
+    const privateKeyFile = path.join(dir, "app-private.pem");
+    writeFileSync(publicKeyFile, this.alipayKeys.publicKey);
+    writeFileSync(privateKeyFile, this.appKeys.privateKey, { mode: 0o600 });
+    return {
+      PERKWISE_ALIPAY_APP_ID: this.appId,
+      PERKWISE_ALIPAY_SELLER_ID: this.sellerId,
+      PERKWISE_ALIPAY_PUBLIC_KEY_FILE: publicKeyFile,
+      PERKWISE_ALIPAY_PRIVATE_KEY_FILE: privateKeyFile,
+    };
+  }
+
+  /** A notification's fields, unsigned. */
+  fields(f: NotificationFields): Record<string, string> {
+    const params: Record<string, string> = {
+      app_id: this.appId,
+      charset: "utf-8",
+      notify_id: f.notifyId ?? `n-${f.orderId}-${f.status}-${f.refundFee ?? "0"}`,
+      notify_time: "2026-11-24 10:00:06",
+      notify_type: "trade_status_sync",
+      out_trade_no: f.orderId,
+      seller_id: this.sellerId,
+      subject: "会员月卡",
+      total_amount: f.totalAmount,
+      trade_no: f.tradeNo ?? tradeNoOf(f.orderId),
+      trade_status: f.status,
+      version: "1.0",
+    };
+    const gmtPayment = f.gmtPayment === undefined ? "2026-11-24 10:00:05" : f.gmtPayment;
+    if (gmtPayment !== null && f.status !== "WAIT_BUYER_PAY") params.gmt_payment = gmtPayment;
+    if (f.refundFee !== undefined) {
+      params.refund_fee = f.refundFee;
+      params.gmt_refund = "2026-11-24 10:30:00";
+      params.out_biz_no = `rf-${f.refundFee}`;
+    }
+    return { ...params, ...f.extra };
+  }
+
+  /** The string Alipay signs: sorted `k=v` pairs without sign and sign_type. */
+  signedContent(params: Record<string, string>): string {
+    return Object.keys(params)
+      .filter((k) => k !== "sign" && k !== "sign_type")
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join("&");
+  }
+
+  /** The fields with `sign_type` and `sign`, signed with `privateKey` (default: Alipay's). */
+  signed(params: Record<string, string>, privateKey = this.alipayKeys.privateKey): Record<string, string> {
+    const sign = createSign("RSA-SHA256")
+      .update(this.signedContent(params), "utf8")
+      .sign(privateKey, "base64");
+    return { ...params, sign_type: "RSA2", sign };
+  }
+
+  /** The form body Alipay posts: the signed fields, URL-encoded once. */
+  body(f: NotificationFields, privateKey?: string): string {
+    return new URLSearchParams(this.signed(this.fields(f), privateKey)).toString();
+  }
+
+  /** Posts a form body to notify_url as Alipay does; the answer is plain text. */
+  async post(
+    baseUrl: string,
+    body: string,
+    contentType = "application/x-www-form-urlencoded; charset=utf-8",
+  ) {
+    const response = await fetch(`${baseUrl}/v1/payments/alipay/notify`, {
+      method: "POST",
+      headers: { "content-type": contentType, "user-agent": "Mozilla/4.0 (Alipay simulator)" },
+      body,
+    });
+    return { status: response.status, text: await response.text() };
+  }
+}
+
+/** A stable 28-digit Alipay trade number for an order id. */
+export function tradeNoOf(orderId: string): string {
+  let hash = 0n;
+  for (const ch of orderId) hash = (hash * 131n + BigInt(ch.codePointAt(0)!)) % 10n ** 16n;
+  return `202611242200${hash.toString().padStart(16, "0")}`;
+}

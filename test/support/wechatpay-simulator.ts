@@ -1,0 +1,218 @@
+import { execFileSync } from "node:child_process";
+import { createCipheriv, createSign, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { WechatPayConfig } from "../../src/config.js";
+import { type RsaKeyPair, rsaKeyPair } from "./alipay-simulator.js";
+
+/** A platform certificate as WeChat Pay issues them: self-signed here, with a fixed serial. */
+function platformCertificate(serial: string): { certificate: string; privateKey: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "perkwise-wxcert-"));
+  const keyFile = path.join(dir, "key.pem");
+  const certFile = path.join(dir, "cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "3650",
+    ].concat(["-subj", "/CN=Tenpay.com Root CA", "-set_serial", `0x${serial}`]),
+    { stdio: "ignore" },
+  );
+  return { certificate: readFileSync(certFile, "utf8"), privateKey: readFileSync(keyFile, "utf8") };
+}
+
+export interface TransactionFields {
+  orderId: string;
+  /** Fen. */
+  total: number;
+  transactionId?: string;
+  currency?: string;
+  tradeState?: string;
+  mchid?: string;
+  appid?: string;
+}
+
+export interface RefundFields {
+  orderId: string;
+  refundId: string;
+  /** This refund's fen. */
+  refund: number;
+  /** The payment's fen. */
+  total: number;
+  transactionId?: string;
+  status?: "SUCCESS" | "ABNORMAL" | "CLOSED";
+  mchid?: string;
+}
+
+export interface SignOptions {
+  /** Wechatpay-Serial: default the public key's id. */
+  serial?: string;
+  privateKey?: string;
+  timestampS?: number;
+  nonce?: string;
+}
+
+/**
+ * A local WeChat Pay that notifies as WeChat Pay does (APIv3): the resource encrypted with
+ * AES-256-GCM under the APIv3 key (the tag appended to the ciphertext), the body signed with
+ * SHA256withRSA over `timestamp\nnonce\nbody\n` by the key its Wechatpay-Serial names — a
+ * platform certificate's or a `PUB_KEY_ID_…` public key's.
+ */
+export class WechatPaySimulator {
+  readonly mchid = "1900000001";
+  readonly appid = "wx8888888888888888";
+  readonly apiV3Key = "0123456789abcdef0123456789abcdef";
+  readonly publicKeyId = "PUB_KEY_ID_0119000000012025112400000000000001";
+  /** WeChat Pay's public-key mode pair. */
+  readonly publicKeyPair: RsaKeyPair = rsaKeyPair("pkcs8");
+  readonly certificateSerial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+  readonly platform = platformCertificate(this.certificateSerial);
+  readonly strangerKeys: RsaKeyPair = rsaKeyPair("pkcs8");
+
+  config(): WechatPayConfig {
+    return {
+      mchid: this.mchid,
+      appid: this.appid,
+      apiV3Key: this.apiV3Key,
+      publicKeys: {
+        [this.publicKeyId]: this.publicKeyPair.publicKey,
+        [this.certificateSerial]: this.platform.certificate,
+      },
+      merchantKey: undefined,
+      merchantSerial: undefined,
+      baseUrl: "http://127.0.0.1:9",
+    };
+  }
+
+  /** The keys as files and the environment variables that name them (PERKWISE_WECHATPAY_*). */
+  environment(): Record<string, string> {
+    const dir = mkdtempSync(path.join(tmpdir(), "perkwise-wechatpay-"));
+    const publicKeyFile = path.join(dir, "pub_key.pem");
+    const certificateFile = path.join(dir, "wechatpay_cert.pem");
+    writeFileSync(publicKeyFile, this.publicKeyPair.publicKey);
+    writeFileSync(certificateFile, this.platform.certificate);
+    return {
+      PERKWISE_WECHATPAY_MCHID: this.mchid,
+      PERKWISE_WECHATPAY_APPID: this.appid,
+      PERKWISE_WECHATPAY_APIV3_KEY: this.apiV3Key,
+      PERKWISE_WECHATPAY_PUBLIC_KEYS: JSON.stringify({
+        [this.publicKeyId]: publicKeyFile,
+        [this.certificateSerial]: certificateFile,
+      }),
+    };
+  }
+
+  transaction(f: TransactionFields): Record<string, unknown> {
+    return {
+      appid: f.appid ?? this.appid,
+      mchid: f.mchid ?? this.mchid,
+      out_trade_no: f.orderId,
+      transaction_id: f.transactionId ?? transactionIdOf(f.orderId),
+      trade_type: "NATIVE",
+      trade_state: f.tradeState ?? "SUCCESS",
+      trade_state_desc: "支付成功",
+      bank_type: "OTHERS",
+      attach: "",
+      success_time: "2026-11-24T10:00:05+08:00",
+      payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+      amount: { total: f.total, payer_total: f.total, currency: f.currency ?? "CNY", payer_currency: "CNY" },
+    };
+  }
+
+  refund(f: RefundFields): Record<string, unknown> {
+    return {
+      mchid: f.mchid ?? this.mchid,
+      out_trade_no: f.orderId,
+      transaction_id: f.transactionId ?? transactionIdOf(f.orderId),
+      out_refund_no: `rf_${f.refundId}`,
+      refund_id: f.refundId,
+      refund_status: f.status ?? "SUCCESS",
+      success_time: "2026-11-24T10:30:00+08:00",
+      user_received_account: "支付用户零钱",
+      amount: { total: f.total, refund: f.refund, payer_total: f.total, payer_refund: f.refund },
+    };
+  }
+
+  /** The resource encrypted as WeChat Pay does: AES-256-GCM, the 16-byte tag after the ciphertext. */
+  encrypt(plaintext: string, associatedData: string, nonce: string, key = this.apiV3Key): string {
+    const cipher = createCipheriv("aes-256-gcm", Buffer.from(key), Buffer.from(nonce));
+    cipher.setAAD(Buffer.from(associatedData));
+    return Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]).toString(
+      "base64",
+    );
+  }
+
+  /** The notification body (JSON as WeChat Pay lays it out) for an event and its decrypted resource. */
+  body(
+    eventType: string,
+    resource: Record<string, unknown>,
+    options: { id?: string; key?: string; associatedData?: string } = {},
+  ): string {
+    const originalType = eventType.startsWith("REFUND.") ? "refund" : "transaction";
+    const associatedData = options.associatedData ?? originalType;
+    const nonce = randomBytes(6).toString("hex");
+    const ciphertext = this.encrypt(JSON.stringify(resource), associatedData, nonce, options.key);
+    return JSON.stringify({
+      id: options.id ?? `EV-${randomBytes(8).toString("hex")}`,
+      create_time: "2026-11-24T10:00:06+08:00",
+      resource_type: "encrypt-resource",
+      event_type: eventType,
+      summary: eventType.startsWith("REFUND.") ? "退款成功" : "支付成功",
+      resource: {
+        original_type: originalType,
+        algorithm: "AEAD_AES_256_GCM",
+        ciphertext,
+        associated_data: associatedData,
+        nonce,
+      },
+    });
+  }
+
+  /** The signature headers WeChat Pay sends with `body`. */
+  headers(body: string, nowMs: number, options: SignOptions = {}): Record<string, string> {
+    const timestamp = String(options.timestampS ?? Math.floor(nowMs / 1000));
+    const nonce = options.nonce ?? randomBytes(16).toString("hex");
+    const serial = options.serial ?? this.publicKeyId;
+    const privateKey =
+      options.privateKey ??
+      (serial === this.certificateSerial ? this.platform.privateKey : this.publicKeyPair.privateKey);
+    const signature = createSign("RSA-SHA256")
+      .update(`${timestamp}\n${nonce}\n${body}\n`)
+      .sign(privateKey, "base64");
+    return {
+      "content-type": "application/json",
+      "wechatpay-timestamp": timestamp,
+      "wechatpay-nonce": nonce,
+      "wechatpay-signature": signature,
+      "wechatpay-serial": serial,
+      "wechatpay-signature-type": "WECHATPAY2-SHA256-RSA2048",
+    };
+  }
+
+  async post(baseUrl: string, body: string, headers: Record<string, string>) {
+    const response = await fetch(`${baseUrl}/v1/payments/wechatpay/notify`, {
+      method: "POST",
+      headers,
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+  }
+}
+
+/** A stable 28-digit WeChat Pay transaction id for an order id. */
+export function transactionIdOf(orderId: string): string {
+  let hash = 0n;
+  for (const ch of orderId) hash = (hash * 131n + BigInt(ch.codePointAt(0)!)) % 10n ** 18n;
+  return `4200${hash.toString().padStart(24, "0")}`;
+}
