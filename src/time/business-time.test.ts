@@ -112,8 +112,12 @@ describe("business time across daylight-saving changes (New York)", () => {
     );
     // Closing at 01:30 that night means the second 01:30: open from midnight for 2½ hours.
     const early = every([{ from: "00:00", to: "01:30" }]);
-    expect(businessTimeBetween(early, at("2026-11-01T00:00", NY), at("2026-11-02T00:00", NY))).toBe(2.5 * HOUR);
-    expect(businessTimeBetween(early, at("2026-03-08T00:00", NY), at("2026-03-09T00:00", NY))).toBe(1.5 * HOUR);
+    expect(businessTimeBetween(early, at("2026-11-01T00:00", NY), at("2026-11-02T00:00", NY))).toBe(
+      2.5 * HOUR,
+    );
+    expect(businessTimeBetween(early, at("2026-03-08T00:00", NY), at("2026-03-09T00:00", NY))).toBe(
+      1.5 * HOUR,
+    );
     // Opening at 02:30 on the night 02:00–03:00 is skipped: open from the jump, 03:00 EDT.
     const skipped = every([{ from: "02:30", to: "04:00" }]);
     expect(businessTimeBetween(skipped, at("2026-03-08T00:00", NY), at("2026-03-09T00:00", NY))).toBe(HOUR);
