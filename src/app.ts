@@ -84,7 +84,7 @@ export function createApp(options: AppOptions): App {
   cluster.subscribe(EVENTS_CHANNEL, (_payload, origin) => {
     if (!origin.local) events.hub.refresh();
   });
-  const latencies = new GrantLatencyRecorder(data, (error) => report(error, "payment latency"));
+  const latencies = new GrantLatencyRecorder(data.payments, (error) => report(error, "payment latency"));
   const { writes, members } = createMembersFeature({
     data,
     cache,
@@ -191,10 +191,16 @@ export function createApp(options: AppOptions): App {
     auth,
     catalog,
     members,
-    orders: new OrderService(catalog, writes, clock),
-    payments: new PaymentService(options.paymentSecret, catalog, writes, clock, (webhookId, ms) => {
-      metrics.paymentGranted(ms / 1000);
-      latencies.record(webhookId, Math.round(ms));
+    orders: new OrderService({ catalog, writes, clock }),
+    payments: new PaymentService({
+      secret: options.paymentSecret,
+      catalog,
+      writes,
+      clock,
+      onGranted: (webhookId, ms) => {
+        metrics.paymentGranted(ms / 1000);
+        latencies.record(webhookId, Math.round(ms));
+      },
     }),
     alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
     wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,

@@ -8,13 +8,23 @@ import type { MemberWrites } from "../members/member-writes.js";
 
 export const DEFAULT_CHANNEL = "official_web";
 
+export interface OrderServiceOptions {
+  catalog: CatalogService;
+  writes: MemberWrites;
+  clock: Clock;
+}
+
 /** Creating orders for a plan; the price comes from the catalog, never from the caller. */
 export class OrderService {
-  constructor(
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  private readonly catalog: CatalogService;
+  private readonly writes: MemberWrites;
+  private readonly clock: Clock;
+
+  constructor(options: OrderServiceOptions) {
+    this.catalog = options.catalog;
+    this.writes = options.writes;
+    this.clock = options.clock;
+  }
 
   async create(input: { memberId: string; plan: string; channel?: string }) {
     const order = await this.writes.run(async (scope) => {
