@@ -7,6 +7,7 @@ import type { OrderRecord, UpgradeRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
 import { periodAt } from "../time/usage-period.js";
 import { lifecycleJobs } from "./lifecycle-jobs.js";
+import { revokeMembership } from "./membership-repairs.js";
 import type { MembershipRecord } from "./membership-store.js";
 import { creditTime, unusedValue } from "./upgrade-credit.js";
 
@@ -302,8 +303,7 @@ export async function refundMembership(
   if (membership?.status !== "active") return { revoked: false, membershipId: order.membershipId };
   const remaining = (await stores.orders.paidForMembership(membership.id)).filter((o) => o.id !== order.id);
   if (remaining.length === 0) {
-    await stores.memberships.revoke(membership.id, new Date(now));
-    const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+    const { grantsEnded } = await revokeMembership(stores, membership, now);
     const reinstated = await reinstateUpgraded(stores, order, now);
     return { revoked: true, membershipId: membership.id, grantsEnded, reinstated };
   }
