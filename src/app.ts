@@ -191,7 +191,7 @@ export function createApp(options: AppOptions): App {
     auth,
     catalog,
     members,
-    orders: new OrderService({ catalog, writes, clock }),
+    orders: new OrderService({ store: data.orders, catalog, writes, clock }),
     payments: new PaymentService({
       secret: options.paymentSecret,
       catalog,

@@ -114,6 +114,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: (f) => ({ memberId: f.memberA, plan: "vip_month" }),
   },
   {
+    method: "GET",
+    template: "/v1/orders/{orderId}",
+    who: ["service", "support"],
+    path: (f) => `/v1/orders/${f.orderA.orderId}`,
+  },
+  {
     // Signed by Alipay, not by a caller's credentials; this server has no Alipay configured.
     method: "POST",
     template: "/v1/payments/alipay/notify",
