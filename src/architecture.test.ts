@@ -44,17 +44,12 @@ const CROSS_FEATURE_READS: Record<string, string[]> = {
 };
 
 /**
- * Writes into another feature's tables through a write scope that remain, each with why; the list
- * only shrinks. Memberships and grants are one lifecycle today (a membership's grants start, move
- * and end with it); payments and reconciliation still settle orders and repairs in place.
+ * Writes into another feature's rows through a write scope that remain, each with why; the list
+ * only shrinks. Payments still settle refunds and closings on the order row (next: orders/).
  */
 const CROSS_FEATURE_WRITES_LEFT: Record<string, string[]> = {
   // The write scope's `record`, by design: every feature's timeline entry is written through it.
   "src/members/member-writes.ts": ["timeline"],
-  "src/memberships/membership-changes.ts": ["grants"],
-  "src/memberships/membership-jobs.ts": ["grants"],
-  "src/memberships/membership-repairs.ts": ["grants"],
-  "src/notices/catalog-activation.ts": ["grants", "ruleChanges"],
   "src/payments/payment-application.ts": ["orders"],
 };
 

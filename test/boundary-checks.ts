@@ -221,14 +221,15 @@ export function crossFeaturePicks(
   return found;
 }
 
-/** A store method that changes rows, by its name (reads are get/list/load/find/lock/count/…). */
-const WRITE_METHOD =
-  /^(insert|mark|set|end|revoke|reinstate|shift|clear|append|update|delete|upsert|consume|record|schedule|place|remove|add|save|store|apply|close|open)/;
+/** A store method that only reads (or locks) rows, by its name; any other method may write. */
+const READ_METHOD =
+  /^(get|list|load|find|lock|count|next|detect|has|is|read|search|stats|paidFor|membershipsOf|membershipOf)/;
 
 /**
  * Calls that change another feature's rows through a write scope (`scope.stores.orders.markPaid(…)`):
  * the transaction hands every store to its work, so the types cannot stop it, and this check does.
- * Returns `file → store.method (owner/)`, unless `allowed[file]` lists the store.
+ * Any method not named as a read counts as a write. Returns `file → store.method (owner/)`, unless
+ * `allowed[file]` lists the store.
  */
 export function crossFeatureWrites(
   modules: Map<string, Module>,
@@ -241,7 +242,7 @@ export function crossFeatureWrites(
     for (const [, key, method] of withoutComments(source).matchAll(/\bstores\.(\w+)\.(\w+)\(/g)) {
       const owner = features.get(key);
       if (owner === undefined || owner === featureOf(file) || SHARED_STORES.has(key)) continue;
-      if (WRITE_METHOD.test(method) && !allowed[file]?.includes(key))
+      if (!READ_METHOD.test(method) && !allowed[file]?.includes(key))
         found.add(`${file} → ${key}.${method} (${owner}/)`);
     }
   }

@@ -34,7 +34,7 @@ describe("serve --demo with its payment providers, and perkwise simulate-payment
       headers: admin,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as any };
   };
   const allowed = async (memberId: string) =>
     (await api("POST", "/v1/check", { memberId, benefit: "ad_free" })).body.allowed as boolean;

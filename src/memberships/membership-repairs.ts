@@ -1,5 +1,6 @@
 import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { Stores } from "../db/stores.js";
+import { addMembershipGrants, endMembershipGrants } from "../grants/membership-grants.js";
 import { newGrants } from "../grants/new-grants.js";
 import { lifecycleJobs } from "./lifecycle-jobs.js";
 import type { MembershipRecord } from "./membership-store.js";
@@ -26,7 +27,7 @@ export async function restoreMembershipGrants(
     expiresAt: membership.expiresAt,
   };
   const grants = newGrants(catalog, catalog.version, tier.benefits, holder, startsAt);
-  const created = await stores.grants.insertMissing(grants);
+  const created = await addMembershipGrants(stores, grants);
   await stores.jobs.schedule(
     lifecycleJobs(
       {
@@ -52,6 +53,6 @@ export async function revokeMembership(
 ): Promise<{ revoked: boolean; grantsEnded: number }> {
   const revoked = membership.status === "active";
   if (revoked) await stores.memberships.revoke(membership.id, new Date(now));
-  const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+  const grantsEnded = await endMembershipGrants(stores, membership.id, new Date(now), "refunded");
   return { revoked, grantsEnded };
 }
