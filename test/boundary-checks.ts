@@ -248,3 +248,34 @@ export function crossFeatureWrites(
   }
   return [...found];
 }
+
+/** The tables a store's SQL writes: Kysely's insertInto/updateTable/deleteFrom and raw `insert into`, `update`, `delete from`. */
+export function tablesWritten(source: string): string[] {
+  const code = withoutComments(source);
+  const tables = [
+    ...[...code.matchAll(/\b(?:insertInto|updateTable|deleteFrom)\(\s*"(\w+)"/g)].map((m) => m[1]),
+    ...[...code.matchAll(/\b(?:insert\s+into|update|delete\s+from)\s+"?(\w+)"?[\s(]/gi)].map((m) => m[1]),
+  ];
+  return [...new Set(tables)];
+}
+
+/**
+ * Stores writing a table another feature owns (`owners`: table → feature), unless `allowed[file]`
+ * lists the table. Words SQL uses after `update` (`set`, `skip` of `skip locked`) are not tables.
+ */
+export function crossFeatureTableWrites(
+  modules: Map<string, Module>,
+  owners: Readonly<Record<string, string>>,
+  allowed: Readonly<Record<string, string[]>>,
+): string[] {
+  const found: string[] = [];
+  for (const [file, { source }] of modules) {
+    if (!isStore(file)) continue;
+    for (const table of tablesWritten(source)) {
+      const owner = owners[table];
+      if (owner === undefined || owner === featureOf(file) || allowed[file]?.includes(table)) continue;
+      found.push(`${file} → ${table} (${owner}/)`);
+    }
+  }
+  return found;
+}

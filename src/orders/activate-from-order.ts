@@ -42,3 +42,8 @@ export async function activateFromOrder(
   });
   return { activation, catalog };
 }
+
+/** A paid order whose membership is still there, only unlinked: linked again, nothing sold twice. */
+export function relinkOrder(stores: Pick<Stores, "orders">, orderId: string, membershipId: string) {
+  return stores.orders.linkMembership(orderId, membershipId);
+}

@@ -3,7 +3,7 @@ import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { MemberRecord } from "../members/member-record.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
 import { restoreMembershipGrants, revokeMembership } from "../memberships/membership-repairs.js";
-import { activateFromOrder } from "../orders/activate-from-order.js";
+import { activateFromOrder, relinkOrder } from "../orders/activate-from-order.js";
 import { type Finding, findingData } from "./drift.js";
 import type { TierBenefits } from "./reconcile-store.js";
 
@@ -85,7 +85,7 @@ async function repair(
           ? await stores.reconcile.membershipOfOrder(order.id)
           : null;
       if (existing) {
-        await stores.reconcile.linkOrder(order.id, existing);
+        await relinkOrder(stores, order.id, existing);
         return { repair: "order_relinked", membershipId: existing };
       }
       // As the payment would have.
