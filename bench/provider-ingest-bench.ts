@@ -9,12 +9,13 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
-import { Webhook } from "standardwebhooks";
+import { standardWebhookHeaders } from "../src/demo/provider-signers.js";
 import { AlipaySimulator } from "../test/support/alipay-simulator.js";
 import { WechatPaySimulator } from "../test/support/wechatpay-simulator.js";
-import { BENCH_PLAN, BENCH_PLAN_AMOUNT } from "./lib/bench-catalog.js";
+import { BENCH_PLAN_AMOUNT } from "./lib/bench-catalog.js";
 import { spawnServer } from "./lib/child.js";
 import { JsonClient, pool } from "./lib/http-client.js";
+import { createPendingOrders } from "./lib/pending-orders.js";
 import { type BudgetRow, budgetRow, fmtNumber, formatRow } from "./lib/report.js";
 import type { PerkwiseServerInfo } from "./servers/perkwise-server.js";
 
@@ -56,7 +57,6 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
     ...wechatpay.environment(),
   });
   const client = new JsonClient(server.info.url, 16);
-  const webhook = new Webhook(secret);
   const run = randomBytes(3).toString("hex");
   // Each intake's request for one order, signed beforehand (well inside every provider's tolerance).
   const requestFor: Record<Intake, (orderId: string, i: number) => Request> = {
@@ -65,17 +65,10 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
         type: "payment.succeeded",
         data: { orderId, amount: { amount: BENCH_PLAN_AMOUNT, currency: "CNY" } },
       });
-      const id = `msg_${run}_${i}`;
-      const at = new Date();
       return {
         path: "/v1/payments/events",
         body,
-        headers: {
-          "content-type": "application/json",
-          "webhook-id": id,
-          "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-          "webhook-signature": webhook.sign(id, at, body),
-        },
+        headers: standardWebhookHeaders(secret, `msg_${run}_${i}`, body),
         applied: (status, answer) =>
           status === 200 && (answer as { outcome?: string })?.outcome === "applied",
       };
@@ -107,17 +100,10 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
   };
 
   try {
-    const auth = { authorization: `Bearer ${server.info.apiKey}`, "content-type": "application/json" };
     const total = SETUP.warmup * 3 + ORDER.length * SETUP.rounds * SETUP.perRound;
-    const orders: string[] = new Array(total);
-    await pool([...Array(total).keys()], 16, async (i) => {
-      const memberId = `pi-${run}-${i}`;
-      const m = await client.send("PUT", `/v1/members/${memberId}`, JSON.stringify({ locale: "en" }), auth);
-      if (m.status !== 201) throw new Error(`member ${memberId}: ${m.status} ${JSON.stringify(m.body)}`);
-      const o = await client.send("POST", "/v1/orders", JSON.stringify({ memberId, plan: BENCH_PLAN }), auth);
-      if (o.status !== 201) throw new Error(`order for ${memberId}: ${o.status} ${JSON.stringify(o.body)}`);
-      orders[i] = o.body.orderId;
-    });
+    const orders = (await createPendingOrders(client, server.info.apiKey, `pi-${run}`, total)).map(
+      (o) => o.orderId,
+    );
 
     let next = 0;
     let failed = 0;

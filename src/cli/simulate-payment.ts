@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DateTime } from "luxon";
-import { Webhook } from "standardwebhooks";
 import { loadConfig } from "../config.js";
 import { demoProviders } from "../demo/demo-providers.js";
 import {
   signAlipayFields,
+  standardWebhookHeaders,
   wechatpayNotificationBody,
   wechatpaySignatureHeaders,
 } from "../demo/provider-signers.js";
@@ -102,17 +102,7 @@ function standardWebhook(secret: string, order: OrderAnswer, refund: number | nu
         },
   );
   const id = `msg_sim_${randomBytes(8).toString("hex")}`;
-  const at = new Date();
-  return {
-    path: "/v1/payments/events",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": id,
-      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-      "webhook-signature": new Webhook(secret).sign(id, at, body),
-    },
-  };
+  return { path: "/v1/payments/events", body, headers: standardWebhookHeaders(secret, id, body) };
 }
 
 function alipayNotification(

@@ -4,6 +4,7 @@
  * a real provider never hands its private key out), so nothing here runs in a production intake.
  */
 import { createCipheriv, createSign, randomBytes } from "node:crypto";
+import { Webhook } from "standardwebhooks";
 
 /**
  * Alipay's notification signature: every field but `sign` and `sign_type`, sorted by key in ASCII
@@ -79,5 +80,20 @@ export function wechatpaySignatureHeaders(
     "wechatpay-signature": signature,
     "wechatpay-serial": serial,
     "wechatpay-signature-type": "WECHATPAY2-SHA256-RSA2048",
+  };
+}
+
+/** The headers of a Standard Webhooks event (what `POST /v1/payments/events` verifies), signed now unless `at` is given. */
+export function standardWebhookHeaders(
+  secret: string,
+  webhookId: string,
+  body: string,
+  at = new Date(),
+): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "webhook-id": webhookId,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": new Webhook(secret).sign(webhookId, at, body),
   };
 }
