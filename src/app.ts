@@ -1,5 +1,5 @@
 import type { App, AppOptions, AppStartOptions } from "./app-types.js";
-import { AuthService } from "./auth/auth-service.js";
+import { API_KEYS_CHANNEL, AuthService } from "./auth/auth-service.js";
 import { createCatalogFeature } from "./catalog/catalog-feature.js";
 import { ClusterBus } from "./cluster/cluster-bus.js";
 import { ClusterSync } from "./cluster/cluster-sync.js";
@@ -97,7 +97,18 @@ export function createApp(options: AppOptions): App {
     clock,
     announce: (executor, version) => sync.catalogStored(executor, version),
   });
-  const auth = new AuthService({ adminKey: options.adminKey, store: data.auth, clock });
+  const auth = new AuthService({
+    adminKey: options.adminKey,
+    store: data.auth,
+    clock,
+    announce: (keyId) => cluster.notifyOthers(database.db, API_KEYS_CHANNEL, keyId),
+    onError: (error) => report(error, "api key last use"),
+  });
+  // A key revoked or rotated on another node is refused here at once, not when its cache entry ages out.
+  cluster.subscribe(API_KEYS_CHANNEL, (keyId, origin) => {
+    if (!origin.local) auth.forgetKey(keyId);
+  });
+  cluster.onResync(() => auth.forgetAll());
   const holds = createHoldsFeature({ data, auth, catalog, writes, clock });
   const repairs = createReconcileFeature({ data, catalog, writes, clock });
   const { reconcile } = repairs;

@@ -32,6 +32,12 @@ export interface ApiKeysTable {
   secret_hash: string;
   created_at: CreatedAt;
   revoked_at: Date | null;
+  /** Migration 0020: at most once a minute per key. */
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  /** A rotated key's old secret, accepted until `previous_valid_until`. */
+  previous_secret_hash: string | null;
+  previous_valid_until: Date | null;
 }
 
 export interface CatalogVersionsTable {
