@@ -99,6 +99,7 @@ export function createApp(options: AppOptions): App {
   });
   const auth = new AuthService({
     adminKey: options.adminKey,
+    previousAdminKey: options.previousAdminKey,
     store: data.auth,
     clock,
     announce: (keyId) => cluster.notifyOthers(database.db, API_KEYS_CHANNEL, keyId),

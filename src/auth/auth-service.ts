@@ -39,6 +39,8 @@ export function apiKeyView(k: ApiKeyRecord) {
 
 export interface AuthServiceOptions {
   adminKey: string;
+  /** A rotated-out admin key, accepted until `validUntil`. */
+  previousAdminKey?: { key: string; validUntil: Date };
   store: AuthStore;
   clock: Clock;
   /** Tells the other nodes that a key was revoked or rotated (the cluster bus), after the write. */
@@ -77,6 +79,7 @@ function refused(reason: "invalid" | "expired", logMessage: string, expiredAt?: 
 /** Admin key, hashed API keys with roles, and member tokens (JWT) for `/v1/me/*`. */
 export class AuthService {
   private readonly adminKeyHash: Buffer;
+  private readonly previousAdmin: { hash: Buffer; validUntil: number } | null;
   private tokenSecret: Uint8Array | null = null;
   /** Verified credentials, so the hot path neither hits the database nor re-verifies a JWT. */
   private readonly verified = new LRUCache<string, { principal: Principal; expiresAt: number }>({
@@ -93,6 +96,10 @@ export class AuthService {
 
   constructor(options: AuthServiceOptions) {
     this.adminKeyHash = sha256(options.adminKey);
+    const previous = options.previousAdminKey;
+    this.previousAdmin = previous
+      ? { hash: sha256(previous.key), validUntil: previous.validUntil.getTime() }
+      : null;
     this.store = options.store;
     this.clock = options.clock;
     this.announce = options.announce ?? (async () => {});
@@ -161,6 +168,12 @@ export class AuthService {
     const forever = Number.POSITIVE_INFINITY;
     if (timingSafeEqual(digest, this.adminKeyHash))
       return { principal: { kind: "admin", keyId: "admin" }, expiresAt: forever };
+    if (
+      this.previousAdmin &&
+      this.clock.now() < this.previousAdmin.validUntil &&
+      timingSafeEqual(digest, this.previousAdmin.hash)
+    )
+      return { principal: { kind: "admin", keyId: "admin" }, expiresAt: this.previousAdmin.validUntil };
     const apiKey = API_KEY_PATTERN.exec(secret);
     if (apiKey) {
       const record = await this.store.getApiKey(apiKey[1]);

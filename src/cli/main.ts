@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_ROTATION_OVERLAP_MINUTES } from "../auth/auth-service.js";
+import { rotateAdminKeyFile } from "../config.js";
 import { seedDemo } from "../demo/seed-demo.js";
 import { EngineInputError } from "../engine/engine-error.js";
 import { AppError } from "../errors.js";
@@ -25,6 +27,8 @@ const USAGE = `Usage: perkwise <command>
   jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
   reconcile [--fix] [--json]             find drift between orders, payments, memberships and grants
                                          (dry run; --fix repairs it; exit 1 when drift remains)
+  admin-key rotate [--overlap-minutes N] a new admin key in the data directory; the current one stays
+                                         accepted for N minutes (default 60) after each node restarts
   simulate-payment <alipay|wechatpay|standard> <orderId> [--refund AMOUNT] [--url URL]
                                          be the payment provider for a demo order: sign its
                                          notification as the provider does and post it to the
@@ -49,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       order: { type: "string" },
       fix: { type: "boolean" },
       refund: { type: "string" },
+      "overlap-minutes": { type: "string" },
       url: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -103,6 +108,20 @@ async function main(argv: string[]): Promise<number> {
     case "reconcile":
       if (rest.length !== 0) break;
       return reconcile({ fix: values.fix ?? false, json: values.json ?? false });
+    case "admin-key": {
+      if (rest[0] !== "rotate" || rest.length !== 1) break;
+      const overlap = Number(values["overlap-minutes"] ?? DEFAULT_ROTATION_OVERLAP_MINUTES);
+      if (!Number.isInteger(overlap) || overlap < 0) break;
+      const rotated = rotateAdminKeyFile(process.env, overlap, Date.now());
+      console.log(
+        [
+          `new admin key: ${rotated.key}  (stored in ${rotated.dataDir}/admin-key)`,
+          `the previous key stays accepted until ${rotated.previousValidUntil.toISOString()}, by every node started from this data directory;`,
+          "restart the server to use the new key.",
+        ].join("\n"),
+      );
+      return 0;
+    }
     case "simulate-payment":
       if (rest.length !== 2 || !SIMULATED_PROVIDERS.includes(rest[0] as SimulatedProvider)) break;
       return simulatePayment(rest[0] as SimulatedProvider, rest[1], {

@@ -31,6 +31,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     database,
     clock: systemClock,
     adminKey: config.adminKey,
+    previousAdminKey: config.previousAdminKey,
     paymentSecret: config.paymentSecret,
     metricsToken: config.metricsToken,
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
@@ -60,6 +61,9 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     `  member centre:   ${url}/   operator console: ${url}/admin (sign in with the admin key)`,
     `  database:        ${database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.memory ? "PGlite in memory" : `PGlite in ${config.dataDir}/data`}`,
     ...secretLines("admin key:      ", config.adminKey, config.secretSources.adminKey),
+    ...(config.previousAdminKey
+      ? [`    the previous admin key is accepted until ${config.previousAdminKey.validUntil.toISOString()}`]
+      : []),
     ...secretLines("payment secret: ", config.paymentSecret, config.secretSources.paymentSecret),
     `  payment providers: ${providerLine({ alipay: [config.alipay, alipay], wechatpay: [config.wechatpay, wechatpay] })}`,
   ];
