@@ -4,7 +4,11 @@ import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import { newId } from "../ids.js";
 import { orderView } from "../members/member-views.js";
-import type { MemberWrites } from "../members/member-writes.js";
+import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import type { OrderRecord } from "./order-store.js";
+
+/** Runs in the transaction that creates an order (app.ts: the first payment query job). */
+export type OnOrderCreated = (scope: MemberWriteScope, order: OrderRecord) => Promise<void>;
 
 export const DEFAULT_CHANNEL = "official_web";
 
@@ -14,6 +18,7 @@ export class OrderService {
     private readonly catalog: CatalogService,
     private readonly writes: MemberWrites,
     private readonly clock: Clock,
+    private readonly onCreated: OnOrderCreated = async () => {},
   ) {}
 
   async create(input: { memberId: string; plan: string; channel?: string }) {
@@ -57,6 +62,7 @@ export class OrderService {
         { orderId: created.id },
         { source: "service", entries: [{ kind: "order.created", data: orderCreated }] },
       );
+      await this.onCreated(scope, created);
       return created;
     });
     return orderView(order);

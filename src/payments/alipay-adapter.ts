@@ -175,7 +175,7 @@ function eventOf(params: Record<string, string>): Translation {
 }
 
 /** `2025-01-01 10:00:05` Beijing time as ISO-8601; undefined when absent or not that shape. */
-function beijingTime(text: string | undefined): string | undefined {
+export function beijingTime(text: string | undefined): string | undefined {
   const match = text === undefined ? null : BEIJING_TIME.exec(text);
   if (!match) return undefined;
   const iso = `${match[1]}T${match[2]}+08:00`;
