@@ -1,5 +1,4 @@
 import type { Clock } from "../clock.js";
-import type { JobRecord } from "../jobs/job-store.js";
 import type { NewJob } from "../jobs/new-job.js";
 import type { JobHandler } from "../jobs/scheduler.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
@@ -10,6 +9,9 @@ import type { ProviderQuery, QueriedOrder, QueryAnswer } from "./provider-query.
 import { redactNotification } from "./redact-notification.js";
 
 export const PAYMENT_QUERY_JOB = "payment.query";
+
+/** A job as its handler is given it (the record type lives with the job store, not ours to import). */
+type QueryJob = Parameters<JobHandler["run"]>[1][number];
 
 /** An order as the query needs it, and what is known of its payment so far. */
 export interface OrderPaymentState {
@@ -195,7 +197,7 @@ export class PaymentQueryService {
     };
   }
 
-  private async settle(scope: MemberWriteScope, job: JobRecord, prepared: Prepared | undefined, now: number) {
+  private async settle(scope: MemberWriteScope, job: QueryJob, prepared: Prepared | undefined, now: number) {
     const { order, attempt } = job.payload as unknown as JobPayload;
     if (!prepared || prepared.checks.length === 0) return;
     const locked = await scope.stores.orders.lockWithMember(order.orderId);
