@@ -8,6 +8,7 @@ import { holdView } from "./hold-views.js";
 import { placeHold } from "./hold-writes.js";
 import {
   DEFAULT_RISK_RULES,
+  OFFICIAL_CHANNELS,
   type RiskRules,
   RiskRulesSchema,
   riskRulesProblems,
@@ -95,6 +96,8 @@ export class SignalService {
     scope: MemberWriteScope,
     paid: { memberId: string; orderId: string; channel: string },
   ): Promise<void> {
+    // The platform's own channels are official whatever the rules say: no read on the payment's hot path.
+    if (OFFICIAL_CHANNELS.includes(paid.channel)) return;
     const rules = await loadRules(scope.stores);
     if (!rules.unofficialChannel.enabled || isOfficialChannel(rules, paid.channel)) return;
     const { memberId } = paid;
