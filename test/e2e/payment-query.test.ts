@@ -182,6 +182,28 @@ describe.each(TEST_ENGINES)("payment queries on $name", (engine) => {
     ]);
   });
 
+  it("no answer (Alipay's gateway failing): recorded, asked again at the next instant; diagnosis says so", async () => {
+    const { memberId, orderId, amount, createdAt } = await memberWithOrder();
+    alipay.failWith = { status: 502, body: "Bad Gateway" };
+    try {
+      await runAt(createdAt + 5 * MIN);
+      const queried = (await timeline(memberId)).find(
+        (e) => e.kind === "payment.queried" && e.data.provider === "alipay",
+      );
+      expect(queried?.data).toMatchObject({ answer: "unknown", reason: expect.stringContaining("502") });
+      expect(queried?.data.notification).toBeUndefined();
+      const res = await diagnose(memberId, { benefit: "ad_free", orderId });
+      const pending = res.body.findings.find((f: any) => f.code === "PAYMENT_PENDING");
+      expect(pending.message).toContain("Alipay, asked at");
+      expect(pending.message).toContain("no answer");
+    } finally {
+      alipay.failWith = null;
+    }
+    alipay.trades.set(orderId, { status: "TRADE_SUCCESS", totalAmount: formatDecimalAmount(amount) });
+    await runAt(createdAt + 15 * MIN);
+    expect((await s.check(memberId, "ad_free")).allowed).toBe(true);
+  });
+
   it("a notification before the first query: the job asks nobody", async () => {
     const { orderId, amount, createdAt } = await memberWithOrder();
     const yuan = formatDecimalAmount(amount);
