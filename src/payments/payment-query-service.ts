@@ -13,6 +13,9 @@ export const PAYMENT_QUERY_JOB = "payment.query";
 /** A job as its handler is given it (the record type lives with the job store, not ours to import). */
 type QueryJob = Parameters<JobHandler["run"]>[1][number];
 
+/** Orders asked about at the same time by one batch of jobs. */
+const QUERIES_AT_ONCE = 16;
+
 /** An order as the query needs it, and what is known of its payment so far. */
 export interface OrderPaymentState {
   orderId: string;
@@ -178,14 +181,19 @@ export class PaymentQueryService {
   jobHandler(): JobHandler {
     return {
       kind: PAYMENT_QUERY_JOB,
+      // A batch's queries take a while (each up to the 5 s timeout): nobody takes the jobs over meanwhile.
+      leaseMs: 10 * 60_000,
       prepare: async (jobs) => {
         const prepared = new Map<string, Prepared>();
-        for (const job of jobs) {
+        const prepareOne = async (job: QueryJob) => {
           const { order } = job.payload as unknown as JobPayload;
           const state = await this.deps.orderState(order.orderId);
           const pending = state !== null && state.status === "pending_payment";
           prepared.set(job.id, { state, checks: pending ? await this.ask(queriedOrder(state), state) : [] });
-        }
+        };
+        // A few orders at a time: a batch of hundreds neither waits on them one by one nor floods a provider.
+        for (let i = 0; i < jobs.length; i += QUERIES_AT_ONCE)
+          await Promise.all(jobs.slice(i, i + QUERIES_AT_ONCE).map(prepareOne));
         return prepared;
       },
       run: async (scope, jobs, now, prepared) => {
@@ -200,20 +208,27 @@ export class PaymentQueryService {
   private async settle(scope: MemberWriteScope, job: QueryJob, prepared: Prepared | undefined, now: number) {
     const { order, attempt } = job.payload as unknown as JobPayload;
     if (!prepared || prepared.checks.length === 0) return;
+    // Paid (by a notification) while the provider was being asked: nothing left to do. Read without
+    // a lock: a paid answer takes its key before the order's lock, as a notification does — locking
+    // the order first could deadlock with a notification of the same payment arriving now.
+    const current = await scope.stores.orders.get(order.orderId);
+    if (current?.status !== "pending_payment") return;
+    const outcomes = new Map<number, string>();
+    const paid = prepared.checks.findIndex((c) => c.answer.kind === "paid");
+    if (paid >= 0) {
+      const check = prepared.checks[paid];
+      const answer = check.answer as Extract<QueryAnswer, { kind: "paid" }>;
+      outcomes.set(
+        paid,
+        outcomeOf(await this.deps.payments.applyIn(scope, this.incoming(check.provider, answer))),
+      );
+    }
     const locked = await scope.stores.orders.lockWithMember(order.orderId);
     if (!locked) return;
-    // Paid (by a notification) while the provider was being asked: nothing left to do.
-    if (locked.order.status !== "pending_payment") return;
-    let settled = false;
-    for (const check of prepared.checks) {
-      let outcome: string | undefined;
-      if (check.answer.kind === "paid" && !settled) {
-        outcome = outcomeOf(
-          await this.deps.payments.applyIn(scope, this.incoming(check.provider, check.answer)),
-        );
-        // Applied, or refused and recorded (a wrong amount): asking again would change nothing.
-        settled = true;
-      }
+    // Applied, or refused and recorded (a wrong amount): asking again would change nothing.
+    const settled = paid >= 0;
+    for (const [index, check] of prepared.checks.entries()) {
+      const outcome = outcomes.get(index);
       // What the provider said, on the member's timeline (a paid one's application has its own entries).
       await scope.record(locked.member.id, "system", {
         kind: "payment.queried",

@@ -127,6 +127,33 @@ describe.each(TEST_ENGINES)("payment queries on $name", (engine) => {
     }).toEqual(before);
   });
 
+  it("notifications arriving while the job applies the same payments: each granted once, every answer a success", async () => {
+    const orders = await Promise.all(Array.from({ length: 6 }, () => memberWithOrder()));
+    for (const o of orders)
+      alipay.trades.set(o.orderId, { status: "TRADE_SUCCESS", totalAmount: formatDecimalAmount(o.amount) });
+    s.clock.set(Math.max(...orders.map((o) => o.createdAt)) + 5 * MIN);
+    const [summary, ...answers] = await Promise.all([
+      s.app.scheduler.runDue(),
+      ...orders.map((o) =>
+        alipay.post(
+          s.baseUrl,
+          alipay.body({
+            orderId: o.orderId,
+            status: "TRADE_SUCCESS",
+            totalAmount: formatDecimalAmount(o.amount),
+          }),
+        ),
+      ),
+    ]);
+    expect(answers).toEqual(Array(orders.length).fill({ status: 200, text: "success" }));
+    expect(summary).toMatchObject({ failed: 0, lost: 0 });
+    for (const o of orders) {
+      expect(await count("memberships", sql`member_id = ${o.memberId}`)).toBe(1);
+      expect(await count("payment_events", sql`order_id = ${o.orderId}`)).toBe(1);
+      expect((await s.check(o.memberId, "ad_free")).allowed).toBe(true);
+    }
+  });
+
   it("WeChat Pay: a lost TRANSACTION.SUCCESS is found by the query; the late notification is answered 204 and changes nothing", async () => {
     const { memberId, orderId, amount, createdAt } = await memberWithOrder();
     wechat.trades.set(orderId, { tradeState: "SUCCESS", total: amount });
