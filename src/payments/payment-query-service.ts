@@ -79,8 +79,8 @@ interface Prepared {
  * the lease), with backoff (payment-query-policy.ts); diagnosis asks on demand. A paid answer goes
  * through the payment application path like a notification, under the notification's key.
  *
- * Which provider is asked: those whose notifications were recorded for the order (a refused or
- * ignored one still names it), else every configured provider — one that never saw the order
+ * Which provider is asked: those whose notifications were recorded for the order (one refused for
+ * its amount is recorded too), else every configured provider — one that never saw the order
  * answers that it does not know it (Alipay ACQ.TRADE_NOT_EXIST, WeChat Pay ORDER_NOT_EXIST).
  */
 export class PaymentQueryService {
@@ -120,7 +120,8 @@ export class PaymentQueryService {
       memberId,
       runAt: new Date(next.at),
       payload: payload as unknown as Record<string, unknown>,
-      // A query that throws (it should not) is retried by the scheduler a few times; the next one is scheduled anyway.
+      // A job that throws (queries do not: the database, a bug) is retried by the scheduler; after
+      // 3 failures it is `failed` (perkwise jobs lists it) and the order is not asked about again.
       maxAttempts: 3,
     };
   }
