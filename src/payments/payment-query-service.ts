@@ -145,7 +145,7 @@ export class PaymentQueryService {
   async checkNow(orderId: string): Promise<ProviderCheck[]> {
     if (!this.configured) return [];
     const state = await this.deps.orderState(orderId);
-    if (!state || state.status !== "pending_payment") return [];
+    if (state?.status !== "pending_payment") return [];
     const order = queriedOrder(state);
     const checks: ProviderCheck[] = [];
     for (const check of await this.ask(order, state)) {

@@ -1,5 +1,9 @@
 import { createSign, type KeyObject, randomBytes } from "node:crypto";
+import { Type } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { WechatPayConfig } from "../config.js";
+import { parseIsoDateTime } from "../time/iso-time.js";
+import { MAX_MINOR_UNITS } from "./money.js";
 import type { ReceivedNotification } from "./payment-event.js";
 import { evidenceHeaders } from "./provider-adapter.js";
 import type { ProviderQuery, QueriedOrder, QueryAnswer } from "./provider-query.js";
@@ -12,6 +16,25 @@ import {
 
 export const WECHATPAY_QUERY_TIMEOUT_MS = 5_000;
 const ORDER_NOT_EXIST = "ORDER_NOT_EXIST";
+
+/** The query's answer: a transaction in any state (an unpaid one has no transaction_id yet). */
+const QueriedTransaction = TypeCompiler.Compile(
+  Type.Object({
+    mchid: Type.String(),
+    appid: Type.String(),
+    out_trade_no: Type.String(),
+    trade_state: Type.String({ minLength: 1, maxLength: 32 }),
+    transaction_id: Type.Optional(Type.String({ pattern: "^[0-9A-Za-z]{1,64}$" })),
+    success_time: Type.Optional(Type.String({ maxLength: 64 })),
+    amount: Type.Optional(
+      Type.Object({
+        total: Type.Integer({ minimum: 0, maximum: MAX_MINOR_UNITS }),
+        currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
+      }),
+    ),
+  }),
+);
+const ErrorAnswer = TypeCompiler.Compile(Type.Object({ code: Type.String({ maxLength: 64 }) }));
 
 /** The request's signed message (APIv3): method, path with query, timestamp, nonce, body (empty for GET). */
 export function wechatPayRequestMessage(
@@ -106,48 +129,33 @@ export class WechatPayQuery implements ProviderQuery {
         detail: `serial ${headers["wechatpay-serial"]}, GET ${path}`,
       },
     };
-    let parsed: Record<string, any>;
+    let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
       return { kind: "unknown", reason: `the answer (HTTP ${response.status}) is not JSON` };
     }
-    if (response.status === 404 && parsed?.code === ORDER_NOT_EXIST)
+    const code = ErrorAnswer.Check(parsed) ? parsed.code : "";
+    if (response.status === 404 && code === ORDER_NOT_EXIST)
       return { kind: "not_paid", status: ORDER_NOT_EXIST, answer };
-    if (response.status !== 200 || typeof parsed !== "object" || parsed === null)
-      return {
-        kind: "unknown",
-        reason: `WeChat Pay answered HTTP ${response.status} ${parsed?.code ?? ""}`.trim(),
-      };
-    if (parsed.out_trade_no !== order.orderId || parsed.mchid !== this.config.mchid)
+    if (response.status !== 200 || !QueriedTransaction.Check(parsed))
+      return { kind: "unknown", reason: `WeChat Pay answered HTTP ${response.status} ${code}`.trim() };
+    const t = parsed;
+    if (t.out_trade_no !== order.orderId || t.mchid !== this.config.mchid)
       return { kind: "unknown", reason: "WeChat Pay answered about another order or merchant" };
-    const state = typeof parsed.trade_state === "string" ? parsed.trade_state : "UNKNOWN";
-    if (state !== "SUCCESS") return { kind: "not_paid", status: state, answer };
-    const total = parsed.amount?.total;
-    const transactionId = parsed.transaction_id;
-    if (
-      !Number.isSafeInteger(total) ||
-      total < 0 ||
-      typeof transactionId !== "string" ||
-      !/^[0-9A-Za-z]{1,64}$/.test(transactionId)
-    )
+    if (t.trade_state !== "SUCCESS") return { kind: "not_paid", status: t.trade_state, answer };
+    if (!t.amount || !t.transaction_id)
       return { kind: "unknown", reason: "WeChat Pay's SUCCESS answer lacks its amount or transaction_id" };
-    if (parsed.appid !== this.config.appid)
+    if (t.appid !== this.config.appid)
       return { kind: "unknown", reason: "WeChat Pay's answer is for another appid" };
-    const paidAt =
-      typeof parsed.success_time === "string" && !Number.isNaN(Date.parse(parsed.success_time))
-        ? parsed.success_time
-        : undefined;
+    const paidAt = t.success_time && parseIsoDateTime(t.success_time) !== null ? t.success_time : undefined;
     return {
       kind: "paid",
       event: {
         type: "payment.succeeded",
         orderId: order.orderId,
-        amount: {
-          amount: total,
-          currency: typeof parsed.amount.currency === "string" ? parsed.amount.currency : "CNY",
-        },
-        providerRef: transactionId,
+        amount: { amount: t.amount.total, currency: t.amount.currency ?? "CNY" },
+        providerRef: t.transaction_id,
         ...(paidAt && { paidAt }),
       },
       answer,
