@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { formatDecimalAmount } from "../../src/payments/money.js";
+import { DEFAULT_PAYMENT_QUERY_POLICY, queryInstant } from "../../src/payments/payment-query-policy.js";
 import { TestServer } from "../e2e-harness.js";
 import { AlipaySimulator, serveAlipayGateway } from "../support/alipay-simulator.js";
 import type { QueryServer } from "../support/query-server.js";
@@ -349,6 +350,10 @@ describe.each(TEST_ENGINES)("payment queries on $name", (engine) => {
       await alipay.post(s.baseUrl, alipay.body({ orderId, status: "TRADE_SUCCESS", totalAmount: yuan }));
       expect((await s.check(memberId, "ad_free")).allowed).toBe(true);
     }
+    // Any intake: the Standard Webhooks endpoint too.
+    const viaWebhook = await memberWithOrder("wechat_group_buy");
+    expect((await s.pay(viaWebhook.orderId, viaWebhook.amount)).status).toBe(200);
+    expect((await s.check(viaWebhook.memberId, "ad_free")).reasons[0].code).toBe("ACCOUNT_ON_HOLD");
     const held = await memberWithOrder("partner:unknown");
     await alipay.post(
       s.baseUrl,
@@ -396,5 +401,33 @@ describe.each(TEST_ENGINES)("payment queries on $name", (engine) => {
     });
     expect(new URLSearchParams(event.data.notification.body).get("total_amount")).toBe("0.01");
     expect(new URLSearchParams(event.data.notification.body).get("sign")).toMatch(/…\(\d+\)$/);
+  });
+
+  it("an order never paid is asked at every instant up to 48 hours, then no more (payment.query_stopped)", async () => {
+    const { memberId, orderId, createdAt } = await memberWithOrder();
+    alipay.trades.set(orderId, { status: "WAIT_BUYER_PAY", totalAmount: "15.00" });
+    let attempt = 1;
+    for (let at = queryInstant(createdAt, 1, DEFAULT_PAYMENT_QUERY_POLICY); at !== null; ) {
+      await runAt(at - 1);
+      expect(alipayAsked(orderId)).toBe(attempt - 1);
+      await runAt(at);
+      expect(alipayAsked(orderId)).toBe(attempt);
+      at = queryInstant(createdAt, ++attempt, DEFAULT_PAYMENT_QUERY_POLICY);
+    }
+    expect(attempt - 1).toBe(27);
+    const last = createdAt + 2795 * MIN;
+    expect(s.clock.now()).toBe(last);
+    await runAt(createdAt + 7 * 24 * 60 * MIN);
+    expect(alipayAsked(orderId)).toBe(27);
+    const stopped = (await timeline(memberId)).filter((e) => e.kind === "payment.query_stopped");
+    expect(stopped).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ orderId, attempts: 27 }) }),
+    ]);
+    expect(
+      await count(
+        "jobs",
+        sql`kind = 'payment.query' and key like ${`payment.query:${orderId}:%`} and status <> 'done'`,
+      ),
+    ).toBe(0);
   });
 });
