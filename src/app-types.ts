@@ -26,6 +26,8 @@ import type { AppMetrics } from "./metrics/app-metrics.js";
 import type { NoticeService } from "./notices/notice-service.js";
 import type { OrderService } from "./orders/order-service.js";
 import type { AlipayAdapter } from "./payments/alipay-adapter.js";
+import type { PaymentQueryPolicy } from "./payments/payment-query-policy.js";
+import type { PaymentQueryService } from "./payments/payment-query-service.js";
 import type { PaymentService } from "./payments/payment-service.js";
 import type { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import type { ReconcileService } from "./reconcile/reconcile-service.js";
@@ -64,6 +66,8 @@ export interface AppOptions {
   alipay?: AlipayConfig;
   /** WeChat Pay's notifications (config.wechatpay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
   wechatpay?: WechatPayConfig;
+  /** When pending orders are asked about at their provider's query API (PERKWISE_PAYMENT_QUERY_AFTER). */
+  paymentQuery?: Partial<PaymentQueryPolicy>;
 }
 
 export interface AppStartOptions {
@@ -106,6 +110,8 @@ export interface App {
   members: MemberService;
   orders: OrderService;
   payments: PaymentService;
+  /** Pending orders asked about at their providers' query APIs: the scheduled job and diagnosis. */
+  paymentQueries: PaymentQueryService;
   /** Verifies and translates Alipay's notifications; null when Alipay is not configured. */
   alipay: AlipayAdapter | null;
   /** Verifies, decrypts and translates WeChat Pay's notifications; null when WeChat Pay is not configured. */

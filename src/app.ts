@@ -19,9 +19,14 @@ import { AppMetrics } from "./metrics/app-metrics.js";
 import { createNoticesFeature } from "./notices/notices-feature.js";
 import { OrderService } from "./orders/order-service.js";
 import { AlipayAdapter } from "./payments/alipay-adapter.js";
+import { AlipayQuery } from "./payments/alipay-query.js";
 import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
+import { DEFAULT_PAYMENT_QUERY_POLICY } from "./payments/payment-query-policy.js";
+import { PaymentQueryService } from "./payments/payment-query-service.js";
 import { PaymentService } from "./payments/payment-service.js";
+import type { ProviderQuery } from "./payments/provider-query.js";
 import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
+import { WechatPayQuery } from "./payments/wechatpay-query.js";
 import { createReconcileFeature } from "./reconcile/reconcile-feature.js";
 import { SessionService } from "./sessions/session-service.js";
 import { StatsService } from "./stats/stats-service.js";
@@ -138,6 +143,38 @@ export function createApp(options: AppOptions): App {
       coupons.coupons.claimForBenefit(scope, memberId, benefit, source),
   });
   const notices = createNoticesFeature({ data, members, catalog, clock });
+  const payments = new PaymentService({
+    secret: options.paymentSecret,
+    catalog,
+    writes,
+    clock,
+    onGranted: (webhookId, ms) => {
+      metrics.paymentGranted(ms / 1000);
+      latencies.record(webhookId, Math.round(ms));
+    },
+    // A paid order's channel is judged by the unofficial-channel rule in the payment's transaction.
+    onPaid: (scope, paid) => holds.signals.judgePaidOrder(scope, paid),
+  });
+  const paymentQueries = new PaymentQueryService({
+    queries: providerQueries(options),
+    payments,
+    clock,
+    policy: { ...DEFAULT_PAYMENT_QUERY_POLICY, ...options.paymentQuery },
+    orderState: async (orderId) => {
+      const order = await data.orders.get(orderId);
+      if (!order) return null;
+      const events = await data.payments.listForOrder(orderId);
+      return {
+        orderId,
+        status: order.status,
+        memberId: order.memberId,
+        amount: order.amount,
+        currency: order.currency,
+        createdAt: order.createdAt,
+        providers: [...new Set(events.map((e) => e.provider))],
+      };
+    },
+  });
   const scheduler = new Scheduler(
     {
       writes,
@@ -149,6 +186,7 @@ export function createApp(options: AppOptions): App {
         ...notices.jobHandlers,
         ...repairs.jobHandlers,
         eventPruneJobHandler(events.retentionMs),
+        paymentQueries.jobHandler(),
       ],
     },
     options.scheduler,
@@ -203,17 +241,16 @@ export function createApp(options: AppOptions): App {
     auth,
     catalog,
     members,
-    orders: new OrderService({ store: data.orders, catalog, writes, clock }),
-    payments: new PaymentService({
-      secret: options.paymentSecret,
+    // A new order gets its first payment query job (when a provider is configured) as it is created.
+    orders: new OrderService({
+      store: data.orders,
       catalog,
       writes,
       clock,
-      onGranted: (webhookId, ms) => {
-        metrics.paymentGranted(ms / 1000);
-        latencies.record(webhookId, Math.round(ms));
-      },
+      onCreated: (scope, order) => paymentQueries.scheduleFirst(scope, order),
     }),
+    payments,
+    paymentQueries,
     alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
     wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,
     benefits: grants.benefits,
@@ -233,6 +270,7 @@ export function createApp(options: AppOptions): App {
       writes,
       clock,
       paymentWait: options.paymentWait,
+      paymentQueries,
     }),
     notices: notices.notices,
     reconcile,
@@ -250,6 +288,15 @@ export function createApp(options: AppOptions): App {
     webhooks: webhooks.webhooks,
     webhookWorker: webhooks.webhookWorker,
   };
+}
+
+/** The query APIs of the configured providers (WeChat Pay's needs our merchant key too). */
+function providerQueries(options: AppOptions): ProviderQuery[] {
+  const queries: ProviderQuery[] = [];
+  if (options.alipay) queries.push(new AlipayQuery(options.alipay));
+  const wechatpay = options.wechatpay && WechatPayQuery.create(options.wechatpay);
+  if (wechatpay) queries.push(wechatpay);
+  return queries;
 }
 
 /** `createApp` then `start()`: for one-shot commands, tests and benchmarks that run no workers. */

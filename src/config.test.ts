@@ -26,6 +26,18 @@ describe("configuration from the environment", () => {
     );
   });
 
+  it("PERKWISE_PAYMENT_QUERY_AFTER: a fixed ISO-8601 duration from PT1S to P1D, default PT5M", () => {
+    expect(load({}).paymentQueryAfterMs).toBe(5 * 60_000);
+    expect(load({ PERKWISE_PAYMENT_QUERY_AFTER: "PT10M" }).paymentQueryAfterMs).toBe(600_000);
+    expect(load({ PERKWISE_PAYMENT_QUERY_AFTER: "PT1S" }).paymentQueryAfterMs).toBe(1000);
+    expect(load({ PERKWISE_PAYMENT_QUERY_AFTER: "P1D" }).paymentQueryAfterMs).toBe(86_400_000);
+    for (const bad of ["5", "PT0S", "P1M", "PT24H1S", "P2D", "PT", "5m"]) {
+      expect(() => load({ PERKWISE_PAYMENT_QUERY_AFTER: bad })).toThrow(
+        `invalid PERKWISE_PAYMENT_QUERY_AFTER: ${bad}`,
+      );
+    }
+  });
+
   it("an invalid port is refused", () => {
     expect(() => load({ PORT: "70000" })).toThrow("invalid port: 70000");
     expect(load({ PORT: "0" }).port).toBe(0);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { durationToMillisApprox } from "./time/durations.js";
 
 export interface Config {
   port: number;
@@ -28,6 +29,25 @@ export interface Config {
   alipay: AlipayConfig | undefined;
   /** WeChat Pay's APIv3 notifications (PERKWISE_WECHATPAY_*); undefined: PROVIDER_NOT_CONFIGURED. */
   wechatpay: WechatPayConfig | undefined;
+  /**
+   * PERKWISE_PAYMENT_QUERY_AFTER (ISO-8601 duration, default PT5M): how long a pending order waits
+   * for its provider's notification before the provider's query API is asked (then with backoff).
+   */
+  paymentQueryAfterMs: number;
+}
+
+export const DEFAULT_PAYMENT_QUERY_AFTER = "PT5M";
+
+/** A fixed-length ISO-8601 duration (no years or months) of at least a second and at most a day. */
+export function paymentQueryAfterMs(env: NodeJS.ProcessEnv): number {
+  const value = env.PERKWISE_PAYMENT_QUERY_AFTER || DEFAULT_PAYMENT_QUERY_AFTER;
+  const fixed = /^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/.test(value);
+  const ms = fixed ? durationToMillisApprox(value) : Number.NaN;
+  if (!(ms >= 1000 && ms <= 24 * 3600_000))
+    throw new Error(
+      `invalid PERKWISE_PAYMENT_QUERY_AFTER: ${value} (an ISO-8601 duration from PT1S to P1D, e.g. PT5M)`,
+    );
+  return ms;
 }
 
 /** Our WeChat Pay merchant: ids, the APIv3 key, and the keys that verify WeChat Pay's signatures. */
@@ -284,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     secretSources: { adminKey: admin.source, paymentSecret: payment.source },
     alipay: alipayConfig(env),
     wechatpay: wechatPayConfig(env),
+    paymentQueryAfterMs: paymentQueryAfterMs(env),
   };
 }
 

@@ -37,6 +37,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     alipay,
     wechatpay,
+    paymentQuery: { afterMs: config.paymentQueryAfterMs },
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });

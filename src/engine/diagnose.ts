@@ -16,6 +16,7 @@ import type {
   EvidenceBundle,
   Finding,
   PaymentWaitPolicy,
+  ProviderAnswerEvidence,
 } from "./diagnosis-types.js";
 import {
   type DecisionContext,
@@ -27,6 +28,7 @@ import {
   type RemedyAction,
 } from "./engine-types.js";
 import { reasonMessage } from "./messages.js";
+import { addProviderAnswers } from "./provider-answers.js";
 import { benefitOf } from "./rule-changes.js";
 import { RULES } from "./rules/rule-registry.js";
 import type { DiagnosisStep } from "./rules/rule-types.js";
@@ -45,6 +47,8 @@ export interface DiagnoseInput {
   paymentWait: PaymentWaitPolicy;
   /** Drift found in the member's records just before (see reconcile/), repaired or not. */
   drift: readonly DriftRepair[];
+  /** What payment providers answered when asked about pending orders just before (their query APIs). */
+  providerAnswers?: readonly ProviderAnswerEvidence[];
 }
 
 /** Which self-check step each reason belongs to: the rules say it themselves; the rest are about the membership. */
@@ -108,6 +112,16 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     );
     if (known && !drift.repaired) continue;
     findings.push(driftFinding(input, drift));
+  }
+  if (input.providerAnswers?.length) {
+    addProviderAnswers(
+      findings,
+      input.providerAnswers,
+      input.evidence.orders,
+      orderItem,
+      ctx.locale,
+      snapshot.timezone,
+    );
   }
   // Stable: equally actionable findings keep the engine's order.
   const paymentPending = findings.some((f) => f.code === "PAYMENT_PENDING");

@@ -38,7 +38,14 @@ export function paymentItem(p: PaymentEventEvidence): EvidenceItem {
     type: "payment_event",
     id: p.webhookId,
     at: iso(p.receivedAt),
-    data: { orderId: p.orderId, type: p.type, outcome: p.outcome, amount: p.amount },
+    data: {
+      orderId: p.orderId,
+      type: p.type,
+      outcome: p.outcome,
+      amount: p.amount,
+      ...(p.provider !== undefined && { provider: p.provider }),
+      ...(p.notification != null && { notification: p.notification }),
+    },
   };
 }
 

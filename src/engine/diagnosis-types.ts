@@ -24,6 +24,28 @@ export interface PaymentEventEvidence {
   outcome: string;
   amount: number | null;
   receivedAt: number;
+  /** `standard_webhooks` or the provider whose own notification (or query answer) it was. */
+  provider?: string;
+  /** What the provider sent, credentials removed and signatures shortened; null for Standard Webhooks. */
+  notification?: unknown;
+}
+
+/** What a payment provider answered when diagnosis asked about a pending order (its query API). */
+export interface ProviderAnswerEvidence {
+  orderId: string;
+  provider: string;
+  askedAt: number;
+  answer: "paid" | "not_paid" | "unknown";
+  /** The provider's own status of a not-paid order (WAIT_BUYER_PAY, NOTPAY, ACQ.TRADE_NOT_EXIST …). */
+  status?: string;
+  /** Why there was no answer (unreachable, unverified). */
+  reason?: string;
+  /** The answer paid the order just now. */
+  appliedNow: boolean;
+  /** What the payment application answered a paid answer with. */
+  outcome?: string;
+  /** The answer itself, redacted. */
+  notification?: unknown;
 }
 
 export interface MembershipEvidence {
@@ -90,7 +112,8 @@ export type EvidenceType =
   | "hold"
   | "session"
   | "context"
-  | "timeline";
+  | "timeline"
+  | "provider_answer";
 
 /** One record a finding rests on, by id and time, with what matters of it. */
 export interface EvidenceItem {

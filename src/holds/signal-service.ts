@@ -2,12 +2,13 @@ import { Value } from "@sinclair/typebox/value";
 import type { Clock } from "../clock.js";
 import type { Stores } from "../db/stores.js";
 import { AppError } from "../errors.js";
-import type { MemberWrites } from "../members/member-writes.js";
-import { evaluateSignal, type Signal } from "./evaluate-signal.js";
+import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import { evaluateSignal, isOfficialChannel, type Signal } from "./evaluate-signal.js";
 import { holdView } from "./hold-views.js";
 import { placeHold } from "./hold-writes.js";
 import {
   DEFAULT_RISK_RULES,
+  OFFICIAL_CHANNELS,
   type RiskRules,
   RiskRulesSchema,
   riskRulesProblems,
@@ -84,6 +85,42 @@ export class SignalService {
       }
       return { memberId, type: signal.type, at: new Date(now).toISOString(), holdsPlaced: placed };
     });
+  }
+
+  /**
+   * A paid order is a purchase signal of its channel, judged in the payment's transaction (the
+   * member is locked): an unofficial channel places the `unofficial_channel` hold without the
+   * platform sending a signal. Official channels and a disabled rule write nothing.
+   */
+  async judgePaidOrder(
+    scope: MemberWriteScope,
+    paid: { memberId: string; orderId: string; channel: string },
+  ): Promise<void> {
+    // The platform's own channels are official whatever the rules say: no read on the payment's hot path.
+    if (OFFICIAL_CHANNELS.includes(paid.channel)) return;
+    const rules = await loadRules(scope.stores);
+    if (!rules.unofficialChannel.enabled || isOfficialChannel(rules, paid.channel)) return;
+    const { memberId } = paid;
+    const now = this.deps.clock.now();
+    const signal: Signal = { type: "purchase", channel: paid.channel };
+    const holds = await scope.stores.holds.listForMember(memberId);
+    const openReasons = new Set(holds.filter((h) => h.status === "open").map((h) => h.reason as string));
+    const lastCleared = await scope.stores.holds.lastCleared(memberId);
+    await scope.stores.signals.insert(memberId, signal, new Date(now));
+    const history = { deviceMembers: [], locations: [], openReasons, lastCleared };
+    for (const hold of evaluateSignal(rules, memberId, signal, history, now)) {
+      await placeHold(
+        scope,
+        {
+          memberId,
+          reason: hold.reason,
+          benefits: null,
+          details: { ...hold.details, orderId: paid.orderId },
+        },
+        { id: `rule:${hold.reason}`, source: "system" },
+        now,
+      );
+    }
   }
 
   async rules(): Promise<RiskRules> {

@@ -86,6 +86,39 @@ describe.each(TEST_ENGINES)("durable scheduler on $name", (engine) => {
     ]);
   });
 
+  it("prepare runs before the transaction and hands its result to run; a failing prepare is a failed attempt", async () => {
+    const kind = uniqueKind();
+    const clock = new ManualClock(T);
+    await data.jobs.schedule([{ kind, key: `${kind}:a`, runAt: new Date(T), maxAttempts: 2 }]);
+    const seen: unknown[] = [];
+    let fail = true;
+    const scheduler = schedulerOn(data, clock, [
+      {
+        kind,
+        async prepare(jobs) {
+          if (fail) throw new Error("provider unreachable");
+          return jobs.map((j) => `asked:${j.key}`);
+        },
+        async run(scope, jobs, _now, prepared) {
+          seen.push(prepared);
+          for (const job of jobs)
+            await scope.stores.outbox.append({
+              memberId: null,
+              type: `ran.${kind}`,
+              payload: { key: job.key },
+            });
+        },
+      },
+    ]);
+    expect(await scheduler.runDue()).toMatchObject({ done: 0, retried: 1 });
+    expect(seen).toEqual([]);
+    fail = false;
+    clock.advance(retryDelayMs(1));
+    expect(await scheduler.runDue()).toMatchObject({ done: 1 });
+    expect(seen).toEqual([[`asked:${kind}:a`]]);
+    expect(await ranKeys(kind)).toEqual([`${kind}:a`]);
+  });
+
   it("retries a failing job with exponential backoff, then marks it failed; its effects never commit", async () => {
     const kind = uniqueKind();
     const clock = new ManualClock(T);

@@ -12,7 +12,12 @@ export interface JobHandler {
    * Handlers re-read what they change, so a job that is no longer relevant (an expiry after a renewal)
    * completes without effect.
    */
-  run(scope: MemberWriteScope, jobs: JobRecord[], now: number): Promise<void>;
+  run(scope: MemberWriteScope, jobs: JobRecord[], now: number, prepared?: unknown): Promise<void>;
+  /**
+   * I/O a batch needs before its transaction (a payment provider's query API): run outside it, so no
+   * connection or lock is held while a remote answers; what it returns is given to `run`.
+   */
+  prepare?(jobs: JobRecord[], now: number): Promise<unknown>;
   /**
    * How long this kind may take, when longer than the scheduler's lease (a full reconciliation scan):
    * its jobs' lease is extended to this before they run, so no other worker presumes them dead.
@@ -156,9 +161,10 @@ export class Scheduler {
       );
       if (extended !== jobs.length) throw new LeaseLost();
     }
+    const prepared = handler.prepare ? await handler.prepare(jobs, this.clock.now()) : undefined;
     return this.writes.run(async (scope) => {
       const now = this.clock.now();
-      await handler.run(scope, jobs, now);
+      await handler.run(scope, jobs, now, prepared);
       const completed = await scope.stores.jobs.complete(
         jobs.map((j) => j.id),
         this.workerId,

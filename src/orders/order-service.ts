@@ -4,8 +4,11 @@ import type { Clock } from "../clock.js";
 import { AppError } from "../errors.js";
 import { newId } from "../ids.js";
 import { orderView } from "../members/member-views.js";
-import type { MemberWrites } from "../members/member-writes.js";
-import type { OrderStore } from "./order-store.js";
+import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
+import type { OrderRecord, OrderStore } from "./order-store.js";
+
+/** Runs in the transaction that creates an order (app.ts: the first payment query job). */
+export type OnOrderCreated = (scope: MemberWriteScope, order: OrderRecord) => Promise<void>;
 
 export const DEFAULT_CHANNEL = "official_web";
 
@@ -14,6 +17,8 @@ export interface OrderServiceOptions {
   catalog: CatalogService;
   writes: MemberWrites;
   clock: Clock;
+  /** Runs in the transaction that creates an order. */
+  onCreated?: OnOrderCreated;
 }
 
 /** Creating orders for a plan; the price comes from the catalog, never from the caller. */
@@ -22,12 +27,14 @@ export class OrderService {
   private readonly catalog: CatalogService;
   private readonly writes: MemberWrites;
   private readonly clock: Clock;
+  private readonly onCreated: OnOrderCreated;
 
   constructor(options: OrderServiceOptions) {
     this.store = options.store;
     this.catalog = options.catalog;
     this.writes = options.writes;
     this.clock = options.clock;
+    this.onCreated = options.onCreated ?? (async () => {});
   }
 
   /** One order as the platform sees it, or null. */
@@ -77,6 +84,7 @@ export class OrderService {
         { orderId: created.id },
         { source: "service", entries: [{ kind: "order.created", data: orderCreated }] },
       );
+      await this.onCreated(scope, created);
       return created;
     });
     return orderView(order);

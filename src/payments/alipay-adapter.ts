@@ -45,19 +45,25 @@ const invalid = (path: string, message: string) =>
  * | TRADE_CLOSED | yes, or gmt_payment | payment.refunded, full |
  * | TRADE_CLOSED | no, never paid | payment.closed |
  */
+/** alipay-sdk for our application: our key, Alipay's public key, the gateway. */
+export function alipaySdk(config: AlipayConfig, options: { timeout?: number; camelcase?: boolean } = {}) {
+  return new AlipaySdk({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    // The SDK reads the key as PKCS#1 unless told; a PKCS#8 PEM says so in its header.
+    keyType: config.privateKey.includes("BEGIN PRIVATE KEY") ? "PKCS8" : "PKCS1",
+    alipayPublicKey: config.alipayPublicKey,
+    gateway: config.gateway,
+    ...options,
+  });
+}
+
 export class AlipayAdapter implements ProviderAdapter {
   readonly provider = "alipay" as const;
   private readonly sdk: AlipaySdk;
 
   constructor(private readonly config: AlipayConfig) {
-    this.sdk = new AlipaySdk({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      // The SDK reads the key as PKCS#1 unless told; a PKCS#8 PEM says so in its header.
-      keyType: config.privateKey.includes("BEGIN PRIVATE KEY") ? "PKCS8" : "PKCS1",
-      alipayPublicKey: config.alipayPublicKey,
-      gateway: config.gateway,
-    });
+    this.sdk = alipaySdk(config);
   }
 
   translate(rawBody: string, headers: RawHeaders): AdapterVerdict {
@@ -175,7 +181,7 @@ function eventOf(params: Record<string, string>): Translation {
 }
 
 /** `2025-01-01 10:00:05` Beijing time as ISO-8601; undefined when absent or not that shape. */
-function beijingTime(text: string | undefined): string | undefined {
+export function beijingTime(text: string | undefined): string | undefined {
   const match = text === undefined ? null : BEIJING_TIME.exec(text);
   if (!match) return undefined;
   const iso = `${match[1]}T${match[2]}+08:00`;

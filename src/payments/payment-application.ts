@@ -11,6 +11,8 @@ export interface ApplyResult {
   outcome: PaymentOutcome;
   memberId: string | null;
   version?: number;
+  /** Set when this event paid the order: what the risk rules judge it by. */
+  paid?: { orderId: string; channel: string };
 }
 
 /** The timeline entry of the event itself, with the outcome it had. */
@@ -176,7 +178,12 @@ async function activate(
     { ...membership, tier: version.plans.get(order.plan)!.tier, change: activation.kind },
     { source: "payment_provider", entries: [received("applied"), ...changes] },
   );
-  return { outcome: "applied", version: entitlementsVersion, memberId: member.id };
+  return {
+    outcome: "applied",
+    version: entitlementsVersion,
+    memberId: member.id,
+    paid: { orderId: order.id, channel: order.channel },
+  };
 }
 
 /** The timeline entry of what a payment did to the member's memberships. */

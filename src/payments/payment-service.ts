@@ -4,7 +4,7 @@ import { Webhook } from "standardwebhooks";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError, type Refusal } from "../errors.js";
-import type { MemberWrites, TimelineChange } from "../members/member-writes.js";
+import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
 import { parseIsoDateTime } from "../time/iso-time.js";
 import { unstorableStrings } from "../unstorable-strings.js";
 import { MAX_MINOR_UNITS } from "./money.js";
@@ -12,6 +12,7 @@ import { applyPaymentEvent } from "./payment-application.js";
 import type { PaymentEvent, ReceivedNotification } from "./payment-event.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
 import type { IntakeOutcome, ProviderAdapter, RawHeaders } from "./provider-adapter.js";
+import { redactNotification } from "./redact-notification.js";
 import { verifyWebhook, type WebhookHeaders } from "./verify-webhook.js";
 
 const MinorUnits = Type.Integer({ minimum: 0, maximum: MAX_MINOR_UNITS, description: "minor units" });
@@ -68,7 +69,19 @@ export interface IncomingPaymentEvent {
   /** What is stored as the event's payload: the signed body for Standard Webhooks, else the event. */
   payload?: unknown;
   notification?: ReceivedNotification | null;
+  /** How it reached us when not as a notification: `query` (the provider's query API answered it). */
+  via?: "query";
 }
+
+/** An order a payment event just paid, for the risk rules (its channel). */
+export interface PaidOrder {
+  memberId: string;
+  orderId: string;
+  channel: string;
+}
+
+/** Runs in the payment's transaction once an order is paid (app.ts: the unofficial-channel rule). */
+export type OnPaid = (scope: MemberWriteScope, paid: PaidOrder) => Promise<void>;
 
 /** The transaction's result: what this delivery did, or what the first delivery of its id did. */
 type Received =
@@ -83,6 +96,8 @@ export interface PaymentServiceOptions {
   clock: Clock;
   /** Told, after the commit, how long an applied payment took from receipt to committed grants. */
   onGranted?: (webhookId: string, ms: number) => void;
+  /** Runs in the transaction of a payment that paid an order (app.ts: the unofficial-channel rule). */
+  onPaid?: OnPaid;
 }
 
 /**
@@ -95,6 +110,7 @@ export class PaymentService {
   private readonly writes: MemberWrites;
   private readonly clock: Clock;
   private readonly onGranted: (webhookId: string, ms: number) => void;
+  private readonly onPaid: OnPaid;
 
   constructor(options: PaymentServiceOptions) {
     this.webhook = new Webhook(options.secret);
@@ -102,6 +118,7 @@ export class PaymentService {
     this.writes = options.writes;
     this.clock = options.clock;
     this.onGranted = options.onGranted ?? (() => {});
+    this.onPaid = options.onPaid ?? (async () => {});
   }
 
   /** A Standard Webhooks event: a refusal is thrown, as this endpoint always answered it. */
@@ -163,55 +180,79 @@ export class PaymentService {
    * transaction; a redelivery changes nothing and is answered as the first delivery was.
    */
   async apply(incoming: IncomingPaymentEvent, receivedAt = performance.now()): Promise<PaymentResult> {
+    const result = await this.writes.run((scope) => this.record(scope, incoming));
+    return this.answer(incoming, result, receivedAt);
+  }
+
+  /**
+   * `apply` inside a write scope the caller holds (the payment query job's): the same recording,
+   * the same application, committed with the caller's other writes.
+   */
+  async applyIn(scope: MemberWriteScope, incoming: IncomingPaymentEvent): Promise<PaymentResult> {
+    return this.answer(incoming, await this.record(scope, incoming), null);
+  }
+
+  private async record(scope: MemberWriteScope, incoming: IncomingPaymentEvent): Promise<Received> {
     const { key, event } = incoming;
     const amount = "amount" in event ? event.amount : null;
-    const result = await this.writes.run(async (scope): Promise<Received> => {
-      const now = this.clock.now();
-      const fresh = await scope.stores.payments.insertIfNew({
+    const now = this.clock.now();
+    const fresh = await scope.stores.payments.insertIfNew({
+      webhookId: key,
+      orderId: event.orderId,
+      type: event.type,
+      amount: amount?.amount ?? null,
+      currency: amount?.currency ?? null,
+      outcome: "applied",
+      payload: incoming.payload ?? event,
+      provider: incoming.notification?.provider ?? "standard_webhooks",
+      notification: incoming.notification ?? null,
+      receivedAt: new Date(now),
+    });
+    if (!fresh) {
+      // A redelivery: answer as the first delivery was answered, and change nothing.
+      const first = await scope.stores.payments.get(key);
+      return {
+        kind: "duplicate",
+        firstOutcome: first?.outcome ?? "applied",
+        orderId: first?.orderId ?? null,
+      };
+    }
+    const received = (outcome: PaymentOutcome): TimelineChange => ({
+      kind: event.type,
+      data: {
         webhookId: key,
         orderId: event.orderId,
-        type: event.type,
-        amount: amount?.amount ?? null,
-        currency: amount?.currency ?? null,
-        outcome: "applied",
-        payload: incoming.payload ?? event,
-        provider: incoming.notification?.provider ?? "standard_webhooks",
-        notification: incoming.notification ?? null,
-        receivedAt: new Date(now),
-      });
-      if (!fresh) {
-        // A redelivery: answer as the first delivery was answered, and change nothing.
-        const first = await scope.stores.payments.get(key);
-        return {
-          kind: "duplicate",
-          firstOutcome: first?.outcome ?? "applied",
-          orderId: first?.orderId ?? null,
-        };
-      }
-      const received = (outcome: PaymentOutcome): TimelineChange => ({
-        kind: event.type,
-        data: {
-          webhookId: key,
-          orderId: event.orderId,
-          ...(amount && { amount }),
-          ...(incoming.notification && { provider: incoming.notification.provider }),
-          outcome,
-        },
-      });
-      const outcome = await applyPaymentEvent(scope, this.catalog, event, now, received);
-      // An applied event is on the timeline with what it changed; any other outcome on its own.
-      if (outcome.memberId && outcome.outcome !== "applied") {
-        await scope.record(outcome.memberId, "payment_provider", received(outcome.outcome));
-      }
-      if (outcome.outcome !== "applied") await scope.stores.payments.setOutcome(key, outcome.outcome);
-      return { kind: "first", outcome: outcome.outcome, version: outcome.version };
+        ...(amount && { amount }),
+        ...(incoming.notification && {
+          provider: incoming.notification.provider,
+          // What the provider said, for support and the member: credentials and signatures left out.
+          notification: redactNotification(incoming.notification),
+        }),
+        ...(incoming.via && { via: incoming.via }),
+        outcome,
+      },
     });
+    const outcome = await applyPaymentEvent(scope, this.catalog, event, now, received);
+    // An applied event is on the timeline with what it changed; any other outcome on its own.
+    if (outcome.memberId && outcome.outcome !== "applied") {
+      await scope.record(outcome.memberId, "payment_provider", received(outcome.outcome));
+    }
+    if (outcome.outcome !== "applied") await scope.stores.payments.setOutcome(key, outcome.outcome);
+    // A paid order is judged by the risk rules in the same transaction (its channel): a decision
+    // right after the payment already sees a hold the rules place.
+    if (outcome.paid && outcome.memberId)
+      await this.onPaid(scope, { memberId: outcome.memberId, ...outcome.paid });
+    return { kind: "first", outcome: outcome.outcome, version: outcome.version };
+  }
+
+  private answer(incoming: IncomingPaymentEvent, result: Received, receivedAt: number | null): PaymentResult {
+    const { key, event } = incoming;
     const outcome = result.kind === "first" ? result.outcome : result.firstOutcome;
     const refusal = refusalOf(outcome, event.orderId);
     if (refusal) return refusal;
     if (result.kind === "duplicate")
       return { kind: "answered", receipt: { webhookId: key, outcome: "duplicate", orderId: result.orderId } };
-    if (outcome === "applied" && event.type === "payment.succeeded")
+    if (outcome === "applied" && event.type === "payment.succeeded" && receivedAt !== null)
       this.onGranted(key, performance.now() - receivedAt);
     const receipt: PaymentReceipt = {
       webhookId: key,

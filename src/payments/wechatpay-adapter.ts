@@ -23,7 +23,7 @@ import {
 
 /** WeChat Pay allows, and we allow, ±5 minutes between its clock and ours. */
 export const WECHATPAY_TOLERANCE_SECONDS = 5 * 60;
-const SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048";
+export const SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048";
 const GCM_TAG_BYTES = 16;
 
 const Str = (max = 256) => Type.String({ minLength: 1, maxLength: max });
@@ -229,7 +229,7 @@ const notOurs = (path: string, message: string) =>
   refused("VALIDATION_FAILED", "The notification is not for this merchant.", [{ path, message }]);
 
 /** A platform certificate (its serial checked against the configured one) or a public key. */
-function verificationKey(serial: string, pem: string): KeyObject {
+export function verificationKey(serial: string, pem: string): KeyObject {
   if (!pem.includes("BEGIN CERTIFICATE")) return createPublicKey(pem);
   const certificate = new X509Certificate(pem);
   if (certificate.serialNumber.toUpperCase() !== serial.toUpperCase())
@@ -237,7 +237,7 @@ function verificationKey(serial: string, pem: string): KeyObject {
   return certificate.publicKey;
 }
 
-function verifies(key: KeyObject, message: string, signature: string): boolean {
+export function verifies(key: KeyObject, message: string, signature: string): boolean {
   try {
     return createVerify("RSA-SHA256").update(message, "utf8").verify(key, signature, "base64");
   } catch {

@@ -5,10 +5,18 @@ import type { ContextInput, DecisionService } from "../decisions/decision-servic
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { diagnose } from "../engine/diagnose.js";
-import type { Diagnosis, DriftRepair, EvidenceBundle, PaymentWaitPolicy } from "../engine/diagnosis-types.js";
+import type {
+  Diagnosis,
+  DriftRepair,
+  EvidenceBundle,
+  PaymentWaitPolicy,
+  ProviderAnswerEvidence,
+} from "../engine/diagnosis-types.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
 import { AppError } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
+import type { PaymentQueryService, ProviderCheck } from "../payments/payment-query-service.js";
+import { redactNotification } from "../payments/redact-notification.js";
 import type { ReconcileService } from "../reconcile/reconcile-service.js";
 import type { EvidenceStore } from "./evidence-store.js";
 
@@ -36,7 +44,12 @@ export interface DiagnosisDeps {
   writes: MemberWrites;
   clock: Clock;
   paymentWait?: PaymentWaitPolicy;
+  /** Asks the providers about a pending order and applies a paid answer (absent or unconfigured: not asked). */
+  paymentQueries?: Pick<PaymentQueryService, "configured" | "checkNow">;
 }
+
+/** Pending orders a diagnosis asks the providers about at most: the member's newest. */
+const ORDERS_ASKED = 3;
 
 /** Diagnoses "my benefit is not working": loads the evidence, runs the pure diagnosis, flags overdue payments. */
 export class DiagnosisService {
@@ -59,6 +72,8 @@ export class DiagnosisService {
       );
     }
     const drift = await this.heal(memberId, catalog);
+    // Before the snapshot: a payment the provider confirms now is applied, and the diagnosis sees it.
+    const providerAnswers = await this.askProviders(memberId, request.orderId);
     const snapshot = await this.deps.cache.get(memberId);
     if (!snapshot.exists)
       throw new AppError("MEMBER_NOT_FOUND", `Member ${memberId} does not exist.`, [], {
@@ -84,9 +99,27 @@ export class DiagnosisService {
       claimedOrder,
       paymentWait: this.deps.paymentWait ?? DEFAULT_PAYMENT_WAIT,
       drift,
+      providerAnswers,
     });
     await this.flagOverduePayment(memberId, diagnosis, evidence);
     return diagnosis;
+  }
+
+  /**
+   * A pending payment is asked about at its provider's query API (when one is configured): the
+   * order the member names, else their newest pending orders. A paid answer is applied now, through
+   * the payment application path; every answer is cited with when it was given.
+   */
+  private async askProviders(
+    memberId: string,
+    orderId: string | undefined,
+  ): Promise<ProviderAnswerEvidence[]> {
+    const queries = this.deps.paymentQueries;
+    if (!queries?.configured) return [];
+    const pending = await this.deps.store.pendingOrders(memberId, ORDERS_ASKED);
+    const asked = orderId === undefined ? pending : pending.filter((id) => id === orderId);
+    const checks = (await Promise.all(asked.map((id) => queries.checkNow(id)))).flat();
+    return checks.map(answerEvidence);
   }
 
   /**
@@ -141,4 +174,19 @@ export class DiagnosisService {
       await scope.record(memberId, "system", { kind: "order.flagged_for_support", data });
     });
   }
+}
+
+function answerEvidence(c: ProviderCheck): ProviderAnswerEvidence {
+  const { answer } = c;
+  return {
+    orderId: c.orderId,
+    provider: c.provider,
+    askedAt: Date.parse(c.askedAt),
+    answer: answer.kind,
+    ...(answer.kind === "not_paid" && { status: answer.status }),
+    ...(answer.kind === "unknown" && { reason: answer.reason }),
+    appliedNow: c.appliedNow,
+    ...(c.outcome !== undefined && { outcome: c.outcome }),
+    ...(answer.kind !== "unknown" && { notification: redactNotification(answer.answer) }),
+  };
 }

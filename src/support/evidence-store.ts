@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
 import type { ClaimedOrder, EvidenceBundle } from "../engine/diagnosis-types.js";
+import type { ReceivedNotification } from "../payments/payment-event.js";
+import { redactNotification } from "../payments/redact-notification.js";
 
 /** How much of the timeline a diagnosis cites: the most recent entries. */
 export const TIMELINE_EVIDENCE = 200;
@@ -10,6 +12,8 @@ export interface EvidenceStore {
   load(memberId: string, benefit: string): Promise<EvidenceBundle>;
   /** The member's own order with its payment events; null for an unknown order or another member's. */
   claimedOrder(memberId: string, orderId: string): Promise<ClaimedOrder | null>;
+  /** The member's pending orders, newest first, at most `limit`. */
+  pendingOrders(memberId: string, limit: number): Promise<string[]>;
   /** Whether the order was flagged for support already (any time, not only within the cited timeline). */
   flaggedForSupport(memberId: string, orderId: string): Promise<boolean>;
 }
@@ -35,6 +39,7 @@ function toOrder(r: Json) {
 }
 
 function toPayment(r: Json) {
+  const notification = (r.notification as ReceivedNotification | null) ?? null;
   return {
     webhookId: r.webhook_id as string,
     orderId: (r.order_id as string | null) ?? null,
@@ -42,6 +47,9 @@ function toPayment(r: Json) {
     outcome: r.outcome as string,
     amount: (r.amount as number | null) ?? null,
     receivedAt: time(r.received_at),
+    provider: r.provider as string,
+    // What support sees of the provider's raw notification: no credentials, signatures shortened.
+    notification: notification ? redactNotification(notification) : null,
   };
 }
 
@@ -62,7 +70,7 @@ export function createEvidenceStore(db: Executor): EvidenceStore {
                    created_at, paid_at, refunded_at
             from orders where member_id = ${memberId}) o), '[]') as orders,
           coalesce((select json_agg(p order by p.received_at, p.webhook_id) from (
-            select webhook_id, order_id, type, outcome, amount, received_at from payment_events
+            select webhook_id, order_id, type, outcome, amount, received_at, provider, notification from payment_events
             where order_id in (select id from orders where member_id = ${memberId})) p), '[]') as payments,
           coalesce((select json_agg(m order by m.starts_at, m.id) from (
             select id, tier_code, status, starts_at, expires_at, grace_ends_at, ended_at, source_order_id
@@ -127,13 +135,25 @@ export function createEvidenceStore(db: Executor): EvidenceStore {
       const { rows } = await sql<{ order: Json; payments: Json[] }>`
         select row_to_json(o) as order,
           coalesce((select json_agg(p order by p.received_at, p.webhook_id) from (
-            select webhook_id, order_id, type, outcome, amount, received_at from payment_events
+            select webhook_id, order_id, type, outcome, amount, received_at, provider, notification from payment_events
             where order_id = o.id) p), '[]') as payments
         from (select id, plan_code, tier_code, status, amount, currency, channel, membership_id,
                      created_at, paid_at, refunded_at
               from orders where id = ${orderId} and member_id = ${memberId}) o`.execute(db);
       const row = rows[0];
       return row ? { order: toOrder(row.order), paymentEvents: row.payments.map(toPayment) } : null;
+    },
+    async pendingOrders(memberId, limit) {
+      const rows = await db
+        .selectFrom("orders")
+        .select("id")
+        .where("member_id", "=", memberId)
+        .where("status", "=", "pending_payment")
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
     },
     async flaggedForSupport(memberId, orderId) {
       const { rows } = await sql<{ flagged: boolean }>`

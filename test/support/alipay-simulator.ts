@@ -1,8 +1,20 @@
-import { createSign, generateKeyPairSync } from "node:crypto";
+import { createSign, createVerify, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AlipayConfig } from "../../src/config.js";
+import { alipaySignedContent, signAlipayFields } from "../../src/demo/provider-signers.js";
+import { type QueryServer, serveQueries } from "./query-server.js";
+
+/** What the local Alipay knows of a trade, for alipay.trade.query. */
+export interface AlipayTrade {
+  status: "WAIT_BUYER_PAY" | "TRADE_SUCCESS" | "TRADE_FINISHED" | "TRADE_CLOSED";
+  /** Yuan ("15.00"). */
+  totalAmount: string;
+  tradeNo?: string;
+  /** Beijing time; default 2026-11-24 10:00:05. */
+  sendPayDate?: string;
+}
 
 export interface RsaKeyPair {
   publicKey: string;
@@ -49,6 +61,13 @@ export class AlipaySimulator {
   readonly appKeys: RsaKeyPair = rsaKeyPair();
   /** Someone else's key: a notification signed with it must be refused. */
   readonly strangerKeys: RsaKeyPair = rsaKeyPair();
+
+  /** Trades by out_trade_no, as alipay.trade.query answers them; an order not here does not exist. */
+  readonly trades = new Map<string, AlipayTrade>();
+  /** Every query the gateway received: its parameters, and whether our request signature verified. */
+  readonly queries: { params: Record<string, string>; verified: boolean }[] = [];
+  /** When set, the gateway answers this (HTTP status and body) instead, unsigned. */
+  failWith: { status: number; body: string } | null = null;
 
   /** The server's configuration for this Alipay. */
   config(gateway = "http://127.0.0.1:9/gateway.do"): AlipayConfig {
@@ -104,19 +123,12 @@ export class AlipaySimulator {
 
   /** The string Alipay signs: sorted `k=v` pairs without sign and sign_type. */
   signedContent(params: Record<string, string>): string {
-    return Object.keys(params)
-      .filter((k) => k !== "sign" && k !== "sign_type")
-      .sort()
-      .map((k) => `${k}=${params[k]}`)
-      .join("&");
+    return alipaySignedContent(params);
   }
 
   /** The fields with `sign_type` and `sign`, signed with `privateKey` (default: Alipay's). */
   signed(params: Record<string, string>, privateKey = this.alipayKeys.privateKey): Record<string, string> {
-    const sign = createSign("RSA-SHA256")
-      .update(this.signedContent(params), "utf8")
-      .sign(privateKey, "base64");
-    return { ...params, sign_type: "RSA2", sign };
+    return signAlipayFields(params, privateKey);
   }
 
   /** The form body Alipay posts: the signed fields, URL-encoded once. */
@@ -137,6 +149,87 @@ export class AlipaySimulator {
     });
     return { status: response.status, text: await response.text() };
   }
+}
+
+/**
+ * alipay.trade.query at a local gateway, answered as Alipay does: our request's signature checked
+ * with our application's public key (all parameters but `sign`, sorted, `k=v&…`, SHA256withRSA), the
+ * answer `{"alipay_trade_query_response":{…},"sign":"…"}` signed over the exact JSON text of the
+ * response object with Alipay's private key — which alipay-sdk's validateSign verifies.
+ */
+export async function serveAlipayGateway(sim: AlipaySimulator): Promise<QueryServer & { gateway: string }> {
+  const server = await serveQueries((request, body, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const params: Record<string, string> = Object.fromEntries(url.searchParams);
+    for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+    const content = Object.keys(params)
+      .filter((k) => k !== "sign")
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join("&");
+    let verified = false;
+    try {
+      verified = createVerify("RSA-SHA256")
+        .update(content, "utf8")
+        .verify(sim.appKeys.publicKey, params.sign ?? "", "base64");
+    } catch {
+      verified = false;
+    }
+    sim.queries.push({ params, verified });
+    response.setHeader("content-type", "application/json;charset=utf-8");
+    if (sim.failWith) {
+      response.statusCode = sim.failWith.status;
+      response.end(sim.failWith.body);
+      return;
+    }
+    const answer = (fields: Record<string, unknown>) => {
+      const json = JSON.stringify(fields);
+      const sign = createSign("RSA-SHA256").update(json, "utf8").sign(sim.alipayKeys.privateKey, "base64");
+      response.end(`{"alipay_trade_query_response":${json},"sign":"${sign}"}`);
+    };
+    if (!verified || params.app_id !== sim.appId || params.method !== "alipay.trade.query") {
+      answer({
+        code: "40002",
+        msg: "Invalid Arguments",
+        sub_code: "isv.invalid-signature",
+        sub_msg: "验签出错",
+      });
+      return;
+    }
+    const orderId = String(JSON.parse(params.biz_content ?? "{}").out_trade_no ?? "");
+    const trade = sim.trades.get(orderId);
+    if (!trade) {
+      answer({
+        code: "40004",
+        msg: "Business Failed",
+        sub_code: "ACQ.TRADE_NOT_EXIST",
+        sub_msg: "交易不存在",
+        out_trade_no: orderId,
+        buyer_pay_amount: "0.00",
+        invoice_amount: "0.00",
+        point_amount: "0.00",
+        receipt_amount: "0.00",
+      });
+      return;
+    }
+    const paid = trade.status === "TRADE_SUCCESS" || trade.status === "TRADE_FINISHED";
+    answer({
+      code: "10000",
+      msg: "Success",
+      buyer_logon_id: "159****5620",
+      buyer_pay_amount: paid ? trade.totalAmount : "0.00",
+      buyer_user_id: "2088102122524333",
+      invoice_amount: paid ? trade.totalAmount : "0.00",
+      out_trade_no: orderId,
+      point_amount: "0.00",
+      receipt_amount: paid ? trade.totalAmount : "0.00",
+      ...(paid && { send_pay_date: trade.sendPayDate ?? "2026-11-24 10:00:05" }),
+      total_amount: trade.totalAmount,
+      trade_no: trade.tradeNo ?? tradeNoOf(orderId),
+      trade_status: trade.status,
+    });
+  });
+  return { ...server, gateway: `${server.url}/gateway.do` };
 }
 
 /** A stable 28-digit Alipay trade number for an order id. */

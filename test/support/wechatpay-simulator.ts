@@ -1,10 +1,26 @@
 import { execFileSync } from "node:child_process";
-import { createCipheriv, createSign, randomBytes } from "node:crypto";
+import { createVerify, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { WechatPayConfig } from "../../src/config.js";
+import {
+  wechatpayEncrypt,
+  wechatpayNotificationBody,
+  wechatpaySignatureHeaders,
+} from "../../src/demo/provider-signers.js";
 import { type RsaKeyPair, rsaKeyPair } from "./alipay-simulator.js";
+import { type QueryServer, serveQueries } from "./query-server.js";
+
+/** What the local WeChat Pay knows of a transaction, for the query by out_trade_no. */
+export interface WechatPayTrade {
+  tradeState: "SUCCESS" | "NOTPAY" | "CLOSED" | "REFUND" | "USERPAYING" | "PAYERROR" | "REVOKED";
+  /** Fen. */
+  total: number;
+  transactionId?: string;
+  currency?: string;
+  appid?: string;
+}
 
 /** A platform certificate as WeChat Pay issues them: self-signed here, with a fixed serial. */
 function platformCertificate(serial: string): { certificate: string; privateKey: string } {
@@ -78,8 +94,25 @@ export class WechatPaySimulator {
   readonly certificateSerial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
   readonly platform = platformCertificate(this.certificateSerial);
   readonly strangerKeys: RsaKeyPair = rsaKeyPair("pkcs8");
+  /** Our merchant API key pair: we sign queries with its private key, WeChat Pay verifies with its public key. */
+  readonly merchantKeys: RsaKeyPair = rsaKeyPair("pkcs8");
+  readonly merchantSerial = "3775B6A45ACD588826D15E583A95F5DD00000001";
+  /** Transactions by out_trade_no; an order not here does not exist. */
+  readonly trades = new Map<string, WechatPayTrade>();
+  /** Every query received: its path, and whether our Authorization header verified. */
+  readonly queries: { path: string; verified: boolean; authorization: string }[] = [];
+  /** When set, answers are signed with these options (a stranger's key, an unknown serial, a stale time). */
+  answerSigning: SignOptions | null = null;
 
-  config(): WechatPayConfig {
+  /** The server's configuration; with `api` (the query API's base URL) queries are configured too. */
+  config(api?: string): WechatPayConfig {
+    if (api !== undefined)
+      return {
+        ...this.config(),
+        merchantKey: this.merchantKeys.privateKey,
+        merchantSerial: this.merchantSerial,
+        baseUrl: api,
+      };
     return {
       mchid: this.mchid,
       appid: this.appid,
@@ -145,11 +178,7 @@ export class WechatPaySimulator {
 
   /** The resource encrypted as WeChat Pay does: AES-256-GCM, the 16-byte tag after the ciphertext. */
   encrypt(plaintext: string, associatedData: string, nonce: string, key = this.apiV3Key): string {
-    const cipher = createCipheriv("aes-256-gcm", Buffer.from(key), Buffer.from(nonce));
-    cipher.setAAD(Buffer.from(associatedData));
-    return Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]).toString(
-      "base64",
-    );
+    return wechatpayEncrypt(plaintext, associatedData, nonce, key);
   }
 
   /** The notification body (JSON as WeChat Pay lays it out) for an event and its decrypted resource. */
@@ -158,45 +187,17 @@ export class WechatPaySimulator {
     resource: Record<string, unknown>,
     options: { id?: string; key?: string; associatedData?: string } = {},
   ): string {
-    const originalType = eventType.startsWith("REFUND.") ? "refund" : "transaction";
-    const associatedData = options.associatedData ?? originalType;
-    const nonce = randomBytes(6).toString("hex");
-    const ciphertext = this.encrypt(JSON.stringify(resource), associatedData, nonce, options.key);
-    return JSON.stringify({
-      id: options.id ?? `EV-${randomBytes(8).toString("hex")}`,
-      create_time: "2026-11-24T10:00:06+08:00",
-      resource_type: "encrypt-resource",
-      event_type: eventType,
-      summary: eventType.startsWith("REFUND.") ? "退款成功" : "支付成功",
-      resource: {
-        original_type: originalType,
-        algorithm: "AEAD_AES_256_GCM",
-        ciphertext,
-        associated_data: associatedData,
-        nonce,
-      },
-    });
+    return wechatpayNotificationBody(eventType, resource, options.key ?? this.apiV3Key, options);
   }
 
   /** The signature headers WeChat Pay sends with `body`. */
   headers(body: string, nowMs: number, options: SignOptions = {}): Record<string, string> {
-    const timestamp = String(options.timestampS ?? Math.floor(nowMs / 1000));
-    const nonce = options.nonce ?? randomBytes(16).toString("hex");
     const serial = options.serial ?? this.publicKeyId;
     const privateKey =
       options.privateKey ??
       (serial === this.certificateSerial ? this.platform.privateKey : this.publicKeyPair.privateKey);
-    const signature = createSign("RSA-SHA256")
-      .update(`${timestamp}\n${nonce}\n${body}\n`)
-      .sign(privateKey, "base64");
-    return {
-      "content-type": "application/json",
-      "wechatpay-timestamp": timestamp,
-      "wechatpay-nonce": nonce,
-      "wechatpay-signature": signature,
-      "wechatpay-serial": serial,
-      "wechatpay-signature-type": "WECHATPAY2-SHA256-RSA2048",
-    };
+    const timestampS = options.timestampS ?? Math.floor(nowMs / 1000);
+    return wechatpaySignatureHeaders(body, serial, privateKey, timestampS, options.nonce);
   }
 
   async post(baseUrl: string, body: string, headers: Record<string, string>) {
@@ -208,6 +209,75 @@ export class WechatPaySimulator {
     const text = await response.text();
     return { status: response.status, body: text === "" ? null : JSON.parse(text) };
   }
+}
+
+/**
+ * WeChat Pay's query by out_trade_no on 127.0.0.1, answered as WeChat Pay does: our
+ * `Authorization: WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,timestamp=…,serial_no=…,signature=…`
+ * checked with our merchant public key over `GET\npath\ntimestamp\nnonce\n\n`; the answer (200 with
+ * the transaction, 404 ORDER_NOT_EXIST, 401 SIGN_ERROR) signed over `timestamp\nnonce\nbody\n` by the
+ * key its Wechatpay-Serial names.
+ */
+export async function serveWechatPayApi(sim: WechatPaySimulator, nowMs: () => number): Promise<QueryServer> {
+  return serveQueries((request, _body, response) => {
+    const path = request.url ?? "/";
+    const authorization = String(request.headers.authorization ?? "");
+    const fields = Object.fromEntries(
+      [...authorization.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]] as [string, string]),
+    );
+    const message = `GET\n${path}\n${fields.timestamp}\n${fields.nonce_str}\n\n`;
+    let verified = false;
+    try {
+      verified =
+        authorization.startsWith("WECHATPAY2-SHA256-RSA2048 ") &&
+        fields.mchid === sim.mchid &&
+        fields.serial_no === sim.merchantSerial &&
+        createVerify("RSA-SHA256")
+          .update(message)
+          .verify(sim.merchantKeys.publicKey, fields.signature ?? "", "base64");
+    } catch {
+      verified = false;
+    }
+    sim.queries.push({ path, verified, authorization });
+    const send = (status: number, body: Record<string, unknown>) => {
+      const text = JSON.stringify(body);
+      const headers = sim.headers(text, nowMs(), sim.answerSigning ?? {});
+      response.statusCode = status;
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+      response.setHeader("request-id", `08F4${randomBytes(8).toString("hex").toUpperCase()}`);
+      response.end(text);
+    };
+    if (!verified) return send(401, { code: "SIGN_ERROR", message: "签名错误" });
+    const match = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\?mchid=(\w+)$/.exec(path);
+    if (!match || match[2] !== sim.mchid) return send(400, { code: "PARAM_ERROR", message: "参数错误" });
+    const orderId = decodeURIComponent(match[1]);
+    const trade = sim.trades.get(orderId);
+    if (!trade) return send(404, { code: "ORDER_NOT_EXIST", message: "订单不存在" });
+    const paid = trade.tradeState === "SUCCESS";
+    send(200, {
+      amount: paid
+        ? {
+            currency: trade.currency ?? "CNY",
+            payer_currency: "CNY",
+            payer_total: trade.total,
+            total: trade.total,
+          }
+        : { currency: trade.currency ?? "CNY", payer_currency: "CNY", total: trade.total },
+      appid: trade.appid ?? sim.appid,
+      attach: "",
+      mchid: sim.mchid,
+      out_trade_no: orderId,
+      ...(paid && {
+        bank_type: "OTHERS",
+        payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+        success_time: "2026-11-24T10:00:05+08:00",
+        transaction_id: trade.transactionId ?? transactionIdOf(orderId),
+        trade_type: "NATIVE",
+      }),
+      trade_state: trade.tradeState,
+      trade_state_desc: paid ? "支付成功" : "订单未支付",
+    });
+  });
 }
 
 /** A stable 28-digit WeChat Pay transaction id for an order id. */

@@ -180,6 +180,8 @@ export const en = {
   "timelineKind.order.flagged_for_support": "Order sent to support",
   "timelineKind.payment.succeeded": "Payment confirmed",
   "timelineKind.payment.refunded": "Payment refunded",
+  "timelineKind.payment.queried": "Payment status asked of the provider",
+  "timelineKind.payment.query_stopped": "Stopped asking the provider",
   "timelineKind.membership.activated": "Membership started",
   "timelineKind.membership.extended": "Membership extended",
   "timelineKind.membership.upgraded": "Membership upgraded",
