@@ -3,7 +3,7 @@ import type { CatalogService } from "./catalog/catalog-service.js";
 import type { Clock } from "./clock.js";
 import type { ClusterBus } from "./cluster/cluster-bus.js";
 import type { RetryPolicy } from "./cluster/postgres-listener.js";
-import type { AlipayConfig, WechatPayConfig } from "./config.js";
+import type { AlipayConfig, StripeConfig, WechatPayConfig } from "./config.js";
 import type { CheckoutService } from "./coupons/checkout-service.js";
 import type { CouponService } from "./coupons/coupon-service.js";
 import type { RedemptionService } from "./coupons/redemption-service.js";
@@ -27,6 +27,7 @@ import type { NoticeService } from "./notices/notice-service.js";
 import type { OrderService } from "./orders/order-service.js";
 import type { AlipayAdapter } from "./payments/alipay-adapter.js";
 import type { PaymentService } from "./payments/payment-service.js";
+import type { StripeAdapter } from "./payments/stripe-adapter.js";
 import type { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
@@ -62,6 +63,8 @@ export interface AppOptions {
   alipay?: AlipayConfig;
   /** WeChat Pay's notifications (config.wechatpay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
   wechatpay?: WechatPayConfig;
+  /** Stripe's webhooks (config.stripe); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  stripe?: StripeConfig;
 }
 
 export interface AppStartOptions {
@@ -108,6 +111,8 @@ export interface App {
   alipay: AlipayAdapter | null;
   /** Verifies, decrypts and translates WeChat Pay's notifications; null when WeChat Pay is not configured. */
   wechatpay: WechatPayAdapter | null;
+  /** Verifies and translates Stripe's webhook events; null when Stripe is not configured. */
+  stripe: StripeAdapter | null;
   benefits: BenefitActionService;
   quotas: QuotaService;
   holds: HoldService;

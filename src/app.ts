@@ -21,6 +21,7 @@ import { OrderService } from "./orders/order-service.js";
 import { AlipayAdapter } from "./payments/alipay-adapter.js";
 import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
 import { PaymentService } from "./payments/payment-service.js";
+import { StripeAdapter } from "./payments/stripe-adapter.js";
 import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import { createReconcileFeature } from "./reconcile/reconcile-feature.js";
 import { SessionService } from "./sessions/session-service.js";
@@ -198,6 +199,7 @@ export function createApp(options: AppOptions): App {
     }),
     alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
     wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,
+    stripe: options.stripe ? new StripeAdapter(options.stripe) : null,
     benefits: grants.benefits,
     quotas: grants.quotas,
     holds: holds.holds,

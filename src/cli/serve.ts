@@ -30,6 +30,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     alipay: config.alipay,
     wechatpay: config.wechatpay,
+    stripe: config.stripe,
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });

@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Webhook } from "standardwebhooks";
 import type { CatalogService } from "../catalog/catalog-service.js";
@@ -28,21 +28,72 @@ export const EventAmountSchema = Type.Union(
   { description: "Money in minor units with its currency; a bare integer means the order's currency." },
 );
 
-export const PaymentEventSchema = Type.Object(
+const OrderId = Type.String({ minLength: 1, maxLength: 128 });
+const ProviderRef = Type.Optional(Type.String({ maxLength: 256 }));
+const DisputeId = Type.Optional(
+  Type.String({ minLength: 1, maxLength: 256, description: "the provider's dispute id" }),
+);
+
+const MoneyEventSchema = Type.Object(
   {
     type: Type.Union([Type.Literal("payment.succeeded"), Type.Literal("payment.refunded")]),
     data: Type.Object(
       {
-        orderId: Type.String({ minLength: 1, maxLength: 128 }),
+        orderId: OrderId,
         amount: EventAmountSchema,
         paidAt: Type.Optional(Type.String({ minLength: 10, maxLength: 64 })),
-        providerRef: Type.Optional(Type.String({ maxLength: 256 })),
+        providerRef: ProviderRef,
       },
       { additionalProperties: false },
     ),
   },
   { additionalProperties: false },
 );
+
+const DisputedEventSchema = Type.Object(
+  {
+    type: Type.Literal("payment.disputed", {
+      description: "a chargeback: the member's benefits are held (agent-only `chargeback` hold)",
+    }),
+    data: Type.Object(
+      {
+        orderId: OrderId,
+        amount: Type.Optional(EventAmountSchema),
+        disputeId: DisputeId,
+        reason: Type.Optional(Type.String({ maxLength: 256 })),
+        providerRef: ProviderRef,
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const DisputeClosedEventSchema = Type.Object(
+  {
+    type: Type.Literal("payment.dispute_closed", {
+      description: "won: the chargeback hold is cleared; lost: also revoked like a full refund",
+    }),
+    data: Type.Object(
+      { orderId: OrderId, won: Type.Boolean(), disputeId: DisputeId, providerRef: ProviderRef },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const PaymentEventSchema = Type.Union([
+  MoneyEventSchema,
+  DisputedEventSchema,
+  DisputeClosedEventSchema,
+]);
+/** Each type's body checked on its own, so that the problems listed are that type's. */
+const EVENT_CHECKS = {
+  "payment.succeeded": TypeCompiler.Compile(MoneyEventSchema),
+  "payment.refunded": TypeCompiler.Compile(MoneyEventSchema),
+  "payment.disputed": TypeCompiler.Compile(DisputedEventSchema),
+  "payment.dispute_closed": TypeCompiler.Compile(DisputeClosedEventSchema),
+};
 const paymentEventCheck = TypeCompiler.Compile(PaymentEventSchema);
 
 /** The outcomes a payment event is answered with; mismatches and unknown orders are refusals. */
@@ -103,26 +154,26 @@ export class PaymentService {
     } catch {
       throw new AppError("MALFORMED_BODY", "The payment event is not valid JSON.");
     }
-    if (!paymentEventCheck.Check(parsed)) {
-      const details = [...paymentEventCheck.Errors(parsed)].map((e) => ({
+    const type = (parsed as { type?: unknown } | null)?.type;
+    const check =
+      typeof type === "string" && Object.hasOwn(EVENT_CHECKS, type)
+        ? EVENT_CHECKS[type as keyof typeof EVENT_CHECKS]
+        : paymentEventCheck;
+    if (!check.Check(parsed) || !paymentEventCheck.Check(parsed)) {
+      const details = [...check.Errors(parsed)].map((e) => ({
         path: e.path,
         message: e.message,
       }));
       throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", details);
     }
-    const { type, data } = parsed;
     const problems = unstorableStrings(parsed);
-    if (data.paidAt !== undefined && parseIsoDateTime(data.paidAt) === null) {
+    const paidAt = "paidAt" in parsed.data ? parsed.data.paidAt : undefined;
+    if (paidAt !== undefined && parseIsoDateTime(paidAt) === null) {
       problems.push({ path: "/data/paidAt", message: "must be an ISO-8601 date-time with an offset" });
     }
     if (problems.length > 0)
       throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", problems);
-    const amount = typeof data.amount === "number" ? { amount: data.amount, currency: null } : data.amount;
-    const event: PaymentEvent =
-      type === "payment.succeeded"
-        ? { type, orderId: data.orderId, amount, paidAt: data.paidAt, providerRef: data.providerRef }
-        : // This endpoint's refunds have always been whole: the order is refunded.
-          { type, orderId: data.orderId, amount, full: true, providerRef: data.providerRef };
+    const event = eventOf(parsed);
     const result = await this.apply({ key: webhookId, event, payload: parsed }, receivedAt);
     if (result.kind === "refused") throw new AppError(result.code, result.message, result.details);
     return result.receipt;
@@ -143,7 +194,17 @@ export class PaymentService {
     const verdict = adapter.translate(rawBody, headers, this.clock.now());
     if (verdict.kind === "refused") return { kind: "refused", refusal: verdict, written: false };
     if (verdict.kind === "ignored") return verdict;
-    const { key, event, notification } = verdict.translated;
+    const { key, notification, orderByProviderRef } = verdict.translated;
+    let { event } = verdict.translated;
+    if (orderByProviderRef) {
+      const orderId = await this.writes.run((scope) =>
+        scope.stores.orders.findIdByProviderRef(orderByProviderRef),
+      );
+      // A payment of this provider account that no order of ours was paid with: not ours to act on.
+      if (orderId === null)
+        return { kind: "ignored", reason: `no order paid under ${orderByProviderRef.join(" or ")}` };
+      event = { ...event, orderId };
+    }
     return { kind: "applied", result: await this.apply({ key, event, notification }, receivedAt) };
   }
 
@@ -209,6 +270,56 @@ export class PaymentService {
       entitlementsVersion: result.version,
     };
     return { kind: "answered", receipt };
+  }
+}
+
+/** The internal event a validated Standard Webhooks body means. */
+function eventOf(parsed: Static<typeof PaymentEventSchema>): PaymentEvent {
+  const money = (amount: Static<typeof EventAmountSchema>) =>
+    typeof amount === "number" ? { amount, currency: null } : amount;
+  switch (parsed.type) {
+    case "payment.succeeded": {
+      const { data } = parsed;
+      return {
+        type: parsed.type,
+        orderId: data.orderId,
+        amount: money(data.amount),
+        paidAt: data.paidAt,
+        providerRef: data.providerRef,
+      };
+    }
+    case "payment.refunded": {
+      const { data } = parsed;
+      // This endpoint's refunds have always been whole: the order is refunded.
+      return {
+        type: parsed.type,
+        orderId: data.orderId,
+        amount: money(data.amount),
+        full: true,
+        providerRef: data.providerRef,
+      };
+    }
+    case "payment.disputed": {
+      const { data } = parsed;
+      return {
+        type: parsed.type,
+        orderId: data.orderId,
+        ...(data.amount !== undefined && { amount: money(data.amount) }),
+        disputeId: data.disputeId,
+        reason: data.reason,
+        providerRef: data.providerRef,
+      };
+    }
+    case "payment.dispute_closed": {
+      const { data } = parsed;
+      return {
+        type: parsed.type,
+        orderId: data.orderId,
+        won: data.won,
+        disputeId: data.disputeId,
+        providerRef: data.providerRef,
+      };
+    }
   }
 }
 
