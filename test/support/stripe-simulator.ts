@@ -277,6 +277,23 @@ export class StripeSimulator {
         });
       return send(200, this.paymentIntent(intent[1], p));
     }
+    const session = /^\/v1\/checkout\/sessions\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    if (request.method === "GET" && session) {
+      const found = [...this.payments].find(([, p]) => stripeId("cs_test", p.orderId) === session[1]);
+      if (!found)
+        return send(404, {
+          error: {
+            type: "invalid_request_error",
+            code: "resource_missing",
+            message: `No such checkout.session: '${session[1]}'`,
+          },
+        });
+      const [intentId, p] = found;
+      return send(200, {
+        ...this.checkoutSession({ ...p, paymentStatus: p.status === "succeeded" ? "paid" : "unpaid" }),
+        payment_intent: intentId,
+      });
+    }
     return send(404, {
       error: {
         type: "invalid_request_error",
