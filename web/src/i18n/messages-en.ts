@@ -180,6 +180,8 @@ export const en = {
   "timelineKind.order.flagged_for_support": "Order sent to support",
   "timelineKind.payment.succeeded": "Payment confirmed",
   "timelineKind.payment.refunded": "Payment refunded",
+  "timelineKind.payment.disputed": "Payment disputed with the bank",
+  "timelineKind.payment.dispute_closed": "Payment dispute closed",
   "timelineKind.membership.activated": "Membership started",
   "timelineKind.membership.extended": "Membership extended",
   "timelineKind.membership.upgraded": "Membership upgraded",

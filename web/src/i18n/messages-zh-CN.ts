@@ -179,6 +179,8 @@ export const zhCN: Record<MessageKey, string> = {
   "timelineKind.order.flagged_for_support": "订单已转客服",
   "timelineKind.payment.succeeded": "支付成功",
   "timelineKind.payment.refunded": "已退款",
+  "timelineKind.payment.disputed": "支付争议（拒付）",
+  "timelineKind.payment.dispute_closed": "支付争议已结束",
   "timelineKind.membership.activated": "会员开通",
   "timelineKind.membership.extended": "会员续期",
   "timelineKind.membership.upgraded": "会员升级",
