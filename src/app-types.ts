@@ -3,7 +3,7 @@ import type { CatalogService } from "./catalog/catalog-service.js";
 import type { Clock } from "./clock.js";
 import type { ClusterBus } from "./cluster/cluster-bus.js";
 import type { RetryPolicy } from "./cluster/postgres-listener.js";
-import type { AlipayConfig, WechatPayConfig } from "./config.js";
+import type { AlipayConfig, StripeConfig, WechatPayConfig } from "./config.js";
 import type { CheckoutService } from "./coupons/checkout-service.js";
 import type { CouponService } from "./coupons/coupon-service.js";
 import type { RedemptionService } from "./coupons/redemption-service.js";
@@ -29,6 +29,7 @@ import type { AlipayAdapter } from "./payments/alipay-adapter.js";
 import type { PaymentQueryPolicy } from "./payments/payment-query-policy.js";
 import type { PaymentQueryService } from "./payments/payment-query-service.js";
 import type { PaymentService } from "./payments/payment-service.js";
+import type { StripeAdapter } from "./payments/stripe-adapter.js";
 import type { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
@@ -68,6 +69,8 @@ export interface AppOptions {
   wechatpay?: WechatPayConfig;
   /** When pending orders are asked about at their provider's query API (PERKWISE_PAYMENT_QUERY_AFTER). */
   paymentQuery?: Partial<PaymentQueryPolicy>;
+  /** Stripe's webhooks (config.stripe); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
+  stripe?: StripeConfig;
 }
 
 export interface AppStartOptions {
@@ -116,6 +119,8 @@ export interface App {
   alipay: AlipayAdapter | null;
   /** Verifies, decrypts and translates WeChat Pay's notifications; null when WeChat Pay is not configured. */
   wechatpay: WechatPayAdapter | null;
+  /** Verifies and translates Stripe's webhook events; null when Stripe is not configured. */
+  stripe: StripeAdapter | null;
   benefits: BenefitActionService;
   quotas: QuotaService;
   holds: HoldService;

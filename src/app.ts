@@ -25,6 +25,8 @@ import { DEFAULT_PAYMENT_QUERY_POLICY } from "./payments/payment-query-policy.js
 import { PaymentQueryService } from "./payments/payment-query-service.js";
 import { PaymentService } from "./payments/payment-service.js";
 import type { ProviderQuery } from "./payments/provider-query.js";
+import { StripeAdapter } from "./payments/stripe-adapter.js";
+import { StripeQuery } from "./payments/stripe-query.js";
 import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import { WechatPayQuery } from "./payments/wechatpay-query.js";
 import { createReconcileFeature } from "./reconcile/reconcile-feature.js";
@@ -253,6 +255,7 @@ export function createApp(options: AppOptions): App {
     paymentQueries,
     alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
     wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,
+    stripe: options.stripe ? new StripeAdapter(options.stripe) : null,
     benefits: grants.benefits,
     quotas: grants.quotas,
     holds: holds.holds,
@@ -296,6 +299,9 @@ function providerQueries(options: AppOptions): ProviderQuery[] {
   if (options.alipay) queries.push(new AlipayQuery(options.alipay));
   const wechatpay = options.wechatpay && WechatPayQuery.create(options.wechatpay);
   if (wechatpay) queries.push(wechatpay);
+  // Stripe's queries need an API key; its webhooks alone do not.
+  const stripe = options.stripe;
+  if (stripe?.apiKey) queries.push(new StripeQuery({ ...stripe, apiKey: stripe.apiKey }));
   return queries;
 }
 

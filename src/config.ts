@@ -29,6 +29,8 @@ export interface Config {
   alipay: AlipayConfig | undefined;
   /** WeChat Pay's APIv3 notifications (PERKWISE_WECHATPAY_*); undefined: PROVIDER_NOT_CONFIGURED. */
   wechatpay: WechatPayConfig | undefined;
+  /** Stripe's webhooks (PERKWISE_STRIPE_*); undefined: PROVIDER_NOT_CONFIGURED. */
+  stripe: StripeConfig | undefined;
   /**
    * PERKWISE_PAYMENT_QUERY_AFTER (ISO-8601 duration, default PT5M): how long a pending order waits
    * for its provider's notification before the provider's query API is asked (then with backoff).
@@ -48,6 +50,40 @@ export function paymentQueryAfterMs(env: NodeJS.ProcessEnv): number {
       `invalid PERKWISE_PAYMENT_QUERY_AFTER: ${value} (an ISO-8601 duration from PT1S to P1D, e.g. PT5M)`,
     );
   return ms;
+}
+
+/** Our Stripe account: the webhook endpoint's signing secret, and the API key for queries. */
+export interface StripeConfig {
+  /** PERKWISE_STRIPE_WEBHOOK_SECRET: the endpoint's signing secret (`whsec_…`), verifies Stripe-Signature. */
+  webhookSecret: string;
+  /** PERKWISE_STRIPE_API_KEY: a secret or restricted key (`sk_…`/`rk_…`) that may read PaymentIntents and Checkout Sessions; for queries (optional here). */
+  apiKey: string | undefined;
+  /** PERKWISE_STRIPE_BASE_URL: default https://api.stripe.com. */
+  baseUrl: string;
+}
+
+export const STRIPE_DEFAULT_BASE_URL = "https://api.stripe.com";
+
+/** Stripe is configured by its webhook secret; the API key and base URL are for queries. */
+export function stripeConfig(env: NodeJS.ProcessEnv): StripeConfig | undefined {
+  const secret = env.PERKWISE_STRIPE_WEBHOOK_SECRET;
+  if (!secret) {
+    if (env.PERKWISE_STRIPE_API_KEY || env.PERKWISE_STRIPE_BASE_URL)
+      throw new Error("Stripe is partly configured: set PERKWISE_STRIPE_WEBHOOK_SECRET too");
+    return undefined;
+  }
+  if (!secret.startsWith("whsec_"))
+    throw new Error("PERKWISE_STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_…)");
+  const baseUrl = env.PERKWISE_STRIPE_BASE_URL || STRIPE_DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error(`PERKWISE_STRIPE_BASE_URL is not a URL: ${baseUrl}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new Error("PERKWISE_STRIPE_BASE_URL must be http(s)://host[:port]");
+  return { webhookSecret: secret, apiKey: env.PERKWISE_STRIPE_API_KEY || undefined, baseUrl };
 }
 
 /** Our WeChat Pay merchant: ids, the APIv3 key, and the keys that verify WeChat Pay's signatures. */
@@ -305,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     alipay: alipayConfig(env),
     wechatpay: wechatPayConfig(env),
     paymentQueryAfterMs: paymentQueryAfterMs(env),
+    stripe: stripeConfig(env),
   };
 }
 

@@ -37,6 +37,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     alipay,
     wechatpay,
+    stripe: config.stripe,
     paymentQuery: { afterMs: config.paymentQueryAfterMs },
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });

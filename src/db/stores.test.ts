@@ -123,6 +123,10 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
     expect(paid).toMatchObject({ status: "paid", membershipId: "s-ms1", providerRef: "p1" });
     expect(paid?.periodEnd?.getTime()).toBe(at(30).getTime());
     expect((await data.orders.paidForMembership("s-ms1")).map((o) => o.id)).toEqual(["s-o1"]);
+    // A provider's payment reference finds the order paid under it (the first reference that does).
+    expect(await data.orders.findIdByProviderRef(["ch_unknown", "p1"])).toBe("s-o1");
+    expect(await data.orders.findIdByProviderRef(["ch_unknown"])).toBeNull();
+    expect(await data.orders.findIdByProviderRef([])).toBeNull();
 
     const activeIds = async (day: number) =>
       (await data.memberships.listActive("s-m2", at(day))).map((m) => m.id);

@@ -109,6 +109,9 @@ export async function clearHold(
   return { hold: cleared, entitlementsVersion };
 }
 
+/** The payment path, placing and clearing the holds of disputed payments. */
+const CHARGEBACK_ACTOR: HoldActor = { id: "payments:chargeback", source: "payment_provider" };
+
 /**
  * A `chargeback` hold on every benefit, cleared by an agent: for the payment path to call in its
  * own member write when a payment is disputed. null when the member has one open already.
@@ -122,7 +125,30 @@ export function placeChargebackHold(
   return placeHold(
     scope,
     { memberId, reason: "chargeback", benefits: null, details: { rule: "chargeback", ...evidence } },
-    { id: "payments:chargeback", source: "payment_provider" },
+    CHARGEBACK_ACTOR,
     now,
   );
+}
+
+/**
+ * Clears the member's open `chargeback` hold placed for this order's dispute (the payment path, when
+ * the dispute is closed); a chargeback hold an agent placed, or one for another order's dispute,
+ * stays. null when there is none to clear.
+ */
+export async function clearChargebackHold(
+  scope: MemberWriteScope,
+  memberId: string,
+  orderId: string,
+  outcome: "won" | "lost",
+  now: number,
+): Promise<{ hold: HoldRecord; entitlementsVersion: number } | null> {
+  const open = (await scope.stores.holds.listForMember(memberId)).find(
+    (h) =>
+      h.status === "open" &&
+      h.reason === "chargeback" &&
+      h.placedBy === CHARGEBACK_ACTOR.id &&
+      h.details.orderId === orderId,
+  );
+  if (!open) return null;
+  return clearHold(scope, open, "agent", `dispute ${outcome}`, CHARGEBACK_ACTOR, now);
 }

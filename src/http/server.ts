@@ -19,6 +19,7 @@ import { registerNoticeRoutes } from "../notices/notice-routes.js";
 import { registerOrderRoutes } from "../orders/order-routes.js";
 import { registerAlipayRoutes } from "../payments/alipay-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
+import { registerStripeRoutes } from "../payments/stripe-routes.js";
 import { registerWechatPayRoutes } from "../payments/wechatpay-routes.js";
 import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
@@ -136,6 +137,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   );
   await server.register(async (scoped) =>
     registerWechatPayRoutes(scoped as Server, { payments: app.payments, wechatpay: app.wechatpay }),
+  );
+  await server.register(async (scoped) =>
+    registerStripeRoutes(scoped as Server, { payments: app.payments, stripe: app.stripe }),
   );
   registerDecisionRoutes(server, { decisions: app.decisions });
   registerBenefitRoutes(server, { benefits: app.benefits });

@@ -73,6 +73,8 @@ export interface OrderStore {
   markClosed(id: string, at: Date): Promise<void>;
   /** The paid orders that bought periods of a membership, oldest first (a refund takes back one). */
   paidForMembership(membershipId: string): Promise<OrderRecord[]>;
+  /** The order a provider's payment reference (the first of `refs` one has) was paid under; null: none. */
+  findIdByProviderRef(refs: string[]): Promise<string | null>;
 }
 
 type OrderRow = Selectable<OrdersTable>;
@@ -194,6 +196,20 @@ export function createOrderStore(db: Executor): OrderStore {
     },
     async markClosed(id, at) {
       await db.updateTable("orders").set({ status: "closed", closed_at: at }).where("id", "=", id).execute();
+    },
+    async findIdByProviderRef(refs) {
+      if (refs.length === 0) return null;
+      const rows = await db
+        .selectFrom("orders")
+        .select(["id", "provider_ref"])
+        .where("provider_ref", "in", refs)
+        .orderBy("created_at")
+        .execute();
+      for (const ref of refs) {
+        const row = rows.find((r) => r.provider_ref === ref);
+        if (row) return row.id;
+      }
+      return null;
     },
     async paidForMembership(membershipId) {
       const rows = await db

@@ -32,3 +32,33 @@ export function formatDecimalAmount(minor: number, fractionDigits = 2): string {
   const digits = String(minor).padStart(fractionDigits + 1, "0");
   return `${digits.slice(0, -fractionDigits)}.${digits.slice(-fractionDigits)}`;
 }
+
+/**
+ * Currencies whose Stripe amount is not in ISO-4217 minor units: Stripe moved ISK to zero decimals
+ * but, for backwards compatibility, still writes it with two (5 ISK is `500`, the last two digits
+ * always 00). Every other currency — two-decimal ones, the zero-decimal ones (jpy, krw, vnd, clp, ugx
+ * …) and the three-decimal ones (bhd, kwd …) — is already in its ISO minor units.
+ */
+const STRIPE_UNITS_PER_MINOR: Record<string, number> = { ISK: 100 };
+
+/**
+ * Stripe's integer amount and lower-case currency (`1500`, `"jpy"`) as money in ISO minor units
+ * (`{amount: 1500, currency: "JPY"}`); null when Stripe could not have written it (not an integer,
+ * negative, above MAX_MINOR_UNITS, an ISK amount with a fraction, a currency that is not 3 letters).
+ */
+export function moneyFromStripe(amount: unknown, currency: unknown): Money | null {
+  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount < 0) return null;
+  if (typeof currency !== "string" || !/^[a-z]{3}$/.test(currency)) return null;
+  const code = currency.toUpperCase();
+  const per = STRIPE_UNITS_PER_MINOR[code] ?? 1;
+  if (amount % per !== 0 || amount / per > MAX_MINOR_UNITS) return null;
+  return { amount: amount / per, currency: code };
+}
+
+/** Money as Stripe writes it: the inverse of moneyFromStripe (for the query API and test notifications). */
+export function moneyToStripe(money: Money): { amount: number; currency: string } {
+  return {
+    amount: money.amount * (STRIPE_UNITS_PER_MINOR[money.currency] ?? 1),
+    currency: money.currency.toLowerCase(),
+  };
+}

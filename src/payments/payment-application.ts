@@ -1,4 +1,5 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
+import { clearChargebackHold, placeChargebackHold } from "../holds/hold-writes.js";
 import type { MemberWriteScope, TimelineChange } from "../members/member-writes.js";
 import { type ActivationResult, refundMembership } from "../memberships/membership-changes.js";
 import { activateFromOrder } from "../orders/activate-from-order.js";
@@ -48,6 +49,8 @@ export async function applyPaymentEvent(
     });
     return unchanged("applied");
   }
+  if (event.type === "payment.disputed" || event.type === "payment.dispute_closed")
+    return dispute(scope, order, member.id, event, now, received);
   const given: Money = { amount: event.amount.amount, currency: event.amount.currency ?? order.currency };
   if (given.currency !== order.currency) return unchanged("currency_mismatch");
   if (event.type === "payment.refunded") {
@@ -72,6 +75,44 @@ export async function applyPaymentEvent(
   if (given.amount !== order.amount) return unchanged("amount_mismatch");
   // A closed order paid after all (the member's money arrived) is honoured like a pending one.
   return activate(scope, catalog, order, member, event, now, received);
+}
+
+/**
+ * A chargeback: the dispute places the agent-only `chargeback` hold on every benefit (through the
+ * holds feature, in this transaction); a won dispute clears it, a lost one clears it and revokes
+ * the order as a full refund would. A dispute of a refunded order holds nothing: the money is back.
+ */
+async function dispute(
+  scope: MemberWriteScope,
+  order: OrderRecord,
+  memberId: string,
+  event: Extract<PaymentEvent, { type: "payment.disputed" | "payment.dispute_closed" }>,
+  now: number,
+  received: ReceivedEntry,
+): Promise<ApplyResult> {
+  if (event.type === "payment.disputed") {
+    if (order.status === "refunded") return { outcome: "ignored_after_refund", memberId };
+    // A member with a chargeback hold open already (another order's dispute) stays held by it.
+    await placeChargebackHold(
+      scope,
+      memberId,
+      {
+        orderId: order.id,
+        disputeId: event.disputeId ?? null,
+        reason: event.reason ?? null,
+        amount: event.amount ?? null,
+        providerRef: event.providerRef ?? null,
+      },
+      now,
+    );
+    await scope.record(memberId, "payment_provider", received("applied"));
+    return { outcome: "applied", memberId };
+  }
+  await clearChargebackHold(scope, memberId, order.id, event.won ? "won" : "lost", now);
+  // Lost: the bank took the money back — what the order bought ends, as with a full refund.
+  if (!event.won && order.status !== "refunded") return refund(scope, order, memberId, now, received);
+  await scope.record(memberId, "payment_provider", received("applied"));
+  return { outcome: "applied", memberId };
 }
 
 async function close(

@@ -46,10 +46,32 @@ export type PaymentEvent =
       type: "payment.closed";
       orderId: string;
       providerRef?: string;
+    }
+  | {
+      /**
+       * The payer disputed the payment with their bank (a chargeback): the member's benefits are held
+       * (an agent-only `chargeback` hold) until the dispute is closed.
+       */
+      type: "payment.disputed";
+      orderId: string;
+      /** The disputed amount, when the provider says (evidence only: the whole order is held). */
+      amount?: EventMoney;
+      /** The provider's dispute id. */
+      disputeId?: string;
+      reason?: string;
+      providerRef?: string;
+    }
+  | {
+      /** The dispute was decided: won, the hold is cleared; lost, the order is revoked like a full refund. */
+      type: "payment.dispute_closed";
+      orderId: string;
+      won: boolean;
+      disputeId?: string;
+      providerRef?: string;
     };
 
 /** Which intake an event came through. */
-export type PaymentProvider = "standard_webhooks" | "alipay" | "wechatpay";
+export type PaymentProvider = "standard_webhooks" | "alipay" | "wechatpay" | "stripe";
 
 /** A provider's notification as it arrived, stored beside the payment event it became (the evidence). */
 export interface ReceivedNotification {
@@ -72,4 +94,10 @@ export interface TranslatedNotification {
   key: string;
   event: PaymentEvent;
   notification: ReceivedNotification;
+  /**
+   * The provider's payment references to find the order by when the notification names none (a
+   * Stripe dispute carries its charge and PaymentIntent, not the order): `event.orderId` is then
+   * empty, and the order whose `providerRef` is one of these takes it. No such order: not ours.
+   */
+  orderByProviderRef?: string[];
 }

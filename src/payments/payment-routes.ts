@@ -3,7 +3,7 @@ import { OUTCOME_STATUS } from "../http/outcome-status.js";
 import { errors, OneOf, OPEN } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { PaymentService } from "./payment-service.js";
-import { PaymentEventSchema } from "./payment-service.js";
+import { PaymentEventSchema } from "./standard-webhook-event.js";
 
 const PaymentReceiptSchema = Type.Object(
   {

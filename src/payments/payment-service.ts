@@ -1,50 +1,15 @@
-import { Type } from "@sinclair/typebox";
-import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Webhook } from "standardwebhooks";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Clock } from "../clock.js";
 import { AppError, type Refusal } from "../errors.js";
 import type { MemberWriteScope, MemberWrites, TimelineChange } from "../members/member-writes.js";
-import { parseIsoDateTime } from "../time/iso-time.js";
-import { unstorableStrings } from "../unstorable-strings.js";
-import { MAX_MINOR_UNITS } from "./money.js";
 import { applyPaymentEvent } from "./payment-application.js";
 import type { PaymentEvent, ReceivedNotification } from "./payment-event.js";
 import type { PaymentOutcome } from "./payment-event-store.js";
 import type { IntakeOutcome, ProviderAdapter, RawHeaders } from "./provider-adapter.js";
 import { redactNotification } from "./redact-notification.js";
+import { standardWebhookEvent } from "./standard-webhook-event.js";
 import { verifyWebhook, type WebhookHeaders } from "./verify-webhook.js";
-
-const MinorUnits = Type.Integer({ minimum: 0, maximum: MAX_MINOR_UNITS, description: "minor units" });
-
-/** Money `{amount, currency}`; a bare integer (the original form) is in the order's currency. */
-export const EventAmountSchema = Type.Union(
-  [
-    Type.Object(
-      { amount: MinorUnits, currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO-4217" }) },
-      { additionalProperties: false },
-    ),
-    MinorUnits,
-  ],
-  { description: "Money in minor units with its currency; a bare integer means the order's currency." },
-);
-
-export const PaymentEventSchema = Type.Object(
-  {
-    type: Type.Union([Type.Literal("payment.succeeded"), Type.Literal("payment.refunded")]),
-    data: Type.Object(
-      {
-        orderId: Type.String({ minLength: 1, maxLength: 128 }),
-        amount: EventAmountSchema,
-        paidAt: Type.Optional(Type.String({ minLength: 10, maxLength: 64 })),
-        providerRef: Type.Optional(Type.String({ maxLength: 256 })),
-      },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
-const paymentEventCheck = TypeCompiler.Compile(PaymentEventSchema);
 
 /** The outcomes a payment event is answered with; mismatches and unknown orders are refusals. */
 export type AnsweredPaymentOutcome =
@@ -131,26 +96,7 @@ export class PaymentService {
     } catch {
       throw new AppError("MALFORMED_BODY", "The payment event is not valid JSON.");
     }
-    if (!paymentEventCheck.Check(parsed)) {
-      const details = [...paymentEventCheck.Errors(parsed)].map((e) => ({
-        path: e.path,
-        message: e.message,
-      }));
-      throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", details);
-    }
-    const { type, data } = parsed;
-    const problems = unstorableStrings(parsed);
-    if (data.paidAt !== undefined && parseIsoDateTime(data.paidAt) === null) {
-      problems.push({ path: "/data/paidAt", message: "must be an ISO-8601 date-time with an offset" });
-    }
-    if (problems.length > 0)
-      throw new AppError("VALIDATION_FAILED", "The payment event is malformed.", problems);
-    const amount = typeof data.amount === "number" ? { amount: data.amount, currency: null } : data.amount;
-    const event: PaymentEvent =
-      type === "payment.succeeded"
-        ? { type, orderId: data.orderId, amount, paidAt: data.paidAt, providerRef: data.providerRef }
-        : // This endpoint's refunds have always been whole: the order is refunded.
-          { type, orderId: data.orderId, amount, full: true, providerRef: data.providerRef };
+    const event = standardWebhookEvent(parsed);
     const result = await this.apply({ key: webhookId, event, payload: parsed }, receivedAt);
     if (result.kind === "refused") throw new AppError(result.code, result.message, result.details);
     return result.receipt;
@@ -171,7 +117,17 @@ export class PaymentService {
     const verdict = adapter.translate(rawBody, headers, this.clock.now());
     if (verdict.kind === "refused") return { kind: "refused", refusal: verdict, written: false };
     if (verdict.kind === "ignored") return verdict;
-    const { key, event, notification } = verdict.translated;
+    const { key, notification, orderByProviderRef } = verdict.translated;
+    let { event } = verdict.translated;
+    if (orderByProviderRef) {
+      const orderId = await this.writes.run((scope) =>
+        scope.stores.orders.findIdByProviderRef(orderByProviderRef),
+      );
+      // A payment of this provider account that no order of ours was paid with: not ours to act on.
+      if (orderId === null)
+        return { kind: "ignored", reason: `no order paid under ${orderByProviderRef.join(" or ")}` };
+      event = { ...event, orderId };
+    }
     return { kind: "applied", result: await this.apply({ key, event, notification }, receivedAt) };
   }
 

@@ -152,6 +152,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     method: "POST",
+    template: "/v1/payments/stripe/webhook",
+    who: "public",
+    path: () => "/v1/payments/stripe/webhook",
+    ok: [404],
+  },
+  {
+    method: "POST",
     template: "/v1/payments/events",
     who: "signature",
     path: () => "/v1/payments/events",

@@ -182,6 +182,8 @@ export const en = {
   "timelineKind.payment.refunded": "Payment refunded",
   "timelineKind.payment.queried": "Payment status asked of the provider",
   "timelineKind.payment.query_stopped": "Stopped asking the provider",
+  "timelineKind.payment.disputed": "Payment disputed with the bank",
+  "timelineKind.payment.dispute_closed": "Payment dispute closed",
   "timelineKind.membership.activated": "Membership started",
   "timelineKind.membership.extended": "Membership extended",
   "timelineKind.membership.upgraded": "Membership upgraded",

@@ -181,6 +181,8 @@ export const zhCN: Record<MessageKey, string> = {
   "timelineKind.payment.refunded": "已退款",
   "timelineKind.payment.queried": "已向支付机构查询支付状态",
   "timelineKind.payment.query_stopped": "已停止向支付机构查询",
+  "timelineKind.payment.disputed": "支付争议（拒付）",
+  "timelineKind.payment.dispute_closed": "支付争议已结束",
   "timelineKind.membership.activated": "会员开通",
   "timelineKind.membership.extended": "会员续期",
   "timelineKind.membership.upgraded": "会员升级",
