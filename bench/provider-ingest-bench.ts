@@ -1,16 +1,22 @@
 /**
  * Each payment provider's notification endpoint against the Standard Webhooks endpoint, in one server
  * and one run: signed success notifications for distinct, pre-created orders of the bench plan (10
- * grants each). Rounds interleave (SW, Alipay, WeChat Pay, WeChat Pay, Alipay, SW, …) so the machine's
+ * grants each). Rounds interleave (SW, Alipay, WeChat Pay, Stripe, then back) so the machine's
  * drift falls on every intake alike. Budget (issue 15): each adapter ≥ 0.8 × the Standard Webhooks
- * rate; the extra cost is RSA verification and, for WeChat Pay, AES-GCM decryption.
+ * rate; the extra cost is RSA verification (Alipay, WeChat Pay), AES-GCM decryption (WeChat Pay) and,
+ * for Stripe, finding the order paid under a PaymentIntent only when a charge lacks our metadata.
  * Run alone: `node --import tsx bench/provider-ingest-bench.ts`.
  */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
-import { standardWebhookHeaders } from "../src/demo/provider-signers.js";
+import {
+  standardWebhookHeaders,
+  stripeCheckoutSession,
+  stripeEventBody,
+} from "../src/demo/provider-signers.js";
 import { AlipaySimulator } from "../test/support/alipay-simulator.js";
+import { StripeSimulator } from "../test/support/stripe-simulator.js";
 import { WechatPaySimulator } from "../test/support/wechatpay-simulator.js";
 import { BENCH_PLAN_AMOUNT } from "./lib/bench-catalog.js";
 import { spawnServer } from "./lib/child.js";
@@ -22,15 +28,10 @@ import type { PerkwiseServerInfo } from "./servers/perkwise-server.js";
 const SETUP = { rounds: 2, perRound: 150, warmup: 40, concurrency: 8 };
 export const PROVIDER_INGEST_RATIO = 0.8;
 
-type Intake = "standard_webhooks" | "alipay" | "wechatpay";
-const ORDER: Intake[] = [
-  "standard_webhooks",
-  "alipay",
-  "wechatpay",
-  "wechatpay",
-  "alipay",
-  "standard_webhooks",
-];
+type Intake = "standard_webhooks" | "alipay" | "wechatpay" | "stripe";
+const INTAKES: Intake[] = ["standard_webhooks", "alipay", "wechatpay", "stripe"];
+/** Each round in order, then reversed (A-B-C-D-D-C-B-A). */
+const ORDER: Intake[] = [...INTAKES, ...[...INTAKES].reverse()];
 
 interface Request {
   path: string;
@@ -50,11 +51,13 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
   const secret = `whsec_${randomBytes(32).toString("base64")}`;
   const alipay = new AlipaySimulator();
   const wechatpay = new WechatPaySimulator();
+  const stripe = new StripeSimulator();
   const server = await spawnServer<PerkwiseServerInfo>("servers/perkwise-server.ts", {
     BENCH_SERVER_CATALOG: "bench",
     BENCH_SERVER_PAYMENT_SECRET: secret,
     ...alipay.environment(),
     ...wechatpay.environment(),
+    ...stripe.environment(),
   });
   const client = new JsonClient(server.info.url, 16);
   const run = randomBytes(3).toString("hex");
@@ -97,10 +100,25 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
         applied: (status) => status === 204,
       };
     },
+    stripe: (orderId) => {
+      const session = stripeCheckoutSession({ orderId, amount: BENCH_PLAN_AMOUNT, currency: "CNY" });
+      const body = stripeEventBody("checkout.session.completed", session, {
+        createdS: Math.floor(Date.now() / 1000),
+      });
+      return {
+        path: "/v1/payments/stripe/webhook",
+        body,
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": stripe.signature(body, Date.now()),
+        },
+        applied: (status) => status === 200,
+      };
+    },
   };
 
   try {
-    const total = SETUP.warmup * 3 + ORDER.length * SETUP.rounds * SETUP.perRound;
+    const total = SETUP.warmup * INTAKES.length + ORDER.length * SETUP.rounds * SETUP.perRound;
     const orders = (await createPendingOrders(client, server.info.apiKey, `pi-${run}`, total)).map(
       (o) => o.orderId,
     );
@@ -122,10 +140,9 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
       });
       return performance.now() - t0;
     };
-    for (const intake of ["standard_webhooks", "alipay", "wechatpay"] as const)
-      await pay(intake, SETUP.warmup);
-    const elapsed: Record<Intake, number> = { standard_webhooks: 0, alipay: 0, wechatpay: 0 };
-    const paid: Record<Intake, number> = { standard_webhooks: 0, alipay: 0, wechatpay: 0 };
+    for (const intake of INTAKES) await pay(intake, SETUP.warmup);
+    const elapsed = Object.fromEntries(INTAKES.map((i) => [i, 0])) as Record<Intake, number>;
+    const paid = Object.fromEntries(INTAKES.map((i) => [i, 0])) as Record<Intake, number>;
     for (let round = 0; round < SETUP.rounds; round++) {
       for (const intake of ORDER) {
         elapsed[intake] += await pay(intake, SETUP.perRound);
@@ -133,12 +150,8 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
       }
     }
     const rate = (intake: Intake) => paid[intake] / (elapsed[intake] / 1000);
-    const eventsPerSec = {
-      standard_webhooks: rate("standard_webhooks"),
-      alipay: rate("alipay"),
-      wechatpay: rate("wechatpay"),
-    };
-    const row = (id: string, intake: "alipay" | "wechatpay", name: string) =>
+    const eventsPerSec = Object.fromEntries(INTAKES.map((i) => [i, rate(i)])) as Record<Intake, number>;
+    const row = (id: string, intake: Exclude<Intake, "standard_webhooks">, name: string) =>
       budgetRow({
         id,
         name: `${name} notify ingest ÷ Standard Webhooks (PGlite)`,
@@ -154,7 +167,11 @@ export async function benchProviderIngest(): Promise<ProviderIngestResult> {
     return {
       eventsPerSec,
       failed,
-      rows: [row("4e", "alipay", "Alipay"), row("4f", "wechatpay", "WeChat Pay")],
+      rows: [
+        row("4e", "alipay", "Alipay"),
+        row("4f", "wechatpay", "WeChat Pay"),
+        row("4g", "stripe", "Stripe"),
+      ],
     };
   } finally {
     client.close();

@@ -237,9 +237,9 @@ if (selected.has("payments")) {
 
 if (selected.has("providers")) {
   await step(
-    "4e–f. payment providers' notifications vs Standard Webhooks, one server, PGlite (bench/provider-ingest-bench.ts)",
-    ["Alipay", "WeChat Pay"].map((name, i) => ({
-      id: `4${"ef"[i]}`,
+    "4e–g. payment providers' notifications vs Standard Webhooks, one server, PGlite (bench/provider-ingest-bench.ts)",
+    ["Alipay", "WeChat Pay", "Stripe"].map((name, i) => ({
+      id: `4${"efg"[i]}`,
       name: `${name} notify ingest ÷ Standard Webhooks (PGlite)`,
       unit: "×",
       direction: "min" as const,

@@ -56,7 +56,9 @@ describe("serve --demo with its payment providers, and perkwise simulate-payment
   });
 
   it("says which providers the demo configured and how to send a notification; the keys are private", () => {
-    expect(server.output()).toContain("payment providers: alipay (demo keys), wechatpay (demo keys)");
+    expect(server.output()).toContain(
+      "payment providers: alipay (demo keys), wechatpay (demo keys), stripe (demo keys)",
+    );
     expect(server.output()).toContain("npx perkwise simulate-payment alipay <orderId>");
     expect(statSync(path.join(dataDir, DEMO_PROVIDERS_FILE)).mode & 0o077).toBe(0);
   });
@@ -90,6 +92,20 @@ describe("serve --demo with its payment providers, and perkwise simulate-payment
       refunded: { amount: 1500 },
     });
     expect(await allowed("demo-new")).toBe(false);
+  }, 90_000);
+
+  it("Stripe: a completed Checkout Session pays an order; a charge refunded in full takes it back", async () => {
+    await api("PUT", "/v1/members/sim-stripe", { locale: "en" });
+    const orderId = await newOrder("sim-stripe");
+    const paid = await perkwise("simulate-payment", "stripe", orderId);
+    expect(paid.stdout).toContain("stripe-signature: t=");
+    expect(paid.stdout).toContain('"type": "checkout.session.completed"');
+    expect(paid.stdout).toContain('→ 200 {"received":true}');
+    expect(paid.code).toBe(0);
+    expect(await allowed("sim-stripe")).toBe(true);
+    expect((await perkwise("simulate-payment", "stripe", orderId, "--refund", "15.00")).code).toBe(0);
+    expect((await api("GET", `/v1/orders/${orderId}`)).body).toMatchObject({ status: "refunded" });
+    expect(await allowed("sim-stripe")).toBe(false);
   }, 90_000);
 
   it("a Standard Webhooks event signed with the payment secret works too; bad input exits 2", async () => {

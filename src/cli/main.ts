@@ -29,7 +29,7 @@ const USAGE = `Usage: perkwise <command>
                                          (dry run; --fix repairs it; exit 1 when drift remains)
   admin-key rotate [--overlap-minutes N] a new admin key in the data directory; the current one stays
                                          accepted for N minutes (default 60) after each node restarts
-  simulate-payment <alipay|wechatpay|standard> <orderId> [--refund AMOUNT] [--url URL]
+  simulate-payment <alipay|wechatpay|stripe|standard> <orderId> [--refund AMOUNT] [--url URL]
                                          be the payment provider for a demo order: sign its
                                          notification as the provider does and post it to the
                                          running server (PERKWISE_URL, default 127.0.0.1:PORT)

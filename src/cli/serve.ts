@@ -27,6 +27,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
   const demo = flags.demo ? demoProviderConfig(demoProviders(config.dataDir, true)!) : undefined;
   const alipay = config.alipay ?? demo?.alipay;
   const wechatpay = config.wechatpay ?? demo?.wechatpay;
+  const stripe = config.stripe ?? demo?.stripe;
   const app = createApp({
     database,
     clock: systemClock,
@@ -37,7 +38,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     alipay,
     wechatpay,
-    stripe: config.stripe,
+    stripe,
     paymentQuery: { afterMs: config.paymentQueryAfterMs },
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
@@ -67,7 +68,11 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
       ? [`    the previous admin key is accepted until ${config.previousAdminKey.validUntil.toISOString()}`]
       : []),
     ...secretLines("payment secret: ", config.paymentSecret, config.secretSources.paymentSecret),
-    `  payment providers: ${providerLine({ alipay: [config.alipay, alipay], wechatpay: [config.wechatpay, wechatpay] })}`,
+    `  payment providers: ${providerLine({
+      alipay: [config.alipay, alipay],
+      wechatpay: [config.wechatpay, wechatpay],
+      stripe: [config.stripe, stripe],
+    })}`,
   ];
   if (flags.demo) {
     lines.push(
@@ -82,8 +87,8 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
       );
     }
     lines.push(
-      "  be the payment provider for a pending order (signed as Alipay / WeChat Pay / Standard Webhooks sign):",
-      "    npx perkwise simulate-payment alipay <orderId>      (or wechatpay, standard; --refund 5.00 refunds)",
+      "  be the payment provider for a pending order (signed as Alipay, WeChat Pay, Stripe or Standard Webhooks sign):",
+      "    npx perkwise simulate-payment alipay <orderId>      (or wechatpay, stripe, standard; --refund 5.00 refunds)",
     );
   }
   console.log(`${lines.join("\n")}\n`);

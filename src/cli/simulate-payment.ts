@@ -5,12 +5,16 @@ import { demoProviders } from "../demo/demo-providers.js";
 import {
   signAlipayFields,
   standardWebhookHeaders,
+  stripeCharge,
+  stripeCheckoutSession,
+  stripeEventBody,
+  stripeSignatureHeader,
   wechatpayNotificationBody,
   wechatpaySignatureHeaders,
 } from "../demo/provider-signers.js";
 import { formatDecimalAmount, parseDecimalAmount } from "../payments/money.js";
 
-export const SIMULATED_PROVIDERS = ["alipay", "wechatpay", "standard"] as const;
+export const SIMULATED_PROVIDERS = ["alipay", "wechatpay", "stripe", "standard"] as const;
 export type SimulatedProvider = (typeof SIMULATED_PROVIDERS)[number];
 
 interface OrderAnswer {
@@ -60,14 +64,17 @@ export async function simulatePayment(
   if (provider === "standard") notification = standardWebhook(config.paymentSecret, order, refund);
   else {
     const providers = demoProviders(config.dataDir, false);
-    if (!providers) {
-      console.error(`no demo payment providers in ${config.dataDir}: start \`perkwise serve --demo\` first`);
+    // A data directory from before Stripe was in the demo gets its keys at the next `serve --demo`.
+    if (!providers || (provider === "stripe" && !providers.stripe)) {
+      console.error(`no demo ${provider} keys in ${config.dataDir}: start \`perkwise serve --demo\` first`);
       return 2;
     }
     notification =
       provider === "alipay"
         ? alipayNotification(providers.alipay, order, refund)
-        : wechatpayNotification(providers.wechatpay, order, refund);
+        : provider === "wechatpay"
+          ? wechatpayNotification(providers.wechatpay, order, refund)
+          : stripeNotification(providers.stripe.webhookSecret, order, refund);
   }
   console.log(`POST ${url}${notification.path}`);
   for (const [name, value] of Object.entries(notification.headers)) console.log(`${name}: ${value}`);
@@ -194,5 +201,27 @@ function wechatpayNotification(
       wechatpay.privateKey,
       Math.floor(Date.now() / 1000),
     ),
+  };
+}
+
+function stripeNotification(secret: string, order: OrderAnswer, refund: number | null): Notification {
+  const nowS = Math.floor(Date.now() / 1000);
+  const { orderId, amount } = order;
+  const body =
+    refund === null
+      ? stripeEventBody("checkout.session.completed", stripeCheckoutSession({ orderId, ...amount }), {
+          createdS: nowS,
+        })
+      : // Stripe's charge.refunded carries the charge's cumulative refund, as Alipay's refund_fee does.
+        stripeEventBody("charge.refunded", stripeCharge({ orderId, ...amount, refunded: refund }), {
+          createdS: nowS,
+        });
+  return {
+    path: "/v1/payments/stripe/webhook",
+    body,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "stripe-signature": stripeSignatureHeader(body, secret, nowS),
+    },
   };
 }

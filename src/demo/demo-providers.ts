@@ -1,7 +1,12 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { AlipayConfig, WechatPayConfig } from "../config.js";
+import {
+  type AlipayConfig,
+  STRIPE_DEFAULT_BASE_URL,
+  type StripeConfig,
+  type WechatPayConfig,
+} from "../config.js";
 
 /**
  * Both sides of each payment provider for the demo: the keys the provider would hold (they sign
@@ -27,6 +32,10 @@ export interface DemoProviders {
     publicKeyId: string;
     privateKey: string;
     publicKey: string;
+  };
+  stripe: {
+    /** The webhook endpoint's signing secret (`whsec_…`), shared by Stripe and us. */
+    webhookSecret: string;
   };
 }
 
@@ -63,15 +72,20 @@ function generate(): DemoProviders {
       privateKey: wechatpay.privateKey,
       publicKey: wechatpay.publicKey,
     },
+    stripe: stripeKeys(),
   };
 }
+
+const stripeKeys = () => ({ webhookSecret: `whsec_${randomBytes(24).toString("base64")}` });
 
 /** The demo's providers from the data directory; with `create`, generated there when missing. */
 export function demoProviders(dataDir: string, create: boolean): DemoProviders | undefined {
   const file = path.join(dataDir, DEMO_PROVIDERS_FILE);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DemoProviders;
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DemoProviders) : undefined;
+  // A data directory from before Stripe was in the demo gets Stripe's keys added.
+  if (stored?.stripe || (stored && !create)) return stored;
   if (!create) return undefined;
-  const providers = generate();
+  const providers = stored ? { ...stored, stripe: stripeKeys() } : generate();
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(providers, null, 2)}\n`, { mode: 0o600 });
   return providers;
@@ -81,8 +95,9 @@ export function demoProviders(dataDir: string, create: boolean): DemoProviders |
 export function demoProviderConfig(providers: DemoProviders): {
   alipay: AlipayConfig;
   wechatpay: WechatPayConfig;
+  stripe: StripeConfig;
 } {
-  const { alipay, wechatpay } = providers;
+  const { alipay, wechatpay, stripe } = providers;
   return {
     alipay: {
       appId: alipay.appId,
@@ -100,5 +115,7 @@ export function demoProviderConfig(providers: DemoProviders): {
       merchantSerial: undefined,
       baseUrl: NOWHERE,
     },
+    // No API key: the demo's Stripe takes webhooks only, and nothing is ever asked of Stripe.
+    stripe: { webhookSecret: stripe.webhookSecret, apiKey: undefined, baseUrl: STRIPE_DEFAULT_BASE_URL },
   };
 }

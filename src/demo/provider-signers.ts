@@ -3,8 +3,9 @@
  * the demo and for the tests' simulators. The keys are the provider's side (the demo generates them;
  * a real provider never hands its private key out), so nothing here runs in a production intake.
  */
-import { createCipheriv, createSign, randomBytes } from "node:crypto";
+import { createCipheriv, createHash, createHmac, createSign, randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { moneyToStripe } from "../payments/money.js";
 
 /**
  * Alipay's notification signature: every field but `sign` and `sign_type`, sorted by key in ASCII
@@ -96,4 +97,92 @@ export function standardWebhookHeaders(
     "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
     "webhook-signature": new Webhook(secret).sign(webhookId, at, body),
   };
+}
+
+/** A stable Stripe-looking id (`pi_…`, `ch_…`) for a seed: the same order always has the same objects. */
+export function stripeObjectId(prefix: string, seed: string): string {
+  return `${prefix}_${createHash("sha256").update(seed).digest("hex").slice(0, 24)}`;
+}
+
+/** A Checkout Session (mode payment) for an order; amount in ISO minor units, written as Stripe writes it. */
+export function stripeCheckoutSession(
+  f: { orderId: string; amount: number; currency: string; paymentStatus?: string },
+  via: "metadata" | "client_reference_id" = "metadata",
+): Record<string, unknown> {
+  const money = moneyToStripe({ amount: f.amount, currency: f.currency });
+  return {
+    id: stripeObjectId("cs_test", f.orderId),
+    object: "checkout.session",
+    amount_subtotal: money.amount,
+    amount_total: money.amount,
+    client_reference_id: via === "client_reference_id" ? f.orderId : null,
+    currency: money.currency,
+    customer: null,
+    livemode: false,
+    metadata: via === "metadata" ? { perkwise_order_id: f.orderId } : {},
+    mode: "payment",
+    payment_intent: stripeObjectId("pi", f.orderId),
+    payment_status: f.paymentStatus ?? "paid",
+    status: "complete",
+  };
+}
+
+/** The order's charge with `refunded` (ISO minor units) refunded so far; our metadata copied from its PaymentIntent. */
+export function stripeCharge(f: {
+  orderId: string;
+  amount: number;
+  currency: string;
+  refunded: number;
+  metadata?: boolean;
+}): Record<string, unknown> {
+  const money = moneyToStripe({ amount: f.amount, currency: f.currency });
+  const refunded = moneyToStripe({ amount: f.refunded, currency: f.currency }).amount;
+  return {
+    id: stripeObjectId("ch", f.orderId),
+    object: "charge",
+    amount: money.amount,
+    amount_captured: money.amount,
+    amount_refunded: refunded,
+    captured: true,
+    currency: money.currency,
+    disputed: false,
+    metadata: f.metadata === false ? {} : { perkwise_order_id: f.orderId },
+    paid: true,
+    payment_intent: stripeObjectId("pi", f.orderId),
+    refunded: refunded === money.amount,
+    status: "succeeded",
+  };
+}
+
+/** A Stripe event as Stripe lays it out (a snapshot event of the endpoint's API version). */
+export function stripeEventBody(
+  type: string,
+  object: Record<string, unknown>,
+  options: { id?: string; createdS: number },
+): string {
+  return JSON.stringify(
+    {
+      id: options.id ?? `evt_${randomBytes(12).toString("hex")}`,
+      object: "event",
+      api_version: "2026-10-28.endive",
+      created: options.createdS,
+      data: { object },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * `Stripe-Signature: t=<unix>,v1=<hex>`, v1 = HMAC-SHA256 of `<t>.<raw body>` under the endpoint's
+ * whole `whsec_…` secret — what the stripe package's generateTestHeaderString makes (the adapter's
+ * test checks they agree).
+ */
+export function stripeSignatureHeader(payload: string, secret: string, timestampS: number): string {
+  const v1 = createHmac("sha256", secret).update(`${timestampS}.${payload}`, "utf8").digest("hex");
+  return `t=${timestampS},v1=${v1}`;
 }

@@ -1,16 +1,21 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { StripeConfig } from "../../src/config.js";
+import {
+  stripeCharge,
+  stripeCheckoutSession,
+  stripeEventBody,
+  stripeObjectId,
+  stripeSignatureHeader,
+} from "../../src/demo/provider-signers.js";
 import { moneyToStripe } from "../../src/payments/money.js";
 
 /** When the simulated payments happen: 5 s after the tests' T0 (2026-11-24T02:00:00Z). */
 export const PAID_AT_S = Math.floor(Date.parse("2026-11-24T02:00:05Z") / 1000);
 
 /** A stable Stripe-looking id (`pi_…`, `ch_…`) for a seed: the same order always has the same objects. */
-export function stripeId(prefix: string, seed: string): string {
-  return `${prefix}_${createHash("sha256").update(seed).digest("hex").slice(0, 24)}`;
-}
+export const stripeId = stripeObjectId;
 
 export interface SignOptions {
   /** Unix seconds; default the clock's now. */
@@ -64,29 +69,12 @@ export class StripeSimulator {
   /** The Stripe-Signature header Stripe sends with `payload`. */
   signature(payload: string, nowMs: number, options: SignOptions = {}): string {
     const t = options.timestampS ?? Math.floor(nowMs / 1000);
-    const v1 = createHmac("sha256", options.secret ?? this.webhookSecret)
-      .update(`${t}.${payload}`, "utf8")
-      .digest("hex");
-    return `t=${t},v1=${v1}`;
+    return stripeSignatureHeader(payload, options.secret ?? this.webhookSecret, t);
   }
 
   /** An event as Stripe lays it out (a snapshot event of the endpoint's API version). */
   event(type: string, object: Record<string, unknown>, options: { id?: string; createdS?: number } = {}) {
-    return JSON.stringify(
-      {
-        id: options.id ?? `evt_${randomBytes(12).toString("hex")}`,
-        object: "event",
-        api_version: "2026-10-28.endive",
-        created: options.createdS ?? PAID_AT_S,
-        data: { object },
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: null, idempotency_key: null },
-        type,
-      },
-      null,
-      2,
-    );
+    return stripeEventBody(type, object, { createdS: PAID_AT_S, ...options });
   }
 
   /** A Checkout Session (mode payment) for an order; amount in ISO minor units. */
@@ -94,22 +82,7 @@ export class StripeSimulator {
     f: { orderId: string; amount: number; currency: string; paymentStatus?: string },
     via: "metadata" | "client_reference_id" = "metadata",
   ): Record<string, unknown> {
-    const money = moneyToStripe({ amount: f.amount, currency: f.currency });
-    return {
-      id: stripeId("cs_test", f.orderId),
-      object: "checkout.session",
-      amount_subtotal: money.amount,
-      amount_total: money.amount,
-      client_reference_id: via === "client_reference_id" ? f.orderId : null,
-      currency: money.currency,
-      customer: null,
-      livemode: false,
-      metadata: via === "metadata" ? { perkwise_order_id: f.orderId } : {},
-      mode: "payment",
-      payment_intent: stripeId("pi", f.orderId),
-      payment_status: f.paymentStatus ?? "paid",
-      status: "complete",
-    };
+    return stripeCheckoutSession(f, via);
   }
 
   invoice(f: { orderId: string; amount: number; currency: string }): Record<string, unknown> {
@@ -142,23 +115,7 @@ export class StripeSimulator {
     refunded: number;
     metadata?: boolean;
   }): Record<string, unknown> {
-    const money = moneyToStripe({ amount: f.amount, currency: f.currency });
-    const refunded = moneyToStripe({ amount: f.refunded, currency: f.currency }).amount;
-    return {
-      id: stripeId("ch", f.orderId),
-      object: "charge",
-      amount: money.amount,
-      amount_captured: money.amount,
-      amount_refunded: refunded,
-      captured: true,
-      currency: money.currency,
-      disputed: false,
-      metadata: f.metadata === false ? {} : { perkwise_order_id: f.orderId },
-      paid: true,
-      payment_intent: stripeId("pi", f.orderId),
-      refunded: refunded === money.amount,
-      status: "succeeded",
-    };
+    return stripeCharge(f);
   }
 
   /** A dispute of the order's charge: Stripe sends its charge and PaymentIntent ids, and no order metadata. */
