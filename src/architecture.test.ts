@@ -35,6 +35,7 @@ const WHOLE_BUNDLE_ALLOWED = new Set([
   "src/members/member-writes.ts",
   "src/memberships/membership-changes.ts",
   "src/orders/activate-from-order.ts",
+  "src/orders/order-settlement.ts",
 ]);
 
 /** Other features' stores a service reads (never writes): the member page shows the member's rows. */
@@ -46,12 +47,11 @@ const CROSS_FEATURE_READS: Record<string, string[]> = {
 
 /**
  * Writes into another feature's rows through a write scope that remain, each with why; the list
- * only shrinks. Payments still settle refunds and closings on the order row (next: orders/).
+ * only shrinks.
  */
 const CROSS_FEATURE_WRITES_LEFT: Record<string, string[]> = {
   // The write scope's `record`, by design: every feature's timeline entry is written through it.
   "src/members/member-writes.ts": ["timeline"],
-  "src/payments/payment-application.ts": ["orders"],
 };
 
 /** Each table of the database and the feature whose store owns it; `settings` is a shared key-value table. */

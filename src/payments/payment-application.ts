@@ -1,8 +1,9 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import { clearChargebackHold, placeChargebackHold } from "../holds/hold-writes.js";
 import type { MemberWriteScope, TimelineChange } from "../members/member-writes.js";
-import { type ActivationResult, refundMembership } from "../memberships/membership-changes.js";
+import type { ActivationResult } from "../memberships/membership-changes.js";
 import { activateFromOrder } from "../orders/activate-from-order.js";
+import { closeUnpaidOrder, recordPartialRefund, refundOrder } from "../orders/order-settlement.js";
 import type { OrderRecord } from "../orders/order-store.js";
 import type { Money } from "./money.js";
 import type { PaymentEvent } from "./payment-event.js";
@@ -62,7 +63,7 @@ export async function applyPaymentEvent(
     if (event.full || paid.amount === order.amount) return refund(scope, order, member.id, now, received);
     // Cumulative amounts: a smaller or equal one is an earlier refund arriving late.
     if (paid.amount <= order.refundedAmount) return unchanged("already_applied");
-    await scope.stores.orders.setRefundedAmount(order.id, paid.amount);
+    await recordPartialRefund(scope.stores, order.id, paid.amount);
     // Decisions do not change: what the order bought stays until it is refunded in full.
     await scope.record(member.id, "payment_provider", received("applied"), {
       kind: "order.partially_refunded",
@@ -122,7 +123,7 @@ async function close(
   now: number,
   received: ReceivedEntry,
 ): Promise<ApplyResult> {
-  await scope.stores.orders.markClosed(order.id, new Date(now));
+  await closeUnpaidOrder(scope.stores, order.id, now);
   // A pending order answers PAYMENT_PENDING; a closed one no longer does.
   const version = await scope.entitlementsChanged(
     memberId,
@@ -143,9 +144,7 @@ async function refund(
   now: number,
   received: ReceivedEntry,
 ): Promise<ApplyResult> {
-  const { stores } = scope;
-  const refund = await refundMembership(stores, order, now);
-  await stores.orders.markRefunded(order.id, new Date(now));
+  const refund = await refundOrder(scope.stores, order, now);
   const changes: TimelineChange[] = [{ kind: "order.refunded", data: { orderId: order.id } }];
   if (refund.membershipId) {
     changes.push(
