@@ -22,6 +22,7 @@ import { AlipayAdapter } from "./payments/alipay-adapter.js";
 import { GrantLatencyRecorder } from "./payments/grant-latency-recorder.js";
 import { PaymentService } from "./payments/payment-service.js";
 import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
+import { PlanService } from "./plans/plan-service.js";
 import { createReconcileFeature } from "./reconcile/reconcile-feature.js";
 import { SessionService } from "./sessions/session-service.js";
 import { StatsService } from "./stats/stats-service.js";
@@ -217,6 +218,13 @@ export function createApp(options: AppOptions): App {
       paymentWait: options.paymentWait,
     }),
     notices: notices.notices,
+    plans: new PlanService({
+      catalog,
+      members,
+      reads: { memberships: data.memberships, orders: data.orders },
+      clock,
+      publicPlans: options.publicPlans ?? false,
+    }),
     reconcile,
     scheduler,
     ...coupons,

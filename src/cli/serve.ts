@@ -27,6 +27,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     adminKey: config.adminKey,
     paymentSecret: config.paymentSecret,
     metricsToken: config.metricsToken,
+    publicPlans: config.publicPlans,
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     alipay: config.alipay,
     wechatpay: config.wechatpay,
