@@ -1,5 +1,6 @@
 /** Response schemas of the plans routes (GET /v1/plans, GET /v1/me/plans). */
 import { Type } from "@sinclair/typebox";
+import { ExplainedCatalogChangeSchema } from "../catalog/catalog-response-schemas.js";
 import { RULE_KINDS } from "../engine/rule-explainer.js";
 import { Money, Nullable, NullableTime, OneOf, Time } from "../http/schemas.js";
 
@@ -8,40 +9,11 @@ const Rule = Type.Object({
   text: Type.String(),
 });
 const Rules = Type.Array(Rule);
-const Texts = Type.Array(Type.String());
-const ChangeKind = OneOf(["added", "removed", "changed"] as const);
-
-const Explained = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  change: ChangeKind,
-  before: Texts,
-  after: Texts,
+const Change = Type.Object({
+  version: Type.Integer(),
+  effectiveFrom: Time,
+  ...ExplainedCatalogChangeSchema.properties,
 });
-
-/** A catalog change in words, before → after (also the console's publish preview). */
-export const ExplainedChangeSchema = Type.Object(
-  {
-    tiers: Type.Array(
-      Type.Object({
-        code: Type.String(),
-        name: Type.String(),
-        change: ChangeKind,
-        added: Texts,
-        withdrawn: Texts,
-        plans: Type.Array(Explained),
-      }),
-    ),
-    benefits: Type.Array(Explained),
-    coupons: Type.Array(Explained),
-  },
-  { $id: "ExplainedCatalogChange" },
-);
-
-const Change = Type.Composite([
-  Type.Object({ version: Type.Integer(), effectiveFrom: Time }),
-  Type.Omit(ExplainedChangeSchema, []),
-]);
 
 const plansProperties = {
   locale: OneOf(["en", "zh-CN"] as const),

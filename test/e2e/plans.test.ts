@@ -151,6 +151,22 @@ describe.each(TEST_ENGINES)("the plans page on $name", (engine) => {
     });
     const mine = (await s.request("GET", "/v1/me/plans", { auth: vipMember.token })).body;
     expect(mine.changes).toEqual([]);
+    // The publish preview shows the sentences the next change would produce, in both languages.
+    const next = structuredClone(document);
+    const discount = next.benefits.find((b) => b.code === "member_discount");
+    if (discount?.discount) discount.discount.percentOff = 10;
+    const preview = await s.request("PUT", "/v1/catalog?dryRun=true", { body: next });
+    expect(preview.status).toBe(200);
+    expect(preview.body.explained.en.benefits).toEqual([
+      {
+        code: "member_discount",
+        name: "Member price",
+        change: "changed",
+        before: ["5% off"],
+        after: ["10% off"],
+      },
+    ]);
+    expect(preview.body.explained["zh-CN"].benefits[0]).toMatchObject({ before: ["95折"], after: ["9折"] });
     const newcomer = await newMember();
     s.clock.set(T0 + DAY);
     expect((await s.request("GET", "/v1/me/plans", { auth: newcomer.token })).body.changes).toHaveLength(1);
@@ -190,7 +206,7 @@ describe.each(TEST_ENGINES)("the demo's plans on $name", (engine) => {
       headers: { authorization: `Bearer ${token}`, "accept-language": locale },
     });
     expect(res.status).toBe(200);
-    return (await res.json()) as any;
+    return { ...((await res.json()) as any), token };
   }
 
   it("demo-vip: holds vip, svip is an upgrade with credit, and the VIP zone's change reads before → after", async () => {
@@ -207,6 +223,11 @@ describe.each(TEST_ENGINES)("the demo's plans on $name", (engine) => {
           ? { before: ["Needs app 5.2.0 or later"], after: ["Needs app 5.3.0 or later"] }
           : { before: ["需要App 5.2.0或更高版本"], after: ["需要App 5.3.0或更高版本"] },
       );
+      // The member's notice of that change reads the very same sentences.
+      const notices = await fetch(`${demo.baseUrl}/v1/me/notices`, {
+        headers: { authorization: `Bearer ${plans.token}`, "accept-language": locale },
+      }).then((r) => r.json() as Promise<any>);
+      expect(notices.notices[0].explained.benefits).toEqual([zone]);
     }
   });
 
