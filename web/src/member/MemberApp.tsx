@@ -18,10 +18,12 @@ import {
   useEntitlements,
   useNames,
   useNotices,
+  usePlans,
   useProfile,
   useTimeline,
 } from "./member-queries";
 import { NoticeList } from "./NoticeList";
+import { PlansPage } from "./PlansPage";
 
 const TOKEN_KEY = "perkwise.memberToken";
 
@@ -66,6 +68,7 @@ export function MemberApp() {
 
 const SECTIONS = [
   { id: "membership", label: "member.membership" },
+  { id: "plans", label: "member.plans" },
   { id: "diagnose", label: "member.diagnose" },
   { id: "coupons", label: "member.coupons" },
   { id: "notices", label: "member.notices" },
@@ -75,8 +78,12 @@ type SectionId = (typeof SECTIONS)[number]["id"];
 
 /** `#coupons` → the coupons section; each section is its own route (the page shows one at a time). */
 function sectionOfHash(): SectionId {
+  return hashSection() ?? "membership";
+}
+
+function hashSection(): SectionId | null {
   const id = window.location.hash.replace(/^#\/?/, "").split("/")[0];
-  return SECTIONS.find((s) => s.id === id)?.id ?? "membership";
+  return SECTIONS.find((s) => s.id === id)?.id ?? null;
 }
 
 function MemberCentre({ token, onSignOut }: { token: string; onSignOut: (error?: unknown) => void }) {
@@ -128,6 +135,12 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
   const names = useNames(client, language);
   const entitlements = useEntitlements(client, language);
   const notices = useNotices(client, language);
+  const plans = usePlans(client, language);
+  // A member who holds nothing lands on the plans and their rules, to read before buying.
+  const holdsNothing = plans.data !== undefined && plans.data.member.memberships.length === 0;
+  useEffect(() => {
+    if (holdsNothing && hashSection() === null) setSection("plans");
+  }, [holdsNothing]);
 
   useEffect(
     () =>
@@ -204,6 +217,7 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
               )}
             </Loaded>
           )}
+          {section === "plans" && <Loaded query={plans}>{(data) => <PlansPage plans={data} />}</Loaded>}
           {section === "coupons" && <MemberCoupons client={client} />}
           {section === "notices" && (
             <Loaded query={notices}>{(data) => <NoticeList notices={data.notices} client={client} />}</Loaded>
