@@ -76,7 +76,7 @@ const CASES: Record<RuleKind, { subject: Subject; en: string; "zh-CN": string }>
   },
   min_client_version: {
     subject: benefit({ rules: { minClientVersion: { ios: "5.2.0" } } }),
-    en: "Needs app 5.2.0 or later on iOS",
+    en: "Needs app version 5.2.0 or later on iOS",
     "zh-CN": "需要iOS客户端5.2.0或更高版本",
   },
   "scope.categories": {
@@ -309,7 +309,7 @@ describe("the rule explainer", () => {
         benefit({ rules: { minClientVersion: "5.2.0" } }),
         "en",
         "min_client_version",
-        "Needs app 5.2.0 or later",
+        "Needs app version 5.2.0 or later",
       ],
       [
         benefit({ rules: { minClientVersion: { ios: "5.2.0", android: "5.1.0" } } }),

@@ -3,15 +3,9 @@
  * where it applies, whether it must be claimed or switched on, the app it needs, its quota and when
  * that resets. Pure: the reader's language and time zone come in `env`.
  */
-import type {
-  BenefitDoc,
-  BenefitRulesDoc,
-  ClientPlatform,
-  PlanDoc,
-  ScopeDoc,
-} from "../catalog/catalog-types.js";
+import type { BenefitDoc, BenefitRulesDoc, PlanDoc, ScopeDoc } from "../catalog/catalog-types.js";
 import { defaultAnchor } from "../time/usage-period.js";
-import { localize, platformName, value } from "./message-format.js";
+import { localize, value } from "./message-format.js";
 import {
   discountWords,
   durationWords,
@@ -23,6 +17,7 @@ import {
   SCOPE_FRAGMENTS,
   SCOPE_ORDER,
   sentence,
+  versionClause,
   withUnit,
   zh,
   zoneWords,
@@ -163,19 +158,13 @@ const ACTIVATION: Record<string, Record<"en" | "zh-CN", string>> = {
 function versionSentence(env: ExplainEnv, rules: BenefitRulesDoc | undefined): RuleSentence | null {
   const v = rules?.minClientVersion;
   if (v === undefined) return null;
-  if (typeof v === "string")
-    return {
-      rule: "min_client_version",
-      text: zh(env) ? `需要App ${v}或更高版本` : `Needs app ${v} or later`,
-    };
-  const parts = (Object.entries(v) as [ClientPlatform, string][]).map(([platform, version]) =>
-    zh(env)
-      ? `${platformName(env, platform)}客户端${version}或更高版本`
-      : `${version} or later on ${platformName(env, platform)}`,
-  );
+  const clauses =
+    typeof v === "string"
+      ? [versionClause(env, v, null)]
+      : Object.entries(v).map(([platform, version]) => versionClause(env, version, platform));
   return {
     rule: "min_client_version",
-    text: zh(env) ? `需要${parts.join("、")}` : `Needs app ${parts.join(", ")}`,
+    text: zh(env) ? `需要${clauses.join("、")}` : `Needs app ${clauses.join(", ")}`,
   };
 }
 

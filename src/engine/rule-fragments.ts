@@ -7,7 +7,7 @@
 import { Duration } from "luxon";
 import type { DiscountDoc, Locale, ScopeDoc } from "../catalog/catalog-types.js";
 import type { PeriodAnchor } from "../time/usage-period.js";
-import { channelList, type FormatEnv, formatMoney, value } from "./message-format.js";
+import { channelList, type FormatEnv, formatMoney, platformName, value } from "./message-format.js";
 
 /** What an explanation may use: the reader's language and time zone, the catalog for tier names. */
 export type ExplainEnv = FormatEnv;
@@ -155,6 +155,18 @@ export const SCOPE_ORDER: readonly (keyof ScopeDoc)[] = [
   "excludeChannels",
   "excludeSaleItems",
 ];
+
+/**
+ * The app a rule needs: "version 5.2.0 or later on iOS" / "iOS客户端5.2.0或更高版本"; without a
+ * platform "version 5.2.0 or later" / "App 5.2.0或更高版本". The CLIENT_OUTDATED denial says the same.
+ */
+export function versionClause(env: ExplainEnv, version: string, platform: string | null | undefined): string {
+  if (zh(env))
+    return platform ? `${platformName(env, platform)}客户端${version}或更高版本` : `App ${version}或更高版本`;
+  return platform
+    ? `version ${version} or later on ${platformName(env, platform)}`
+    : `version ${version} or later`;
+}
 
 /** Capitalizes an English clause for use as a sentence; Chinese is left alone. */
 export function sentence(env: ExplainEnv, clause: string): string {

@@ -23,9 +23,9 @@ const WORDS = {
   en: {
     discountRule: "Takes effect at 00:00 the day after you buy (Beijing time)",
     boost: "Must be switched on once in the app (it starts off)",
-    zoneBefore: "Needs app 5.2.0 or later",
-    zoneAfter: "Needs app 5.3.0 or later",
-    preview: "Needs app 6.0.0 or later",
+    zoneBefore: "Needs app version 5.2.0 or later",
+    zoneAfter: "Needs app version 5.3.0 or later",
+    preview: "Needs app version 6.0.0 or later",
     check: "Check and preview",
     key: "Admin or support key",
   },

@@ -220,7 +220,7 @@ describe.each(TEST_ENGINES)("the demo's plans on $name", (engine) => {
       const zone = change.benefits.find((b: { code: string }) => b.code === "vip_zone");
       expect(zone).toMatchObject(
         locale === "en"
-          ? { before: ["Needs app 5.2.0 or later"], after: ["Needs app 5.3.0 or later"] }
+          ? { before: ["Needs app version 5.2.0 or later"], after: ["Needs app version 5.3.0 or later"] }
           : { before: ["需要App 5.2.0或更高版本"], after: ["需要App 5.3.0或更高版本"] },
       );
       // The member's notice of that change reads the very same sentences.
