@@ -10,7 +10,7 @@ import type { MessageKey } from "../i18n/messages-en";
 import { BenefitList } from "./BenefitList";
 import { MemberCoupons } from "./MemberCoupons";
 import { MemberDiagnosis } from "./MemberDiagnosis";
-import { MembershipSummary } from "./MembershipSummary";
+import { MembershipSummary, pendingOrders } from "./MembershipSummary";
 import {
   invalidate,
   keysChangedBy,
@@ -136,8 +136,12 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
   const entitlements = useEntitlements(client, language);
   const notices = useNotices(client, language);
   const plans = usePlans(client, language);
-  // A member who holds nothing lands on the plans and their rules, to read before buying.
-  const holdsNothing = plans.data !== undefined && plans.data.member.memberships.length === 0;
+  // A member who holds nothing and has no order on its way lands on the plans and their rules, to
+  // read before buying (a pending order's member sees it on the membership page).
+  const holdsNothing =
+    entitlements.data !== undefined &&
+    entitlements.data.memberships.length === 0 &&
+    pendingOrders(entitlements.data).length === 0;
   useEffect(() => {
     if (holdsNothing && hashSection() === null) setSection("plans");
   }, [holdsNothing]);
