@@ -87,6 +87,7 @@ export class NoticeService {
 
   private async view(n: NoticeRecord, locale: Locale, timezone: string): Promise<NoticeView> {
     const env: MessageEnv = { locale, benefit: "", timezone, catalog: this.deps.catalog.peek() };
+    const explained = await this.explained(n, env);
     return {
       id: n.id,
       catalogVersion: n.catalogVersion,
@@ -94,9 +95,9 @@ export class NoticeService {
       appliesFrom: n.appliesFrom.toISOString(),
       policy: n.policy,
       title: localize(n.title, locale),
-      message: n.message === null ? summarize(n, env) : localize(n.message, locale),
+      message: n.message === null ? summarize(n, env, explained) : localize(n.message, locale),
       changes: n.changes,
-      explained: await this.explained(n, env),
+      explained,
       readAt: n.readAt?.toISOString() ?? null,
     };
   }
@@ -108,7 +109,7 @@ function nameOf(catalog: CompiledCatalog | null, code: string, locale: Locale): 
 }
 
 /** The notice in words when the operator wrote none: what changed, for which tier, from when. */
-export function summarize(n: NoticeRecord, env: MessageEnv): string {
+export function summarize(n: NoticeRecord, env: MessageEnv, explained?: ExplainedCatalogChange): string {
   const zh = env.locale === "zh-CN";
   const name = (code: string) => nameOf(env.catalog, code, env.locale);
   const parts: string[] = [];
@@ -117,6 +118,16 @@ export function summarize(n: NoticeRecord, env: MessageEnv): string {
     const tierName = (tier && localize(tier.name, env.locale)) || change.tier;
     const items: string[] = [];
     for (const c of change.changed) {
+      // The plans page's sentences when the change has them (one wording everywhere), else field by field.
+      const words = explained?.benefits.find((b) => b.code === c.benefit);
+      if (words && (words.before.length > 0 || words.after.length > 0)) {
+        const was = words.before.join(zh ? "，" : ", ") || (zh ? "无" : "none");
+        const now = words.after.join(zh ? "，" : ", ") || (zh ? "无" : "none");
+        items.push(
+          zh ? `${words.name}由「${was}」变为「${now}」` : `${words.name}: "${was}" becomes "${now}"`,
+        );
+        continue;
+      }
       for (const f of c.fields) {
         items.push(
           zh

@@ -171,6 +171,36 @@ describe.each(TEST_ENGINES)("the plans page on $name", (engine) => {
     s.clock.set(T0 + DAY);
     expect((await s.request("GET", "/v1/me/plans", { auth: newcomer.token })).body.changes).toHaveLength(1);
   });
+
+  it("a published change reaches the member's notice in the same sentences, summary included", async () => {
+    const { memberId, token } = await newMember();
+    await buy(memberId, "vip_month");
+    s.clock.set(T0 + 2 * DAY);
+    const document = structuredClone((await s.request("GET", "/v1/catalog")).body);
+    delete document.version;
+    delete document.createdAt;
+    const discount = document.benefits.find((b: { code: string }) => b.code === "member_discount");
+    discount.discount.percentOff = 10;
+    await s.putCatalog(document);
+    await s.app.scheduler.runDue();
+    const [notice] = (await s.request("GET", "/v1/me/notices", { auth: token })).body.notices;
+    expect(notice.explained.benefits).toEqual([
+      {
+        code: "member_discount",
+        name: "Member price",
+        change: "changed",
+        before: ["5% off"],
+        after: ["10% off"],
+      },
+    ]);
+    expect(notice.message).toContain('Member price: "5% off" becomes "10% off"');
+    const zh = (
+      await s.request("GET", "/v1/me/notices", { auth: token, headers: { "accept-language": "zh-CN" } })
+    ).body.notices[0];
+    expect(zh.message).toContain("会员价由「95折」变为「9折」");
+    const plans = (await s.request("GET", "/v1/me/plans", { auth: token })).body;
+    expect(plans.changes[0].benefits).toEqual(notice.explained.benefits);
+  });
 });
 
 describe.each(TEST_ENGINES)("the plans page, public mode, on $name", (engine) => {
