@@ -11,7 +11,7 @@ const HOUR = 3600 * 1000;
  * the server's quote, the one the payment grants), and the rule changes that touched their tier.
  */
 export function PlansPage({ plans }: { plans: MemberPlans }) {
-  const { t, language, formatTime } = useI18n();
+  const { t, formatTime } = useI18n();
   const benefitName = (code: string) => plans.benefits.find((b) => b.code === code)?.name ?? code;
   const current = plans.member.tier;
   return (
@@ -59,9 +59,7 @@ export function PlansPage({ plans }: { plans: MemberPlans }) {
             const offer = plans.offers.find((o) => o.plan === plan.code);
             return (
               <li key={plan.code} data-plan={plan.code}>
-                <h4>
-                  {tier.name} · {formatMoney(plan.price, language)}
-                </h4>
+                <h4>{tier.name}</h4>
                 <ul>
                   {plan.rules.map((r) => (
                     <li key={r.rule}>{r.text}</li>
@@ -130,7 +128,7 @@ function OfferText({ offer, benefitName }: { offer: PlanOffer; benefitName: (cod
       <p>
         <strong>{tc("plans.effect", offer.effect, { at: formatTime(offer.startsAt) })}</strong>
       </p>
-      {offer.credit && offer.creditMs !== null && (
+      {offer.credit && offer.credit.amount > 0 && offer.creditMs !== null && (
         <p data-testid="upgrade-credit">
           {t("plans.credit", {
             credit: formatMoney(offer.credit, language),
