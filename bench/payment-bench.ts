@@ -9,10 +9,11 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Webhook } from "standardwebhooks";
-import { BENCH_PLAN, BENCH_PLAN_AMOUNT, IMMEDIATE_BENEFITS } from "./lib/bench-catalog.js";
+import { IMMEDIATE_BENEFITS } from "./lib/bench-catalog.js";
 import { withSchema } from "./lib/bench-schema.js";
 import { processCpuMs, spawnServer } from "./lib/child.js";
 import { JsonClient, pool } from "./lib/http-client.js";
+import { createPendingOrders, type PendingOrder } from "./lib/pending-orders.js";
 import {
   type BudgetRow,
   budgetRow,
@@ -62,11 +63,7 @@ export interface PaymentBenchResult {
   rows: BudgetRow[];
 }
 
-interface Order {
-  memberId: string;
-  orderId: string;
-  amount: number;
-}
+type Order = PendingOrder;
 
 interface SignedEvent {
   body: string;
@@ -117,17 +114,8 @@ async function runPayments(engine: Engine, dbEnv: Record<string, string>): Promi
 
     // Members and orders first, untimed: the timed part only pays.
     const total = setup.warmup + setup.events + setup.sample;
-    const orders: Order[] = new Array(total);
     const t0 = performance.now();
-    await pool([...Array(total).keys()], 16, async (i) => {
-      const memberId = `bench-${run}-${i}`;
-      const m = await client.send("PUT", `/v1/members/${memberId}`, JSON.stringify({ locale: "en" }), auth);
-      if (m.status !== 201) throw new Error(`member ${memberId}: ${m.status} ${JSON.stringify(m.body)}`);
-      const o = await client.send("POST", "/v1/orders", JSON.stringify({ memberId, plan: BENCH_PLAN }), auth);
-      if (o.status !== 201) throw new Error(`order for ${memberId}: ${o.status} ${JSON.stringify(o.body)}`);
-      if (o.body.amount.amount !== BENCH_PLAN_AMOUNT) throw new Error("unexpected order amount");
-      orders[i] = { memberId, orderId: o.body.orderId, amount: o.body.amount.amount };
-    });
+    const orders = await createPendingOrders(client, server.info.apiKey, `bench-${run}`, total);
     const precreateMs = performance.now() - t0;
 
     const warmupOrders = orders.slice(0, setup.warmup);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
- * `npm run bench -- decide memory` (decide, memory, check, batch, payments, lifecycle, notices, reconcile, diagnosis,
+ * `npm run bench -- decide memory` (decide, memory, check, batch, payments, providers, lifecycle, notices, reconcile, diagnosis,
  * checkout, cluster, events, sdk).
  * Exits 1 when a budget fails or a benchmark errors.
  */
@@ -26,6 +26,7 @@ import {
 import { benchGrantActivation } from "./lifecycle-bench.js";
 import { benchNotices, NOTICE_SETUP } from "./notice-bench.js";
 import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.js";
+import { benchProviderIngest, PROVIDER_INGEST_RATIO } from "./provider-ingest-bench.js";
 import { benchReconcile, RECONCILE_BUDGET_SECONDS } from "./reconcile-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
 
@@ -35,6 +36,7 @@ const ALL = [
   "check",
   "batch",
   "payments",
+  "providers",
   "lifecycle",
   "notices",
   "reconcile",
@@ -228,6 +230,24 @@ if (selected.has("payments")) {
     async () => {
       const r = await benchPayments("postgres");
       details.paymentsPostgres = r;
+      return r.rows;
+    },
+  );
+}
+
+if (selected.has("providers")) {
+  await step(
+    "4e–f. payment providers' notifications vs Standard Webhooks, one server, PGlite (bench/provider-ingest-bench.ts)",
+    ["Alipay", "WeChat Pay"].map((name, i) => ({
+      id: `4${"ef"[i]}`,
+      name: `${name} notify ingest ÷ Standard Webhooks (PGlite)`,
+      unit: "×",
+      direction: "min" as const,
+      budget: PROVIDER_INGEST_RATIO,
+    })),
+    async () => {
+      const r = await benchProviderIngest();
+      details.providerIngest = r;
       return r.rows;
     },
   );

@@ -44,6 +44,8 @@ export interface AppOptions {
   database: DatabaseHandle;
   clock: Clock;
   adminKey: string;
+  /** A rotated-out admin key, still accepted until then (`perkwise admin-key rotate`). */
+  previousAdminKey?: { key: string; validUntil: Date };
   paymentSecret: string;
   snapshotCacheSize?: number;
   scheduler?: SchedulerOptions;

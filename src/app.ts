@@ -1,5 +1,5 @@
 import type { App, AppOptions, AppStartOptions } from "./app-types.js";
-import { AuthService } from "./auth/auth-service.js";
+import { API_KEYS_CHANNEL, AuthService } from "./auth/auth-service.js";
 import { createCatalogFeature } from "./catalog/catalog-feature.js";
 import { ClusterBus } from "./cluster/cluster-bus.js";
 import { ClusterSync } from "./cluster/cluster-sync.js";
@@ -85,7 +85,7 @@ export function createApp(options: AppOptions): App {
   cluster.subscribe(EVENTS_CHANNEL, (_payload, origin) => {
     if (!origin.local) events.hub.refresh();
   });
-  const latencies = new GrantLatencyRecorder(data, (error) => report(error, "payment latency"));
+  const latencies = new GrantLatencyRecorder(data.payments, (error) => report(error, "payment latency"));
   const { writes, members } = createMembersFeature({
     data,
     cache,
@@ -98,7 +98,19 @@ export function createApp(options: AppOptions): App {
     clock,
     announce: (executor, version) => sync.catalogStored(executor, version),
   });
-  const auth = new AuthService({ adminKey: options.adminKey, store: data.auth, clock });
+  const auth = new AuthService({
+    adminKey: options.adminKey,
+    previousAdminKey: options.previousAdminKey,
+    store: data.auth,
+    clock,
+    announce: (keyId) => cluster.notifyOthers(database.db, API_KEYS_CHANNEL, keyId),
+    onError: (error) => report(error, "api key last use"),
+  });
+  // A key revoked or rotated on another node is refused here at once, not when its cache entry ages out.
+  cluster.subscribe(API_KEYS_CHANNEL, (keyId, origin) => {
+    if (!origin.local) auth.forgetKey(keyId);
+  });
+  cluster.onResync(() => auth.forgetAll());
   const holds = createHoldsFeature({ data, auth, catalog, writes, clock });
   const repairs = createReconcileFeature({ data, catalog, writes, clock });
   const { reconcile } = repairs;
@@ -192,10 +204,16 @@ export function createApp(options: AppOptions): App {
     auth,
     catalog,
     members,
-    orders: new OrderService(catalog, writes, clock),
-    payments: new PaymentService(options.paymentSecret, catalog, writes, clock, (webhookId, ms) => {
-      metrics.paymentGranted(ms / 1000);
-      latencies.record(webhookId, Math.round(ms));
+    orders: new OrderService({ store: data.orders, catalog, writes, clock }),
+    payments: new PaymentService({
+      secret: options.paymentSecret,
+      catalog,
+      writes,
+      clock,
+      onGranted: (webhookId, ms) => {
+        metrics.paymentGranted(ms / 1000);
+        latencies.record(webhookId, Math.round(ms));
+      },
     }),
     alipay: options.alipay ? new AlipayAdapter(options.alipay) : null,
     wechatpay: options.wechatpay ? new WechatPayAdapter(options.wechatpay) : null,

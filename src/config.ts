@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   memory: boolean;
   adminKey: string;
+  /** After `perkwise admin-key rotate`: the previous admin key, accepted until the overlap ends. */
+  previousAdminKey: PreviousAdminKey | undefined;
   paymentSecret: string;
   logLevel: string;
   /** PERKWISE_METRICS_TOKEN: a bearer token for GET /metrics only (the admin key works too). */
@@ -218,6 +220,47 @@ export function describeSecretSource(source: SecretSource): { where: string; war
   };
 }
 
+export interface PreviousAdminKey {
+  key: string;
+  validUntil: Date;
+}
+
+/** `admin-key.previous` beside `admin-key`: the rotated-out key and, on its second line, until when it is accepted. */
+export const PREVIOUS_ADMIN_KEY_FILE = "admin-key.previous";
+
+/** Rotates the data directory's admin key: a new one in `admin-key`, the old one accepted for the overlap. */
+export function rotateAdminKeyFile(
+  env: NodeJS.ProcessEnv,
+  overlapMinutes: number,
+  now: number,
+): { key: string; previousValidUntil: Date; dataDir: string } {
+  if (env.PERKWISE_ADMIN_KEY)
+    throw new Error(
+      "PERKWISE_ADMIN_KEY is set: the environment owns the admin key. Set a new value there and restart each node.",
+    );
+  const dataDir = path.resolve(env.PERKWISE_DATA_DIR ?? ".perkwise");
+  const current = resolveSecret(env, dataDir, ADMIN_KEY).value;
+  const key = ADMIN_KEY.make();
+  const previousValidUntil = new Date(now + overlapMinutes * 60_000);
+  writeFileSync(
+    path.join(dataDir, PREVIOUS_ADMIN_KEY_FILE),
+    `${current}\n${previousValidUntil.toISOString()}\n`,
+    {
+      mode: 0o600,
+    },
+  );
+  writeFileSync(path.join(dataDir, ADMIN_KEY.file), `${key}\n`, { mode: 0o600 });
+  return { key, previousValidUntil, dataDir };
+}
+
+function previousAdminKey(dataDir: string, now: number): PreviousAdminKey | undefined {
+  const stored = readSecretFile(path.join(dataDir, PREVIOUS_ADMIN_KEY_FILE));
+  const [key, until] = stored?.split("\n") ?? [];
+  const validUntil = new Date(until ?? "");
+  if (!key || Number.isNaN(validUntil.getTime()) || validUntil.getTime() <= now) return undefined;
+  return { key, validUntil };
+}
+
 /** Configuration from the environment; command-line flags win. */
 export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
   const dataDir = path.resolve(env.PERKWISE_DATA_DIR ?? ".perkwise");
@@ -234,6 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     dataDir,
     memory,
     adminKey: admin.value,
+    // An environment admin key has no file history: its rotation is the environment's.
+    previousAdminKey: admin.source.kind === "file" ? previousAdminKey(dataDir, Date.now()) : undefined,
     paymentSecret: payment.value,
     logLevel: env.LOG_LEVEL ?? "info",
     metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "CATALOG_VERSION_NOT_FOUND",
   /** No such hold, or (for a member) not one of theirs. */
   "HOLD_NOT_FOUND",
+  /** No such API key (or, to rotate, no such live one). */
+  "API_KEY_NOT_FOUND",
   /** No such outgoing webhook endpoint. */
   "WEBHOOK_ENDPOINT_NOT_FOUND",
   /** No such delivery of that endpoint. */

@@ -99,6 +99,10 @@ export const ERROR_MESSAGES = {
   },
   CATALOG_VERSION_NOT_FOUND: { en: "That catalog version does not exist.", "zh-CN": "该目录版本不存在。" },
   HOLD_NOT_FOUND: { en: "The hold does not exist.", "zh-CN": "该冻结记录不存在。" },
+  API_KEY_NOT_FOUND: {
+    en: "The API key does not exist or is revoked.",
+    "zh-CN": "该 API 密钥不存在或已吊销。",
+  },
   WEBHOOK_ENDPOINT_NOT_FOUND: {
     en: "The webhook endpoint does not exist.",
     "zh-CN": "该 Webhook 端点不存在。",

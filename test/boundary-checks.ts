@@ -220,3 +220,62 @@ export function crossFeaturePicks(
   }
   return found;
 }
+
+/** A store method that only reads (or locks) rows, by its name; any other method may write. */
+const READ_METHOD =
+  /^(get|list|load|find|lock|count|next|detect|has|is|read|search|stats|paidFor|membershipsOf|membershipOf)/;
+
+/**
+ * Calls that change another feature's rows through a write scope (`scope.stores.orders.markPaid(…)`):
+ * the transaction hands every store to its work, so the types cannot stop it, and this check does.
+ * Any method not named as a read counts as a write. Returns `file → store.method (owner/)`, unless
+ * `allowed[file]` lists the store.
+ */
+export function crossFeatureWrites(
+  modules: Map<string, Module>,
+  features: Map<string, string>,
+  allowed: Readonly<Record<string, string[]>>,
+): string[] {
+  const found = new Set<string>();
+  for (const [file, { source }] of modules) {
+    if (isWiring(file)) continue;
+    for (const [, key, method] of withoutComments(source).matchAll(/\bstores\.(\w+)\.(\w+)\(/g)) {
+      const owner = features.get(key);
+      if (owner === undefined || owner === featureOf(file) || SHARED_STORES.has(key)) continue;
+      if (!READ_METHOD.test(method) && !allowed[file]?.includes(key))
+        found.add(`${file} → ${key}.${method} (${owner}/)`);
+    }
+  }
+  return [...found];
+}
+
+/** The tables a store's SQL writes: Kysely's insertInto/updateTable/deleteFrom and raw `insert into`, `update`, `delete from`. */
+export function tablesWritten(source: string): string[] {
+  const code = withoutComments(source);
+  const tables = [
+    ...[...code.matchAll(/\b(?:insertInto|updateTable|deleteFrom)\(\s*"(\w+)"/g)].map((m) => m[1]),
+    ...[...code.matchAll(/\b(?:insert\s+into|update|delete\s+from)\s+"?(\w+)"?[\s(]/gi)].map((m) => m[1]),
+  ];
+  return [...new Set(tables)];
+}
+
+/**
+ * Stores writing a table another feature owns (`owners`: table → feature), unless `allowed[file]`
+ * lists the table. Words SQL uses after `update` (`set`, `skip` of `skip locked`) are not tables.
+ */
+export function crossFeatureTableWrites(
+  modules: Map<string, Module>,
+  owners: Readonly<Record<string, string>>,
+  allowed: Readonly<Record<string, string[]>>,
+): string[] {
+  const found: string[] = [];
+  for (const [file, { source }] of modules) {
+    if (!isStore(file)) continue;
+    for (const table of tablesWritten(source)) {
+      const owner = owners[table];
+      if (owner === undefined || owner === featureOf(file) || allowed[file]?.includes(table)) continue;
+      found.push(`${file} → ${table} (${owner}/)`);
+    }
+  }
+  return found;
+}

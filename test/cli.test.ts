@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -204,4 +204,45 @@ describe("perkwise serve --memory and the data directory's secrets", () => {
       expect(await server.stop()).toBe(0);
     }
   }, 180_000);
+
+  it("admin-key rotate: the new key and, for the overlap, the previous one open the server; then only the new", async () => {
+    const perkwise = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      run("node", [BIN, ...args], { env: env(extra) }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+    expect((await perkwise(["migrate"])).code).toBe(0); // the data directory has its admin key
+    const old = readFileSync(adminKeyFile(), "utf8").trim();
+    const refused = await perkwise(["admin-key", "rotate"], { PERKWISE_ADMIN_KEY: "pwadmin_from_env" });
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.out).toContain("PERKWISE_ADMIN_KEY is set");
+    expect(readFileSync(adminKeyFile(), "utf8").trim()).toBe(old);
+
+    const rotated = await perkwise(["admin-key", "rotate", "--overlap-minutes", "30"]);
+    expect(rotated.code).toBe(0);
+    const fresh = readFileSync(adminKeyFile(), "utf8").trim();
+    expect(fresh).not.toBe(old);
+    expect(rotated.out).toContain(`new admin key: ${fresh}`);
+    expect(statSync(path.join(dataDir, "admin-key.previous")).mode & 0o077).toBe(0);
+    let server = await startServe(["--memory", "--port", "0"], env());
+    try {
+      expect(server.output()).toMatch(/the previous admin key is accepted until \S+Z/);
+      expect(await membersWith(server.url, fresh)).toBe(200);
+      expect(await membersWith(server.url, old)).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    // Rotated again without overlap: the key before is refused at once.
+    expect((await perkwise(["admin-key", "rotate", "--overlap-minutes", "0"])).code).toBe(0);
+    const newest = readFileSync(adminKeyFile(), "utf8").trim();
+    server = await startServe(["--memory", "--port", "0"], env());
+    try {
+      expect(server.output()).not.toContain("previous admin key");
+      expect(await membersWith(server.url, newest)).toBe(200);
+      expect(await membersWith(server.url, fresh)).toBe(401);
+      expect(await membersWith(server.url, old)).toBe(401);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 300_000);
 });

@@ -5,11 +5,13 @@
  * - BENCH_SERVER_DATABASE_URL + BENCH_SERVER_DATABASE_SCHEMA (+ BENCH_SERVER_POOL_SIZE): PostgreSQL, in that
  *   (fresh) schema, never `public`; else PGlite in memory. Set only by the benchmark that spawns this.
  * - BENCH_SERVER_ADMIN_KEY, BENCH_SERVER_PAYMENT_SECRET: the secrets the load generator signs and authenticates with.
+ * - PERKWISE_ALIPAY_*, PERKWISE_WECHATPAY_*: the payment providers, configured as `perkwise serve` reads them.
  * Prints one JSON line {port, apiKey, database} once listening; SIGTERM closes it.
  */
 import { randomBytes } from "node:crypto";
 import { createApp } from "../../src/app.js";
 import { systemClock } from "../../src/clock.js";
+import { alipayConfig, wechatPayConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { seedDemo } from "../../src/demo/seed-demo.js";
@@ -47,7 +49,14 @@ await migrateToLatest(database);
 if (catalogKind === "demo") {
   await seedDemo({ database, adminKey, paymentSecret, now: Date.now() });
 }
-const app = createApp({ database, clock: systemClock, adminKey, paymentSecret });
+const app = createApp({
+  database,
+  clock: systemClock,
+  adminKey,
+  paymentSecret,
+  alipay: alipayConfig(env),
+  wechatpay: wechatPayConfig(env),
+});
 const server = await buildServer(app, { logLevel: env.LOG_LEVEL ?? "silent" });
 // A benchmark server needs no graceful drain: a keep-alive connection that goes idle after close()
 // began would otherwise hold the process until Fastify's keep-alive timeout.

@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_ROTATION_OVERLAP_MINUTES } from "../auth/auth-service.js";
+import { rotateAdminKeyFile } from "../config.js";
 import { seedDemo } from "../demo/seed-demo.js";
 import { EngineInputError } from "../engine/engine-error.js";
 import { AppError } from "../errors.js";
@@ -8,6 +10,7 @@ import { jobs } from "./jobs.js";
 import { openConfigured } from "./open.js";
 import { reconcile } from "./reconcile.js";
 import { serve } from "./serve.js";
+import { SIMULATED_PROVIDERS, type SimulatedProvider, simulatePayment } from "./simulate-payment.js";
 import { timeline } from "./timeline.js";
 
 const USAGE = `Usage: perkwise <command>
@@ -24,9 +27,16 @@ const USAGE = `Usage: perkwise <command>
   jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
   reconcile [--fix] [--json]             find drift between orders, payments, memberships and grants
                                          (dry run; --fix repairs it; exit 1 when drift remains)
+  admin-key rotate [--overlap-minutes N] a new admin key in the data directory; the current one stays
+                                         accepted for N minutes (default 60) after each node restarts
+  simulate-payment <alipay|wechatpay|standard> <orderId> [--refund AMOUNT] [--url URL]
+                                         be the payment provider for a demo order: sign its
+                                         notification as the provider does and post it to the
+                                         running server (PERKWISE_URL, default 127.0.0.1:PORT)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
-PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, PERKWISE_WEBHOOK_ALLOW_PRIVATE, LOG_LEVEL.`;
+PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, PERKWISE_WEBHOOK_ALLOW_PRIVATE, LOG_LEVEL; the payment
+providers' PERKWISE_ALIPAY_*, PERKWISE_WECHATPAY_* (docs/payments.md).`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
       all: { type: "boolean" },
       order: { type: "string" },
       fix: { type: "boolean" },
+      refund: { type: "string" },
+      "overlap-minutes": { type: "string" },
+      url: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -95,6 +108,26 @@ async function main(argv: string[]): Promise<number> {
     case "reconcile":
       if (rest.length !== 0) break;
       return reconcile({ fix: values.fix ?? false, json: values.json ?? false });
+    case "admin-key": {
+      if (rest[0] !== "rotate" || rest.length !== 1) break;
+      const overlap = Number(values["overlap-minutes"] ?? DEFAULT_ROTATION_OVERLAP_MINUTES);
+      if (!Number.isInteger(overlap) || overlap < 0) break;
+      const rotated = rotateAdminKeyFile(process.env, overlap, Date.now());
+      console.log(
+        [
+          `new admin key: ${rotated.key}  (stored in ${rotated.dataDir}/admin-key)`,
+          `the previous key stays accepted until ${rotated.previousValidUntil.toISOString()}, by every node started from this data directory;`,
+          "restart the server to use the new key.",
+        ].join("\n"),
+      );
+      return 0;
+    }
+    case "simulate-payment":
+      if (rest.length !== 2 || !SIMULATED_PROVIDERS.includes(rest[0] as SimulatedProvider)) break;
+      return simulatePayment(rest[0] as SimulatedProvider, rest[1], {
+        refund: values.refund,
+        url: values.url,
+      });
   }
   console.error(USAGE);
   return 2;

@@ -1,6 +1,7 @@
 import { createApp } from "../app.js";
 import { systemClock } from "../clock.js";
 import { describeSecretSource, type SecretSource } from "../config.js";
+import { demoProviderConfig, demoProviders } from "../demo/demo-providers.js";
 import { DEMO_MEMBERS, seedDemo } from "../demo/seed-demo.js";
 import { eventOptionsFromEnv } from "../events/event-config.js";
 import { eventPruneJob } from "../events/event-prune-job.js";
@@ -21,16 +22,22 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
       now: Date.now(),
     });
   }
+  // The demo accepts each provider's notifications, signed with keys it generated, unless the
+  // environment configures the real provider.
+  const demo = flags.demo ? demoProviderConfig(demoProviders(config.dataDir, true)!) : undefined;
+  const alipay = config.alipay ?? demo?.alipay;
+  const wechatpay = config.wechatpay ?? demo?.wechatpay;
   const app = createApp({
     database,
     clock: systemClock,
     adminKey: config.adminKey,
+    previousAdminKey: config.previousAdminKey,
     paymentSecret: config.paymentSecret,
     metricsToken: config.metricsToken,
     publicPlans: config.publicPlans,
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
-    alipay: config.alipay,
-    wechatpay: config.wechatpay,
+    alipay,
+    wechatpay,
     events: { ...eventOptionsFromEnv(process.env), onError: (error) => console.error("events:", error) },
   });
   const server = await buildServer(app, { logLevel: config.logLevel });
@@ -55,7 +62,11 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     `  member centre:   ${url}/   operator console: ${url}/admin (sign in with the admin key)`,
     `  database:        ${database.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.memory ? "PGlite in memory" : `PGlite in ${config.dataDir}/data`}`,
     ...secretLines("admin key:      ", config.adminKey, config.secretSources.adminKey),
+    ...(config.previousAdminKey
+      ? [`    the previous admin key is accepted until ${config.previousAdminKey.validUntil.toISOString()}`]
+      : []),
     ...secretLines("payment secret: ", config.paymentSecret, config.secretSources.paymentSecret),
+    `  payment providers: ${providerLine({ alipay: [config.alipay, alipay], wechatpay: [config.wechatpay, wechatpay] })}`,
   ];
   if (flags.demo) {
     lines.push(
@@ -69,6 +80,10 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
         `      sign in: ${url}/?token=${token}`,
       );
     }
+    lines.push(
+      "  be the payment provider for a pending order (signed as Alipay / WeChat Pay / Standard Webhooks sign):",
+      "    npx perkwise simulate-payment alipay <orderId>      (or wechatpay, standard; --refund 5.00 refunds)",
+    );
   }
   console.log(`${lines.join("\n")}\n`);
 
@@ -83,6 +98,16 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+/** Each provider: configured from the environment, by the demo's generated keys, or not at all. */
+function providerLine(providers: Record<string, [fromEnv: unknown, used: unknown]>): string {
+  return Object.entries(providers)
+    .map(
+      ([name, [fromEnv, used]]) =>
+        `${name} ${fromEnv ? "(environment)" : used ? "(demo keys)" : "(not configured)"}`,
+    )
+    .join(", ");
 }
 
 function secretLines(label: string, value: string, source: SecretSource): string[] {

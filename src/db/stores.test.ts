@@ -260,7 +260,13 @@ describe.each(TEST_ENGINES)("store contract on $name", (engine) => {
     expect(events[0].id).toBeLessThan(events[1].id);
     expect(await data.auth.settingOnce("k", "first")).toBe("first");
     expect(await data.auth.settingOnce("k", "second")).toBe("first");
-    const key = await data.auth.insertApiKey({ id: "k1", name: "svc", role: "service", secretHash: "h" });
+    const key = await data.auth.insertApiKey({
+      id: "k1",
+      name: "svc",
+      role: "service",
+      secretHash: "h",
+      expiresAt: null,
+    });
     expect(key).toMatchObject({ id: "k1", role: "service", revokedAt: null });
     expect((await data.auth.getApiKey("k1"))?.secretHash).toBe("h");
     expect((await data.auth.listApiKeys()).map((k) => k.id)).toEqual(["k1"]);

@@ -56,7 +56,15 @@ export const OrderSchema = Type.Object(
     memberId: Type.String(),
     plan: Type.String(),
     tier: Type.String(),
-    status: Type.String(),
+    status: Type.Union(
+      [
+        Type.Literal("pending_payment"),
+        Type.Literal("paid"),
+        Type.Literal("refunded"),
+        Type.Literal("closed"),
+      ],
+      { description: "closed: the provider closed it unpaid; refunded: refunded in full" },
+    ),
     amount: Money,
     channel: Type.String(),
     catalogVersion: Type.Integer(),
@@ -64,6 +72,7 @@ export const OrderSchema = Type.Object(
     createdAt: Time,
     paidAt: NullableTime,
     refundedAt: NullableTime,
+    refunded: { ...Money, description: "What has been refunded so far (a provider refunds in parts)" },
     upgrade: Type.Union([
       Type.Object({}, { ...OPEN, description: "Set when the order paid for an upgrade: what it replaced" }),
       Type.Null(),

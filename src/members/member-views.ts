@@ -65,6 +65,7 @@ export function orderView(o: OrderRecord) {
     createdAt: o.createdAt.toISOString(),
     paidAt: iso(o.paidAt),
     refundedAt: iso(o.refundedAt),
+    refunded: { amount: o.refundedAmount, currency: o.currency },
     upgrade: o.upgrade,
   };
 }

@@ -1,5 +1,12 @@
 import type { CompiledCatalog, CompiledPlan } from "../catalog/catalog-types.js";
 import type { Stores } from "../db/stores.js";
+import {
+  addMembershipGrants,
+  endMembershipGrants,
+  reinstateMembershipGrants,
+  setMembershipGrantsExpiry,
+  shiftMembershipGrants,
+} from "../grants/membership-grants.js";
 import { newGrants } from "../grants/new-grants.js";
 import { newId } from "../ids.js";
 import type { MemberRecord } from "../members/member-record.js";
@@ -7,6 +14,7 @@ import type { OrderRecord, UpgradeRecord } from "../orders/order-store.js";
 import { addIsoDuration } from "../time/durations.js";
 import { periodAt } from "../time/usage-period.js";
 import { lifecycleJobs } from "./lifecycle-jobs.js";
+import { revokeMembership } from "./membership-repairs.js";
 import type { MembershipRecord } from "./membership-store.js";
 import { classifyPurchase, quoteUpgrade } from "./upgrade-quote.js";
 
@@ -177,10 +185,10 @@ async function extend(
     new Date(periodEnd),
     graceEndsAt === null ? null : new Date(graceEndsAt),
   );
-  await stores.grants.setMembershipExpiry(current.id, new Date(periodEnd));
+  await setMembershipGrantsExpiry(stores, current.id, new Date(periodEnd));
   // Every benefit of the tier: an extension also fills in those the tier gained since it began.
   const grants = tierGrants(catalog, member, plan, current.id, startsAt, periodEnd);
-  const grantsCreated = await stores.grants.insertMissing(grants);
+  const grantsCreated = await addMembershipGrants(stores, grants);
   const jobs = lifecycleJobs(
     { id: current.id, memberId: member.id, tier: plan.tier, startsAt, expiresAt: periodEnd, graceEndsAt },
     grants.map((g) => g.effectiveFrom.getTime()),
@@ -189,7 +197,7 @@ async function extend(
   const delta = periodEnd - periodStart;
   for (const later of followers) {
     await stores.memberships.shift(later.id, delta);
-    await stores.grants.shiftForMembership(later.id, delta);
+    await shiftMembershipGrants(stores, later.id, delta);
     const moved = await stores.memberships.get(later.id);
     const movedGrants = await stores.grants.listActiveOfActiveMemberships([later.id]);
     if (moved) {
@@ -225,7 +233,7 @@ async function upgrade(
   const quote = await quoteUpgrade(stores.orders, catalog, lower, plan, member.timezone, now);
   for (const membership of lower) {
     await stores.memberships.end(membership.id, "upgraded", new Date(now));
-    await stores.grants.endForMembership(membership.id, new Date(now), "upgraded");
+    await endMembershipGrants(stores, membership.id, new Date(now), "upgraded");
   }
   const record: UpgradeRecord = {
     fromMembershipIds: lower.map((m) => m.id),
@@ -278,8 +286,7 @@ export async function refundMembership(
   if (membership?.status !== "active") return { revoked: false, membershipId: order.membershipId };
   const remaining = (await stores.orders.paidForMembership(membership.id)).filter((o) => o.id !== order.id);
   if (remaining.length === 0) {
-    await stores.memberships.revoke(membership.id, new Date(now));
-    const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+    const { grantsEnded } = await revokeMembership(stores, membership, now);
     const reinstated = await reinstateUpgraded(stores, order, now);
     return { revoked: true, membershipId: membership.id, grantsEnded, reinstated };
   }
@@ -291,7 +298,7 @@ export async function refundMembership(
     new Date(expiresAt),
     graceEndsAt === null ? null : new Date(graceEndsAt),
   );
-  await stores.grants.setMembershipExpiry(membership.id, new Date(expiresAt));
+  await setMembershipGrantsExpiry(stores, membership.id, new Date(expiresAt));
   await stores.jobs.schedule(
     lifecycleJobs(
       scheduledOf({
@@ -312,7 +319,7 @@ async function reinstateUpgraded(stores: Stores, order: OrderRecord, now: number
     const old = await stores.memberships.get(id);
     if (old?.status !== "upgraded" || (old.graceEndsAt ?? old.expiresAt).getTime() <= now) continue;
     await stores.memberships.reinstate(id);
-    await stores.grants.reinstateForMembership(id, "upgraded");
+    await reinstateMembershipGrants(stores, id, "upgraded");
     reinstated.push(id);
   }
   return reinstated;

@@ -1,3 +1,4 @@
+import { endMembershipGrants } from "../grants/membership-grants.js";
 import type { JobRecord } from "../jobs/job-store.js";
 import type { JobHandler } from "../jobs/scheduler.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
@@ -94,7 +95,7 @@ const expiry: JobHandler = {
       const end = m.graceEndsAt ?? m.expiresAt;
       if (iso(end) !== payload.endsAt || end.getTime() > now) return;
       await scope.stores.memberships.end(m.id, "expired", end);
-      const grantsEnded = await scope.stores.grants.endForMembership(m.id, end, "expired");
+      const grantsEnded = await endMembershipGrants(scope.stores, m.id, end, "expired");
       await scope.entitlementsChanged(
         m.memberId,
         "membership.expired",

@@ -5,9 +5,12 @@
  * a timeline entry and an entitlements-version bump for every member whose decisions change. The next
  * chunk is a job of its own, so progress is durable and no member list is ever held in memory.
  */
+
 import { CATALOG_ACTIVATE, type CatalogService } from "../catalog/catalog-service.js";
 import type { LocalizedText } from "../catalog/catalog-types.js";
+import { applyVersionPolicy } from "../catalog/grandfathering.js";
 import { versionImpact } from "../catalog/version-impact.js";
+import { addMembershipGrants } from "../grants/membership-grants.js";
 import { newGrants } from "../grants/new-grants.js";
 import type { JobRecord } from "../jobs/job-store.js";
 import type { JobHandler } from "../jobs/scheduler.js";
@@ -53,11 +56,7 @@ async function activateChunk(
   if (last === null) return;
   const range = { after, upTo: last };
 
-  if (target.record.policy === "grandfather") {
-    await stores.ruleChanges.markGrandfathered(impact.grantPairs, version, version - 1, at, range);
-  } else {
-    await stores.ruleChanges.clearGrandfathered(impact.grantPairs, at, range);
-  }
+  await applyVersionPolicy(stores, target.record.policy, impact.grantPairs, version, at, range);
 
   const gaining = tiers.filter((t) => impact.tiers[t].added.length > 0);
   if (gaining.length > 0) {
@@ -72,7 +71,7 @@ async function activateChunk(
         Math.max(m.startsAt.getTime(), target.activeAt),
       ),
     );
-    await stores.grants.insertMissing(grants);
+    await addMembershipGrants(stores, grants);
   }
 
   const noticed = await stores.notices.fanOut({

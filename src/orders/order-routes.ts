@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { AppError } from "../errors.js";
 import { Code, errors, MemberId } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import { OrderSchema } from "../members/member-detail-schema.js";
@@ -36,5 +37,24 @@ export function registerOrderRoutes(server: Server, { orders }: OrderRouteDeps):
       },
     },
     async (request, reply) => reply.status(201).send(await orders.create(request.body)),
+  );
+
+  server.get(
+    "/v1/orders/:orderId",
+    {
+      config: { roles: ["service", "support"] },
+      schema: {
+        tags: ["orders"],
+        summary: "One order: its status, amount, and what has been refunded",
+        params: Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: OrderSchema, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const order = await orders.get(request.params.orderId);
+      if (order === null)
+        throw new AppError("ORDER_NOT_FOUND", `Order ${request.params.orderId} does not exist.`);
+      return order;
+    },
   );
 }

@@ -5,16 +5,36 @@ import { AppError } from "../errors.js";
 import { newId } from "../ids.js";
 import { orderView } from "../members/member-views.js";
 import type { MemberWrites } from "../members/member-writes.js";
+import type { OrderStore } from "./order-store.js";
 
 export const DEFAULT_CHANNEL = "official_web";
 
+export interface OrderServiceOptions {
+  store: Pick<OrderStore, "get">;
+  catalog: CatalogService;
+  writes: MemberWrites;
+  clock: Clock;
+}
+
 /** Creating orders for a plan; the price comes from the catalog, never from the caller. */
 export class OrderService {
-  constructor(
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: Pick<OrderStore, "get">;
+  private readonly catalog: CatalogService;
+  private readonly writes: MemberWrites;
+  private readonly clock: Clock;
+
+  constructor(options: OrderServiceOptions) {
+    this.store = options.store;
+    this.catalog = options.catalog;
+    this.writes = options.writes;
+    this.clock = options.clock;
+  }
+
+  /** One order as the platform sees it, or null. */
+  async get(orderId: string) {
+    const order = await this.store.get(orderId);
+    return order === null ? null : orderView(order);
+  }
 
   async create(input: { memberId: string; plan: string; channel?: string }) {
     const order = await this.writes.run(async (scope) => {

@@ -63,6 +63,8 @@ export interface OrderStore {
   lockWithMember(id: string): Promise<{ order: OrderRecord; member: MemberRecord } | null>;
   listForMember(memberId: string): Promise<OrderRecord[]>;
   markPaid(id: string, paid: OrderPaid): Promise<void>;
+  /** Links a paid order to the membership it created again (a repair of a lost link). */
+  linkMembership(id: string, membershipId: string): Promise<void>;
   /** A full refund: the order is refunded, its refunded amount the whole amount. */
   markRefunded(id: string, at: Date): Promise<void>;
   /** A partial refund: the cumulative refunded amount, the order staying as it is. */
@@ -161,6 +163,9 @@ export function createOrderStore(db: Executor): OrderStore {
         .orderBy("id")
         .execute();
       return rows.map(toRecord);
+    },
+    async linkMembership(id, membershipId) {
+      await db.updateTable("orders").set({ membership_id: membershipId }).where("id", "=", id).execute();
     },
     async markPaid(id, paid) {
       await db

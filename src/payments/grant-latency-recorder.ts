@@ -1,4 +1,4 @@
-import type { DataAccess } from "../db/stores.js";
+import type { PaymentEventStore } from "./payment-event-store.js";
 
 /** How long latencies wait in memory before they are written together. */
 const FLUSH_MS = 1000;
@@ -14,7 +14,7 @@ export class GrantLatencyRecorder {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly data: DataAccess,
+    private readonly store: Pick<PaymentEventStore, "setGrantLatencies">,
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
@@ -36,7 +36,7 @@ export class GrantLatencyRecorder {
     // One write at a time, in order: a reader waiting on flush() sees every earlier sample.
     this.flushing = this.flushing
       .catch(() => {})
-      .then(() => (rows.length > 0 ? this.data.payments.setGrantLatencies(rows) : undefined));
+      .then(() => (rows.length > 0 ? this.store.setGrantLatencies(rows) : undefined));
     return this.flushing;
   }
 }

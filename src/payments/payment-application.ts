@@ -1,7 +1,7 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { MemberWriteScope, TimelineChange } from "../members/member-writes.js";
-import { activateFromOrder } from "../memberships/activate-from-order.js";
 import { type ActivationResult, refundMembership } from "../memberships/membership-changes.js";
+import { activateFromOrder } from "../orders/activate-from-order.js";
 import type { OrderRecord } from "../orders/order-store.js";
 import type { Money } from "./money.js";
 import type { PaymentEvent } from "./payment-event.js";

@@ -75,22 +75,33 @@ type Received =
   | { kind: "first"; outcome: PaymentOutcome; version?: number }
   | { kind: "duplicate"; firstOutcome: PaymentOutcome; orderId: string | null };
 
+export interface PaymentServiceOptions {
+  /** The Standard Webhooks secret (`whsec_…`) the generic endpoint verifies with. */
+  secret: string;
+  catalog: CatalogService;
+  writes: MemberWrites;
+  clock: Clock;
+  /** Told, after the commit, how long an applied payment took from receipt to committed grants. */
+  onGranted?: (webhookId: string, ms: number) => void;
+}
+
 /**
  * Payment notifications: verified, recorded once, and applied in the same transaction as the grants.
  * The Standard Webhooks endpoint and every provider's adapter feed `apply`.
  */
 export class PaymentService {
   private readonly webhook: Webhook;
+  private readonly catalog: CatalogService;
+  private readonly writes: MemberWrites;
+  private readonly clock: Clock;
+  private readonly onGranted: (webhookId: string, ms: number) => void;
 
-  constructor(
-    secret: string,
-    private readonly catalog: CatalogService,
-    private readonly writes: MemberWrites,
-    private readonly clock: Clock,
-    /** Told, after the commit, how long an applied payment took from receipt to committed grants. */
-    private readonly onGranted: (webhookId: string, ms: number) => void = () => {},
-  ) {
-    this.webhook = new Webhook(secret);
+  constructor(options: PaymentServiceOptions) {
+    this.webhook = new Webhook(options.secret);
+    this.catalog = options.catalog;
+    this.writes = options.writes;
+    this.clock = options.clock;
+    this.onGranted = options.onGranted ?? (() => {});
   }
 
   /** A Standard Webhooks event: a refusal is thrown, as this endpoint always answered it. */

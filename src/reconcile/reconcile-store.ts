@@ -42,7 +42,6 @@ export interface ReconcileStore {
   detect(first: string, last: string, now: Date, tiers: TierBenefits): Promise<Finding[]>;
   /** The membership a paid order created, when the order lost its link to it. */
   membershipOfOrder(orderId: string): Promise<string | null>;
-  linkOrder(orderId: string, membershipId: string): Promise<void>;
   insertRun(run: ReconcileRunRecord): Promise<void>;
   finishRun(run: ReconcileRunRecord): Promise<void>;
   listRuns(limit: number): Promise<ReconcileRunRecord[]>;
@@ -185,9 +184,6 @@ export function createReconcileStore(db: Executor): ReconcileStore {
         .orderBy("created_at", "desc")
         .executeTakeFirst();
       return row?.id ?? null;
-    },
-    async linkOrder(orderId, membershipId) {
-      await db.updateTable("orders").set({ membership_id: membershipId }).where("id", "=", orderId).execute();
     },
     async insertRun(run) {
       await db

@@ -1,10 +1,9 @@
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog } from "../catalog/catalog-types.js";
-import { newGrants } from "../grants/new-grants.js";
 import type { MemberRecord } from "../members/member-record.js";
 import type { MemberWriteScope } from "../members/member-writes.js";
-import { activateFromOrder } from "../memberships/activate-from-order.js";
-import { lifecycleJobs } from "../memberships/lifecycle-jobs.js";
+import { restoreMembershipGrants, revokeMembership } from "../memberships/membership-repairs.js";
+import { activateFromOrder, relinkOrder } from "../orders/activate-from-order.js";
 import { type Finding, findingData } from "./drift.js";
 import type { TierBenefits } from "./reconcile-store.js";
 
@@ -86,7 +85,7 @@ async function repair(
           ? await stores.reconcile.membershipOfOrder(order.id)
           : null;
       if (existing) {
-        await stores.reconcile.linkOrder(order.id, existing);
+        await relinkOrder(stores, order.id, existing);
         return { repair: "order_relinked", membershipId: existing };
       }
       // As the payment would have.
@@ -106,42 +105,15 @@ async function repair(
     case "grant_missing": {
       const membership = finding.membershipId ? await stores.memberships.get(finding.membershipId) : null;
       if (membership?.status !== "active") return "membership is no longer active";
-      const tier = catalog.tiers.get(membership.tier);
-      if (!tier) return `tier ${membership.tier} is not in the catalog`;
-      const startsAt = membership.startsAt.getTime();
-      const holder = {
-        memberId: member.id,
-        membershipId: membership.id,
-        tier: membership.tier,
-        timezone: member.timezone,
-        expiresAt: membership.expiresAt,
-      };
-      const grants = newGrants(catalog, catalog.version, tier.benefits, holder, startsAt);
-      const grantsCreated = await stores.grants.insertMissing(grants);
-      // A grant that takes effect later needs its grants.effective job; known keys are not rescheduled.
-      await stores.jobs.schedule(
-        lifecycleJobs(
-          {
-            id: membership.id,
-            memberId: member.id,
-            tier: membership.tier,
-            startsAt,
-            expiresAt: membership.expiresAt.getTime(),
-            graceEndsAt: membership.graceEndsAt?.getTime() ?? null,
-          },
-          grants.map((g) => g.effectiveFrom.getTime()),
-          now,
-        ),
-      );
+      const grantsCreated = await restoreMembershipGrants(stores, catalog, membership, member.timezone, now);
+      if (grantsCreated === "tier_not_in_catalog") return `tier ${membership.tier} is not in the catalog`;
       return { repair: "grants_created", grantsCreated, catalogVersion: catalog.version };
     }
     case "grant_after_refund": {
       const membership = finding.membershipId ? await stores.memberships.get(finding.membershipId) : null;
       if (!membership) return "membership not found";
       // Every order of it was refunded, yet it is active: revoke it, as the refund would have.
-      const revoked = membership.status === "active";
-      if (revoked) await stores.memberships.revoke(membership.id, new Date(now));
-      const grantsEnded = await stores.grants.endForMembership(membership.id, new Date(now), "refunded");
+      const { revoked, grantsEnded } = await revokeMembership(stores, membership, now);
       return { repair: "grants_ended", grantsEnded, membershipRevoked: revoked };
     }
     case "version_not_bumped":

@@ -207,7 +207,16 @@ describe.each(TEST_ENGINES)("credentials ($name)", (engine) => {
         expect(dump).not.toContain(key.split(".")[1]);
       }
       for (const k of list.body.keys) {
-        expect(Object.keys(k).sort()).toEqual(["createdAt", "id", "name", "revokedAt", "role"]);
+        expect(Object.keys(k).sort()).toEqual([
+          "createdAt",
+          "expiresAt",
+          "id",
+          "lastUsedAt",
+          "name",
+          "previousSecretValidUntil",
+          "revokedAt",
+          "role",
+        ]);
       }
       // The new key works at once, with its role.
       const asNew = await f.request("GET", "/v1/catalog", { auth: created.body.key });

@@ -30,6 +30,9 @@ export interface Fixture {
   /** Webhook endpoints: one to read and change, one the admin deletes. */
   webhookEndpoint: string;
   webhookEndpointToDelete: string;
+  /** Service keys for the admin's rotate and revoke routes (never a key the matrix calls with). */
+  apiKeyToRotate: string;
+  apiKeyToRevoke: string;
   secrets: Record<Principal, string | null>;
 }
 
@@ -60,6 +63,19 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: () => ({ name: "matrix", role: "support" }),
   },
   { method: "GET", template: "/v1/api-keys", who: ["admin"], path: () => "/v1/api-keys" },
+  {
+    method: "POST",
+    template: "/v1/api-keys/{id}/rotate",
+    who: ["admin"],
+    path: (f) => `/v1/api-keys/${f.apiKeyToRotate}/rotate`,
+    body: () => ({ overlapMinutes: 5 }),
+  },
+  {
+    method: "DELETE",
+    template: "/v1/api-keys/{id}",
+    who: ["admin"],
+    path: (f) => `/v1/api-keys/${f.apiKeyToRevoke}`,
+  },
   {
     method: "PUT",
     template: "/v1/catalog",
@@ -112,6 +128,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     who: ["service"],
     path: () => "/v1/orders",
     body: (f) => ({ memberId: f.memberA, plan: "vip_month" }),
+  },
+  {
+    method: "GET",
+    template: "/v1/orders/{orderId}",
+    who: ["service", "support"],
+    path: (f) => `/v1/orders/${f.orderA.orderId}`,
   },
   {
     // Signed by Alipay, not by a caller's credentials; this server has no Alipay configured.

@@ -18,6 +18,8 @@ export class AuthMatrixServer implements Fixture {
   holdB = "";
   webhookEndpoint = "";
   webhookEndpointToDelete = "";
+  apiKeyToRotate = "";
+  apiKeyToRevoke = "";
   readonly secrets: Record<Principal, string | null> = {
     none: null,
     garbage: "not-a-real-credential",
@@ -38,6 +40,12 @@ export class AuthMatrixServer implements Fixture {
       const res = await this.server.request("POST", "/v1/api-keys", { body: { name: `${role} key`, role } });
       expect(res.status).toBe(201);
       this.secrets[role] = res.body.key;
+      this.createdKeys.push(res.body.key);
+    }
+    for (const key of ["apiKeyToRotate", "apiKeyToRevoke"] as const) {
+      const res = await this.server.request("POST", "/v1/api-keys", { body: { name: key, role: "service" } });
+      expect(res.status).toBe(201);
+      this[key] = res.body.id;
       this.createdKeys.push(res.body.key);
     }
     await this.server.createMember(this.memberA, { displayName: "Alice", locale: "en" });

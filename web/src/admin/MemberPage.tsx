@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { Client } from "../common/client";
 import { Loaded } from "../common/Loaded";
 import { type LiveStatus, subscribeLive } from "../common/live";
+import { formatMoney } from "../common/money";
 import { TimelineList } from "../common/Timeline";
 import { LiveIndicator, Section } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
@@ -81,8 +82,12 @@ export function MemberPage({
               <ul>
                 {member.orders.map((o) => (
                   <li key={o.orderId}>
-                    <code>{o.orderId}</code> · {o.plan} · {tc("orderStatus", o.status)} ·{" "}
-                    {formatTime(o.createdAt)}
+                    <code>{o.orderId}</code> · {o.plan} · {formatMoney(o.amount, language)} ·{" "}
+                    {tc("orderStatus", o.status)}
+                    {o.status !== "refunded" && o.refunded.amount > 0 && (
+                      <> ({t("memberPage.refundedSoFar", { amount: formatMoney(o.refunded, language) })})</>
+                    )}{" "}
+                    · {formatTime(o.createdAt)}
                   </li>
                 ))}
               </ul>

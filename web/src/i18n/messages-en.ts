@@ -325,6 +325,7 @@ export const en = {
   "memberPage.back": "← All members",
   "memberPage.title": "Member {id}",
   "memberPage.orders": "Orders",
+  "memberPage.refundedSoFar": "{amount} refunded so far",
   "memberPage.benefit": "Benefit",
   "memberPage.state": "State",
   "memberPage.reason": "Reason",
@@ -352,6 +353,7 @@ export const en = {
   "orderStatus.pending_payment": "Awaiting payment",
   "orderStatus.paid": "Paid",
   "orderStatus.refunded": "Refunded",
+  "orderStatus.closed": "Closed unpaid",
   "memberPage.reasonsLanguage":
     "Reasons in this page's language; the member reads them in theirs ({locale}): try a decision below to see their words.",
   "memberPage.holds": "Holds",

@@ -319,6 +319,7 @@ export const zhCN: Record<MessageKey, string> = {
   "memberPage.back": "← 全部会员",
   "memberPage.title": "会员 {id}",
   "memberPage.orders": "订单",
+  "memberPage.refundedSoFar": "已退款 {amount}",
   "memberPage.benefit": "权益",
   "memberPage.state": "状态",
   "memberPage.reason": "原因",
@@ -346,6 +347,7 @@ export const zhCN: Record<MessageKey, string> = {
   "orderStatus.pending_payment": "待支付",
   "orderStatus.paid": "已支付",
   "orderStatus.refunded": "已退款",
+  "orderStatus.closed": "已关闭（未支付）",
   "memberPage.reasonsLanguage":
     "原因以本页的语言显示；会员看到的是其自己的语言（{locale}），可在下方试算判定查看会员看到的原文。",
   "memberPage.holds": "风控暂停",

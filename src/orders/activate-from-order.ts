@@ -2,8 +2,8 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { CompiledCatalog } from "../catalog/catalog-types.js";
 import type { Stores } from "../db/stores.js";
 import type { MemberRecord } from "../members/member-record.js";
-import type { OrderRecord } from "../orders/order-store.js";
-import { type ActivationResult, activateMembership } from "./membership-changes.js";
+import { type ActivationResult, activateMembership } from "../memberships/membership-changes.js";
+import type { OrderRecord } from "./order-store.js";
 
 /** The payment behind an activation: when it was paid and the provider's reference. */
 export interface OrderPayment {
@@ -41,4 +41,9 @@ export async function activateFromOrder(
     providerRef: payment.providerRef,
   });
   return { activation, catalog };
+}
+
+/** A paid order whose membership is still there, only unlinked: linked again, nothing sold twice. */
+export function relinkOrder(stores: Pick<Stores, "orders">, orderId: string, membershipId: string) {
+  return stores.orders.linkMembership(orderId, membershipId);
 }
