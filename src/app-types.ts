@@ -31,6 +31,7 @@ import type { PaymentQueryService } from "./payments/payment-query-service.js";
 import type { PaymentService } from "./payments/payment-service.js";
 import type { StripeAdapter } from "./payments/stripe-adapter.js";
 import type { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
+import type { PlanService } from "./plans/plan-service.js";
 import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
 import type { StatsService } from "./stats/stats-service.js";
@@ -63,6 +64,8 @@ export interface AppOptions {
   events?: EventOptions;
   /** Outgoing webhooks: timeouts, retries, when an endpoint is disabled. */
   webhooks?: Partial<WebhookPolicy>;
+  /** GET /v1/plans without a credential, for the platform's shop pages (PERKWISE_PUBLIC_PLANS). */
+  publicPlans?: boolean;
   /** Alipay's notifications (config.alipay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
   alipay?: AlipayConfig;
   /** WeChat Pay's notifications (config.wechatpay); absent: its endpoint answers PROVIDER_NOT_CONFIGURED. */
@@ -131,6 +134,8 @@ export interface App {
   sessions: SessionService;
   diagnosis: DiagnosisService;
   notices: NoticeService;
+  /** Every plan's benefits and rules in words (GET /v1/plans, GET /v1/me/plans). */
+  plans: PlanService;
   /** Finds and repairs drift between orders, payment events, memberships, grants and versions. */
   reconcile: ReconcileService;
   /** Runs due jobs; `start({ workers: true })` polls it, tests call `runDue()` after moving the clock. */

@@ -29,6 +29,7 @@ import { StripeAdapter } from "./payments/stripe-adapter.js";
 import { StripeQuery } from "./payments/stripe-query.js";
 import { WechatPayAdapter } from "./payments/wechatpay-adapter.js";
 import { WechatPayQuery } from "./payments/wechatpay-query.js";
+import { PlanService } from "./plans/plan-service.js";
 import { createReconcileFeature } from "./reconcile/reconcile-feature.js";
 import { SessionService } from "./sessions/session-service.js";
 import { StatsService } from "./stats/stats-service.js";
@@ -276,6 +277,13 @@ export function createApp(options: AppOptions): App {
       paymentQueries,
     }),
     notices: notices.notices,
+    plans: new PlanService({
+      catalog,
+      members,
+      reads: { memberships: data.memberships, orders: data.orders },
+      clock,
+      publicPlans: options.publicPlans ?? false,
+    }),
     reconcile,
     scheduler,
     ...coupons,

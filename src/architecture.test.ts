@@ -43,6 +43,9 @@ const CROSS_FEATURE_READS: Record<string, string[]> = {
   "src/members/member-service.ts": ["memberships", "grants", "orders", "holds"],
   // A catalog preview counts the members its notices would go to, and names the first of them.
   "src/catalog/catalog-service.ts": ["notices"],
+  // The plans page quotes an upgrade from the member's running memberships and their paid orders,
+  // by the function the payment runs (memberships/upgrade-quote.ts).
+  "src/plans/plan-service.ts": ["memberships", "orders"],
 };
 
 /**

@@ -23,6 +23,8 @@ export interface Config {
    * private networks; unset: only with `serve --demo` (a trial on one machine).
    */
   webhookAllowPrivate: boolean | undefined;
+  /** PERKWISE_PUBLIC_PLANS=true: GET /v1/plans answers without a credential (the platform's shop pages). */
+  publicPlans: boolean;
   /** Where each secret comes from, for the start-up printout. */
   secretSources: { adminKey: SecretSource; paymentSecret: SecretSource };
   /** Alipay's notifications (PERKWISE_ALIPAY_*); undefined: its endpoint answers PROVIDER_NOT_CONFIGURED. */
@@ -337,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     logLevel: env.LOG_LEVEL ?? "info",
     metricsToken: env.PERKWISE_METRICS_TOKEN || undefined,
     webhookAllowPrivate: optionalBoolean(env, "PERKWISE_WEBHOOK_ALLOW_PRIVATE"),
+    publicPlans: optionalBoolean(env, "PERKWISE_PUBLIC_PLANS") ?? false,
     secretSources: { adminKey: admin.source, paymentSecret: payment.source },
     alipay: alipayConfig(env),
     wechatpay: wechatPayConfig(env),

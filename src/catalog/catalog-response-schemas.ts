@@ -8,6 +8,32 @@ import { CatalogDocumentSchema } from "./catalog-schema.js";
 import { AFFECTED_MEMBERS_LISTED } from "./change-impact.js";
 
 const open = { additionalProperties: true } as const;
+
+const Texts = Type.Array(Type.String());
+const ChangeKind = Type.Union([Type.Literal("added"), Type.Literal("removed"), Type.Literal("changed")]);
+const Explained = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  change: ChangeKind,
+  before: Type.Array(Type.String(), { description: "Sentences that stop being true" }),
+  after: Type.Array(Type.String(), { description: "Sentences that become true" }),
+});
+
+/** A catalog change in the words members read, before → after (engine/change-explainer.ts). */
+export const ExplainedCatalogChangeSchema = Type.Object({
+  tiers: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      change: ChangeKind,
+      added: Texts,
+      withdrawn: Texts,
+      plans: Type.Array(Explained),
+    }),
+  ),
+  benefits: Type.Array(Explained),
+  coupons: Type.Array(Explained),
+});
 const Time = Type.String({ format: "date-time" });
 const Codes = Type.Array(Type.String());
 
@@ -138,6 +164,12 @@ export const CatalogPutResultSchema = Type.Object(
     diff: CatalogDiffSchema,
     dryRun: Type.Optional(Type.Literal(true)),
     impact: Type.Optional(ChangeImpactSchema),
+    explained: Type.Optional(
+      Type.Object(
+        { en: ExplainedCatalogChangeSchema, "zh-CN": ExplainedCatalogChangeSchema },
+        { description: "Dry run: the sentences members will read, before → after, in both languages" },
+      ),
+    ),
   },
   open,
 );

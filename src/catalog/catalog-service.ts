@@ -2,11 +2,13 @@ import type { Clock } from "../clock.js";
 import { ALL_MEMBERS } from "../db/member-range.js";
 import type { Stores, Transact } from "../db/stores.js";
 import type { Executor } from "../db/transaction.js";
+import { type ExplainedCatalogChange, explainCatalogChange } from "../engine/change-explainer.js";
 import { AppError } from "../errors.js";
+import { DEFAULT_TIME_ZONE } from "../time/durations.js";
 import { catalogWithHistory, versionInForce } from "./catalog-in-force.js";
 import { lockCatalogForPublish } from "./catalog-publish-lock.js";
 import type { CatalogStore, CatalogVersionRecord, CatalogVersionSummary } from "./catalog-store.js";
-import type { CompiledCatalog } from "./catalog-types.js";
+import type { CatalogDocument, CompiledCatalog, Locale } from "./catalog-types.js";
 import {
   type ChangeImpact,
   CONFIRM_REMOVE,
@@ -197,7 +199,11 @@ export class CatalogService {
    * diff, and its reach (change-impact.ts) — what it removes, whose decisions change, the notices
    * that would go out, the pending orders on removed plans.
    */
-  async preview(body: unknown): Promise<PutResult & { dryRun: true; impact: ChangeImpact }> {
+  async preview(
+    body: unknown,
+  ): Promise<
+    PutResult & { dryRun: true; impact: ChangeImpact; explained: Record<Locale, ExplainedCatalogChange> }
+  > {
     const input = readPutBody(body);
     await this.refresh();
     const latest = this.installed.at(-1) ?? null;
@@ -211,6 +217,7 @@ export class CatalogService {
       diff: record.diff,
       effectiveFrom: new Date(activeAt).toISOString(),
       impact: await changeImpact(this.deps, documents, impact, input.confirmed, record.createdAt),
+      explained: explainBothLanguages(compiled, documents.before, documents.after),
     };
   }
 
@@ -300,4 +307,17 @@ export class CatalogService {
     }
     if (notify && this.current) for (const listener of this.listeners) listener(this.current);
   }
+}
+
+/** The change in the words members will read, in both languages, times in China's time zone. */
+function explainBothLanguages(
+  catalog: CompiledCatalog,
+  before: CatalogDocument | null,
+  after: CatalogDocument,
+): Record<Locale, ExplainedCatalogChange> {
+  const env = (locale: Locale) => ({ locale, timezone: DEFAULT_TIME_ZONE, catalog });
+  return {
+    en: explainCatalogChange(env("en"), before, after),
+    "zh-CN": explainCatalogChange(env("zh-CN"), before, after),
+  };
 }

@@ -35,6 +35,7 @@ export async function serve(flags: { memory?: boolean; port?: number; demo?: boo
     previousAdminKey: config.previousAdminKey,
     paymentSecret: config.paymentSecret,
     metricsToken: config.metricsToken,
+    publicPlans: config.publicPlans,
     webhooks: { allowPrivateNetworks: config.webhookAllowPrivate ?? flags.demo === true },
     alipay,
     wechatpay,

@@ -13,6 +13,9 @@ export interface MessageEnv {
   catalog: CompiledCatalog | null;
 }
 
+/** What the helpers below use: every part of a message's environment but the benefit's name. */
+export type FormatEnv = Omit<MessageEnv, "benefit">;
+
 /** Localized text in `locale`, falling back to the other locale, then to any text at all. */
 export function localize(text: LocalizedText | null | undefined, locale: Locale): string {
   if (text == null) return "";
@@ -25,7 +28,7 @@ export function localize(text: LocalizedText | null | undefined, locale: Locale)
   return "";
 }
 
-const isZh = (env: MessageEnv) => env.locale === "zh-CN";
+const isZh = (env: FormatEnv) => env.locale === "zh-CN";
 
 /** A detail as plain text (empty for null/undefined). */
 export function text(value: unknown): string {
@@ -33,23 +36,23 @@ export function text(value: unknown): string {
 }
 
 /** An instant (ISO string or epoch ms) in the member's time zone. */
-export function when(env: MessageEnv, value: unknown): string {
+export function when(env: FormatEnv, value: unknown): string {
   return formatLocalTime(value, env.timezone);
 }
 
-export function tierName(env: MessageEnv, code: unknown): string {
+export function tierName(env: FormatEnv, code: unknown): string {
   const tier = typeof code === "string" ? env.catalog?.tiers.get(code) : undefined;
   return tier === undefined ? text(code) : localize(tier.name, env.locale) || text(code);
 }
 
 /** `a, b or c` / `a、b或c`. */
-export function alternatives(env: MessageEnv, items: readonly string[]): string {
+export function alternatives(env: FormatEnv, items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? "";
   const head = items.slice(0, -1).join(isZh(env) ? "、" : ", ");
   return `${head}${isZh(env) ? "或" : " or "}${items[items.length - 1]}`;
 }
 
-export function tierList(env: MessageEnv, codes: unknown): string {
+export function tierList(env: FormatEnv, codes: unknown): string {
   if (!Array.isArray(codes)) return tierName(env, codes);
   return alternatives(
     env,
@@ -86,7 +89,7 @@ export function formatMoney(money: Money): string {
 }
 
 /** Any detail value (a rule's before/after): money, lists, flags, numbers, objects. */
-export function value(env: MessageEnv, v: unknown): string {
+export function value(env: FormatEnv, v: unknown): string {
   if (v == null) return isZh(env) ? "无" : "none";
   if (isMoney(v)) return formatMoney(v);
   if (typeof v === "boolean") return isZh(env) ? (v ? "是" : "否") : v ? "yes" : "no";
@@ -97,7 +100,7 @@ export function value(env: MessageEnv, v: unknown): string {
 
 type Labels = Record<string, Record<Locale, string>>;
 
-function label(labels: Labels, env: MessageEnv, key: unknown): string {
+function label(labels: Labels, env: FormatEnv, key: unknown): string {
   const entry = typeof key === "string" ? labels[key] : undefined;
   return entry === undefined ? text(key) : entry[env.locale];
 }
@@ -108,7 +111,7 @@ const PLATFORMS: Labels = {
   web: { en: "the web", "zh-CN": "网页" },
 };
 
-export function platformName(env: MessageEnv, platform: unknown): string {
+export function platformName(env: FormatEnv, platform: unknown): string {
   return label(PLATFORMS, env, platform);
 }
 
@@ -117,14 +120,14 @@ const CHANNELS: Labels = {
   official_web: { en: "the official website", "zh-CN": "官网" },
 };
 
-export function channelName(env: MessageEnv, channel: unknown): string {
+export function channelName(env: FormatEnv, channel: unknown): string {
   if (typeof channel === "string" && channel.startsWith("partner:")) {
     return isZh(env) ? `合作渠道「${channel.slice(8)}」` : `partner channel ${channel.slice(8)}`;
   }
   return label(CHANNELS, env, channel);
 }
 
-export function channelList(env: MessageEnv, channels: unknown): string {
+export function channelList(env: FormatEnv, channels: unknown): string {
   if (!Array.isArray(channels)) return channelName(env, channels);
   return alternatives(
     env,
@@ -140,7 +143,7 @@ const HOLD_REASONS: Labels = {
   manual: { en: "a manual security review", "zh-CN": "人工安全审核" },
 };
 
-export function holdReasonText(env: MessageEnv, reason: unknown): string {
+export function holdReasonText(env: FormatEnv, reason: unknown): string {
   return label(HOLD_REASONS, env, reason);
 }
 
@@ -165,6 +168,6 @@ const FIELDS: Labels = {
   tiers: { en: "tiers that include it", "zh-CN": "包含该权益的会员等级" },
 };
 
-export function fieldLabel(env: MessageEnv, field: unknown): string {
+export function fieldLabel(env: FormatEnv, field: unknown): string {
   return label(FIELDS, env, field);
 }

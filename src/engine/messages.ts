@@ -8,17 +8,21 @@ import {
   holdReasonText,
   localize,
   type MessageEnv,
-  platformName,
   text,
   tierList,
   tierName,
   value,
   when,
 } from "./message-format.js";
+import { SCOPE_FRAGMENTS, versionClause } from "./rule-fragments.js";
 
 export { localize, type MessageEnv } from "./message-format.js";
 
 type Details = Readonly<Record<string, unknown>>;
+
+/** A detail that lists codes (a scope's `expected`), as the scope clauses take it. */
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(text) : v == null ? [] : [text(v)]);
+const platformOf = (d: Details) => (typeof d.platform === "string" ? d.platform : null);
 type Template = (d: Details, env: MessageEnv) => string;
 
 function outOfScopeEn(d: Details, env: MessageEnv): string {
@@ -30,12 +34,12 @@ function outOfScopeEn(d: Details, env: MessageEnv): string {
     case "category":
       return exclude
         ? `${b} does not apply to the ${text(d.actual)} category.`
-        : `${b} applies only to ${value(env, d.expected)}; this item is in ${text(d.actual)}.`;
+        : `${b} ${SCOPE_FRAGMENTS.categories(env, listOf(d.expected))}; this item is in ${text(d.actual)}.`;
     case "product":
       return `${b} does not apply to this product.`;
     case "channel":
       return exclude
-        ? `${b} cannot be used through ${channelName(env, d.actual)}.`
+        ? `${b} ${SCOPE_FRAGMENTS.excludeChannels(env, [text(d.actual)])}.`
         : `${b} can only be used through ${channelList(env, d.expected)}, not ${channelName(env, d.actual)}.`;
     default:
       return `${b} does not apply here.`;
@@ -50,14 +54,14 @@ function outOfScopeZh(d: Details, env: MessageEnv): string {
       return `${b}不适用于特价商品`;
     case "category":
       return exclude
-        ? `${b}不适用于「${text(d.actual)}」类商品`
-        : `${b}仅适用于「${value(env, d.expected)}」类商品，该商品属于「${text(d.actual)}」`;
+        ? `${b}${SCOPE_FRAGMENTS.excludeCategories(env, [text(d.actual)])}`
+        : `${b}${SCOPE_FRAGMENTS.categories(env, listOf(d.expected))}，该商品属于「${text(d.actual)}」`;
     case "product":
       return `${b}不适用于该商品`;
     case "channel":
       return exclude
-        ? `${b}不能在${channelName(env, d.actual)}使用`
-        : `${b}仅限${channelList(env, d.expected)}使用，当前为${channelName(env, d.actual)}`;
+        ? `${b}${SCOPE_FRAGMENTS.excludeChannels(env, [text(d.actual)])}`
+        : `${b}${SCOPE_FRAGMENTS.channels(env, listOf(d.expected))}，当前为${channelName(env, d.actual)}`;
     default:
       return `${b}不适用于当前场景`;
   }
@@ -172,11 +176,12 @@ export const MESSAGES: Readonly<Record<ReasonCode, Readonly<Record<Locale, Templ
     "zh-CN": (d, env) =>
       `自目录版本${text(d.version)}${d.withdrawnAt ? `（${when(env, d.withdrawnAt)}）` : ""}起，${d.tier ? tierName(env, d.tier) : "您的会员"}不再包含${env.benefit}`,
   },
+  // The clause of the plans page's sentence (rule-fragments.ts), so the rule reads the same before and after.
   CLIENT_OUTDATED: {
     en: (d, env) =>
-      `${env.benefit} needs app version ${text(d.minVersion)} or later${d.platform ? ` on ${platformName(env, d.platform)}` : ""}; yours is ${text(d.version)}. Please update the app.`,
+      `${env.benefit} needs app ${versionClause(env, text(d.minVersion), platformOf(d))}; yours is ${text(d.version)}. Please update the app.`,
     "zh-CN": (d, env) =>
-      `${env.benefit}需要${d.platform ? platformName(env, d.platform) : ""}客户端${text(d.minVersion)}或更高版本，您当前为${text(d.version)}，请更新App`,
+      `${env.benefit}需要${versionClause(env, text(d.minVersion), platformOf(d))}，您当前为${text(d.version)}，请更新App`,
   },
   CLIENT_CACHE_STALE: {
     en: () => "Your app is showing out-of-date membership information. Pull to refresh or reopen the app.",

@@ -21,6 +21,7 @@ import { registerAlipayRoutes } from "../payments/alipay-routes.js";
 import { registerPaymentRoutes } from "../payments/payment-routes.js";
 import { registerStripeRoutes } from "../payments/stripe-routes.js";
 import { registerWechatPayRoutes } from "../payments/wechatpay-routes.js";
+import { registerPlanRoutes } from "../plans/plan-routes.js";
 import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
 import { registerStatsRoutes } from "../stats/stats-routes.js";
@@ -158,6 +159,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerEventRoutes(server, { events: app.events });
   registerWebhookRoutes(server, { webhooks: app.webhooks });
   registerCatalogNamesRoutes(server, { catalog: app.catalog, members: app.members });
+  registerPlanRoutes(server, { plans: app.plans });
   await registerWebUi(server);
   return server;
 }

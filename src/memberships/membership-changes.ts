@@ -16,7 +16,7 @@ import { periodAt } from "../time/usage-period.js";
 import { lifecycleJobs } from "./lifecycle-jobs.js";
 import { revokeMembership } from "./membership-repairs.js";
 import type { MembershipRecord } from "./membership-store.js";
-import { creditTime, unusedValue } from "./upgrade-credit.js";
+import { classifyPurchase, quoteUpgrade } from "./upgrade-quote.js";
 
 /** What a payment did to the member's memberships. */
 export type ActivationKind = "activated" | "extended" | "upgraded" | "downgrade_scheduled";
@@ -38,9 +38,6 @@ export interface ActivationResult {
   downgradeFrom: string | null;
 }
 
-const rankOf = (catalog: CompiledCatalog, tier: string) =>
-  catalog.tiers.get(tier)?.rank ?? Number.NEGATIVE_INFINITY;
-
 function graceEnd(plan: CompiledPlan, expiresAt: number, timeZone: string): number | null {
   return plan.gracePeriod === null ? null : addIsoDuration(expiresAt, plan.gracePeriod, timeZone);
 }
@@ -48,6 +45,7 @@ function graceEnd(plan: CompiledPlan, expiresAt: number, timeZone: string): numb
 /**
  * Applies a paid order to the member's memberships, inside the payment transaction with the member's
  * row locked:
+ * (classifyPurchase, upgrade-quote.ts, tells which of these applies; the plans page asks it too)
  * - the same tier again: extends that membership from its current expiry (renewal);
  * - a higher tier than one running now: an upgrade, at once — the old membership ends `upgraded`, its
  *   unused value becomes extra time on the new one (upgrade-credit.ts);
@@ -68,16 +66,10 @@ export async function activateMembership(
   // membership that a concurrent payment just committed. Read in the locking statement itself, it
   // would come from that statement's older snapshot and a second membership would be created.
   const active = await stores.memberships.listActive(member.id, new Date(now));
-  const same = active.find((m) => m.tier === plan.tier);
-  if (same) return extend(stores, catalog, member, plan, same, now);
-
-  const rank = rankOf(catalog, plan.tier);
-  const running = active.filter((m) => m.startsAt.getTime() <= now);
-  // Only a term still paid for waits: a higher tier already in its grace period has no term left.
-  const higher = running.filter((m) => rankOf(catalog, m.tier) > rank && m.expiresAt.getTime() > now);
-  if (higher.length > 0) {
-    // The end of the current term: when the last higher membership expires (its grace is not paid for).
-    const until = higher.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+  const purchase = classifyPurchase(catalog, active, plan, now);
+  if (purchase.kind === "extend") return extend(stores, catalog, member, plan, purchase.membership, now);
+  if (purchase.kind === "downgrade_scheduled") {
+    const { until } = purchase;
     // A paid follow-on is no lapse: the higher tier ends at its expiry, without a grace period.
     if (until.graceEndsAt !== null) {
       await stores.memberships.setExpiry(until.id, until.expiresAt, null);
@@ -88,8 +80,7 @@ export async function activateMembership(
       downgradeFrom: until.tier,
     });
   }
-  const lower = running.filter((m) => rankOf(catalog, m.tier) < rank);
-  if (lower.length > 0) return upgrade(stores, catalog, member, order, plan, lower, now);
+  if (purchase.kind === "upgrade") return upgrade(stores, catalog, member, order, plan, purchase.lower, now);
   return create(stores, catalog, member, order, plan, now, now, { kind: "activated", downgradeFrom: null });
 }
 
@@ -239,38 +230,23 @@ async function upgrade(
   lower: MembershipRecord[],
   now: number,
 ): Promise<ActivationResult> {
-  const periods = [];
-  for (const membership of lower) {
-    for (const paid of await stores.orders.paidForMembership(membership.id)) {
-      if (!paid.periodStart || !paid.periodEnd) continue;
-      periods.push({
-        amount: paid.amount,
-        currency: paid.currency,
-        start: paid.periodStart.getTime(),
-        end: paid.periodEnd.getTime(),
-      });
-    }
-  }
-  const credit = unusedValue(periods, plan.price.currency, now);
-  const periodMs = addIsoDuration(now, plan.period, member.timezone) - now;
-  const extraMs = creditTime(credit, plan.price.amount, periodMs);
+  const quote = await quoteUpgrade(stores.orders, catalog, lower, plan, member.timezone, now);
   for (const membership of lower) {
     await stores.memberships.end(membership.id, "upgraded", new Date(now));
     await endMembershipGrants(stores, membership.id, new Date(now), "upgraded");
   }
-  const from = lower.reduce((a, b) => (rankOf(catalog, b.tier) > rankOf(catalog, a.tier) ? b : a));
   const record: UpgradeRecord = {
     fromMembershipIds: lower.map((m) => m.id),
-    fromTier: from.tier,
-    creditAmount: credit,
-    currency: plan.price.currency,
-    creditMs: extraMs,
+    fromTier: quote.fromTier,
+    creditAmount: quote.credit,
+    currency: quote.currency,
+    creditMs: quote.extraMs,
   };
   return create(stores, catalog, member, order, plan, now, now, {
     kind: "upgraded",
     downgradeFrom: null,
     upgrade: record,
-    extraMs,
+    extraMs: quote.extraMs,
   });
 }
 

@@ -1,4 +1,5 @@
 import { Type } from "@sinclair/typebox";
+import { ExplainedCatalogChangeSchema } from "../catalog/catalog-response-schemas.js";
 import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors, MemberParams, NoContent } from "../http/schemas.js";
@@ -28,6 +29,7 @@ const NoticeSchema = Type.Object(
       }),
       { description: "What changes for this member, per tier they hold" },
     ),
+    explained: ExplainedCatalogChangeSchema,
     readAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   },
   { $id: "Notice" },

@@ -16,7 +16,7 @@ import {
 } from "./browser-support.js";
 
 const LIVE_TIMEOUT = 15_000;
-const SECTIONS = ["membership", "diagnose", "coupons", "notices", "timeline"] as const;
+const SECTIONS = ["membership", "plans", "diagnose", "coupons", "notices", "timeline"] as const;
 
 const FOCUSED = `(() => {
   const el = document.activeElement;
@@ -156,7 +156,8 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)("a live order in Chromium on $
   it("an order placed while the member watches shows pending without a reload, then active on payment", async () => {
     const token = await s.memberToken("web-live");
     const { context, page, problems } = await openPage(browser, "en-US");
-    await page.goto(`${s.baseUrl}/?token=${token}`);
+    // A non-member lands on #plans; this test watches the membership page.
+    await page.goto(`${s.baseUrl}/?token=${token}#membership`);
     const membership = page.locator('[data-testid="membership"]');
     await expect.poll(() => membership.textContent()).toContain("You have no membership yet.");
     await expect.poll(() => page.locator('[data-testid="live-status"]').textContent()).toBe("Live");

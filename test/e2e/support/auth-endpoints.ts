@@ -367,6 +367,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   { method: "GET", template: "/v1/me/catalog", who: ["member"], path: () => "/v1/me/catalog" },
   { method: "GET", template: "/v1/me/profile", who: ["member"], path: () => "/v1/me/profile" },
+  // Public only when the platform switches PERKWISE_PUBLIC_PLANS on (test/e2e/plans.test.ts).
+  { method: "GET", template: "/v1/plans", who: ["service", "support"], path: () => "/v1/plans" },
+  { method: "GET", template: "/v1/me/plans", who: ["member"], path: () => "/v1/me/plans" },
   ...COUPON_ENDPOINTS,
   ...DELIVERY_ENDPOINTS,
 ];

@@ -31,3 +31,7 @@ export type CatalogVersionDiff = Answer<"/v1/catalog/versions/{n}/diff", "get">;
 export type CatalogPutResult = Answer<"/v1/catalog", "put">;
 export type Stats = Answer<"/v1/stats", "get">;
 export type ReconcileRun = Answer<"/v1/reconcile/runs", "get">["runs"][number];
+export type MemberPlans = Answer<"/v1/me/plans", "get">;
+export type PlanOffer = MemberPlans["offers"][number];
+export type PlanChange = MemberPlans["changes"][number];
+export type ExplainedChange = PlanChange["benefits"][number];

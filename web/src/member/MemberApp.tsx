@@ -10,7 +10,7 @@ import type { MessageKey } from "../i18n/messages-en";
 import { BenefitList } from "./BenefitList";
 import { MemberCoupons } from "./MemberCoupons";
 import { MemberDiagnosis } from "./MemberDiagnosis";
-import { MembershipSummary } from "./MembershipSummary";
+import { MembershipSummary, pendingOrders } from "./MembershipSummary";
 import {
   invalidate,
   keysChangedBy,
@@ -18,10 +18,12 @@ import {
   useEntitlements,
   useNames,
   useNotices,
+  usePlans,
   useProfile,
   useTimeline,
 } from "./member-queries";
 import { NoticeList } from "./NoticeList";
+import { PlansPage } from "./PlansPage";
 
 const TOKEN_KEY = "perkwise.memberToken";
 
@@ -66,6 +68,7 @@ export function MemberApp() {
 
 const SECTIONS = [
   { id: "membership", label: "member.membership" },
+  { id: "plans", label: "member.plans" },
   { id: "diagnose", label: "member.diagnose" },
   { id: "coupons", label: "member.coupons" },
   { id: "notices", label: "member.notices" },
@@ -75,8 +78,12 @@ type SectionId = (typeof SECTIONS)[number]["id"];
 
 /** `#coupons` → the coupons section; each section is its own route (the page shows one at a time). */
 function sectionOfHash(): SectionId {
+  return hashSection() ?? "membership";
+}
+
+function hashSection(): SectionId | null {
   const id = window.location.hash.replace(/^#\/?/, "").split("/")[0];
-  return SECTIONS.find((s) => s.id === id)?.id ?? "membership";
+  return SECTIONS.find((s) => s.id === id)?.id ?? null;
 }
 
 function MemberCentre({ token, onSignOut }: { token: string; onSignOut: (error?: unknown) => void }) {
@@ -128,6 +135,16 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
   const names = useNames(client, language);
   const entitlements = useEntitlements(client, language);
   const notices = useNotices(client, language);
+  const plans = usePlans(client, language);
+  // A member who holds nothing and has no order on its way lands on the plans and their rules, to
+  // read before buying (a pending order's member sees it on the membership page).
+  const holdsNothing =
+    entitlements.data !== undefined &&
+    entitlements.data.memberships.length === 0 &&
+    pendingOrders(entitlements.data).length === 0;
+  useEffect(() => {
+    if (holdsNothing && hashSection() === null) setSection("plans");
+  }, [holdsNothing]);
 
   useEffect(
     () =>
@@ -204,6 +221,7 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
               )}
             </Loaded>
           )}
+          {section === "plans" && <Loaded query={plans}>{(data) => <PlansPage plans={data} />}</Loaded>}
           {section === "coupons" && <MemberCoupons client={client} />}
           {section === "notices" && (
             <Loaded query={notices}>{(data) => <NoticeList notices={data.notices} client={client} />}</Loaded>

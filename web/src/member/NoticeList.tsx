@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { BeforeAfter } from "../common/BeforeAfter";
 import { type Client, unwrap } from "../common/client";
 import type { Notice } from "../common/types";
 import { ErrorMessage } from "../common/ui";
@@ -30,6 +31,7 @@ export function NoticeList({ notices, client }: { notices: Notice[]; client: Cli
               {!notice.readAt && <span className="badge warn">{t("notices.new")}</span>} {notice.title}
             </h3>
             <p>{notice.message}</p>
+            <BeforeAfter items={[...notice.explained.benefits, ...notice.explained.coupons]} />
             <p className="muted">
               {t("notices.appliesFrom", { at: formatTime(notice.appliesFrom) })} ·{" "}
               {tc("policy", notice.policy)}

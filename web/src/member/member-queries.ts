@@ -16,6 +16,7 @@ export const memberKeys = {
   timeline: ["me", "timeline"] as const,
   coupons: ["me", "coupons"] as const,
   checkout: ["me", "checkout"] as const,
+  plans: ["me", "plans"] as const,
 };
 
 type Key = readonly string[];
@@ -24,14 +25,15 @@ type Key = readonly string[];
 export function keysChangedBy(event: LiveEvent): Key[] {
   const cause = (event.data as { cause?: unknown } | null)?.cause;
   const type = event.type === "entitlements.changed" && typeof cause === "string" ? cause : event.type;
-  const { entitlements, holds, notices, timeline, coupons, checkout, names, profile } = memberKeys;
+  const { entitlements, holds, notices, timeline, coupons, checkout, names, profile, plans } = memberKeys;
   if (type.startsWith("coupon.")) return [coupons, checkout, timeline];
   if (type.startsWith("notice.")) return [notices, entitlements, timeline];
   if (type.startsWith("hold.")) return [holds, entitlements, timeline];
-  if (type === "catalog.changed") return [names, entitlements, coupons, checkout, notices, timeline];
-  if (type === "member.updated") return [profile, entitlements, timeline];
-  // Orders, payments, refunds, claims, toggles, expiry: the membership and what follows from it.
-  return [entitlements, holds, coupons, checkout, timeline];
+  if (type === "catalog.changed") return [names, entitlements, coupons, checkout, notices, timeline, plans];
+  if (type === "member.updated") return [profile, entitlements, timeline, plans];
+  // Orders, payments, refunds, claims, toggles, expiry: the membership and what follows from it
+  // (the plans page's offers and upgrade credit too).
+  return [entitlements, holds, coupons, checkout, timeline, plans];
 }
 
 export function invalidate(queries: QueryClient, keys: Key[]) {
@@ -78,5 +80,12 @@ export function useCoupons(client: Client, language: string) {
   return useQuery({
     queryKey: [...memberKeys.coupons, language],
     queryFn: () => unwrap(client.GET("/v1/me/coupons")),
+  });
+}
+
+export function usePlans(client: Client, language: string) {
+  return useQuery({
+    queryKey: [...memberKeys.plans, language],
+    queryFn: () => unwrap(client.GET("/v1/me/plans")),
   });
 }

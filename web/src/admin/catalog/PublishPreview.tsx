@@ -1,4 +1,5 @@
 import type { paths } from "../../../../src/sdk/openapi-types";
+import { BeforeAfter } from "../../common/BeforeAfter";
 import { useI18n } from "../../i18n/i18n";
 import { VersionDiffView } from "../VersionDiffView";
 
@@ -34,14 +35,38 @@ export function PublishPreview({
   publishing: boolean;
   onPublish: (confirm: boolean) => void;
 }) {
-  const { t, tc, formatTime } = useI18n();
+  const { t, tc, language, formatTime } = useI18n();
   const { result } = preview;
   const impact = result.impact;
   const tiers = Object.entries(impact?.tiers ?? {});
+  // What members will read, in the console's language: the plans page's sentences, before → after.
+  const explained = result.explained?.[language === "zh-CN" ? "zh-CN" : "en"];
+  const sentences = explained
+    ? [...explained.benefits, ...explained.coupons, ...explained.tiers.flatMap((x) => x.plans)]
+    : [];
+  const tierLines = (explained?.tiers ?? []).flatMap((tier) => [
+    ...tier.added.map((b) => t("plans.tierAdded", { tier: tier.name, benefit: b })),
+    ...tier.withdrawn.map((b) => t("plans.tierWithdrawn", { tier: tier.name, benefit: b })),
+  ]);
   return (
     <section className="preview" data-testid="publish-preview" aria-labelledby="preview-title">
       <h3 id="preview-title">{t("preview.title", { version: result.version })}</h3>
       <p>{t("preview.effective", { time: formatTime(result.effectiveFrom) })}</p>
+      {explained && (
+        <div data-testid="preview-sentences">
+          <h4>{t("preview.sentencesTitle")}</h4>
+          {sentences.length === 0 && tierLines.length === 0 ? (
+            <p>{t("preview.noSentenceChanges")}</p>
+          ) : (
+            <>
+              {tierLines.map((line) => (
+                <p key={line}>{line}</p>
+              ))}
+              <BeforeAfter items={sentences} />
+            </>
+          )}
+        </div>
+      )}
       {impact && (
         <div data-testid="preview-impact">
           <p>
