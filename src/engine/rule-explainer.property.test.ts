@@ -67,9 +67,13 @@ describe("the rule explainer on whole catalogs", () => {
         period: fc.option(duration, { nil: null }),
         anchor: fc.constantFrom("calendar", "membership" as const),
       }),
-      discount: fc.record(
-        { percentOff: fc.integer({ min: 1, max: 100 }), amountOff: money, maxOff: money },
-        { requiredKeys: [] },
+      // As the catalog's validation allows: exactly one of percentOff and amountOff.
+      discount: fc.oneof(
+        fc.record(
+          { percentOff: fc.integer({ min: 1, max: 100 }), maxOff: money },
+          { requiredKeys: ["percentOff"] },
+        ),
+        fc.record({ amountOff: money }),
       ),
       resources: ids,
       couponPack: fc.record({
