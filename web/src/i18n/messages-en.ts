@@ -59,6 +59,13 @@ export const en = {
   "membership.pendingOrder": "Ordered {age} ({at}):",
   "membership.pendingUsually":
     "The payment provider usually confirms within minutes; your benefits start as soon as it does.",
+  "membership.providerSaid": "{provider} said when we asked at {at}:",
+  "membership.providerUnreachable":
+    "We asked {provider} at {at} and got no answer yet; we ask again shortly.",
+  "paymentProvider.alipay": "Alipay",
+  "paymentProvider.wechatpay": "WeChat Pay",
+  "paymentProvider.stripe": "Stripe",
+  "paymentProvider.standard_webhooks": "The payment provider",
   "membershipStatus.active": "Active",
   "membershipStatus.in_grace": "In grace period",
   "membershipStatus.scheduled": "Starts later",

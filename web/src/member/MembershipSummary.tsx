@@ -2,10 +2,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { type Client, unwrap } from "../common/client";
 import { Loaded } from "../common/Loaded";
-import type { Entitlements, Hold } from "../common/types";
+import type { Entitlements, Hold, TimelineEntry } from "../common/types";
 import { ErrorMessage } from "../common/ui";
 import { useI18n } from "../i18n/i18n";
-import { invalidate, memberKeys, useHolds } from "./member-queries";
+import { invalidate, memberKeys, useHolds, useTimeline } from "./member-queries";
 
 const LIVE_STATUSES = new Set(["active", "in_grace", "scheduled"]);
 
@@ -30,6 +30,33 @@ export function pendingOrders(entitlements: Entitlements): PendingOrder[] {
   return [...orders.values()];
 }
 
+/** What a payment provider last said of an order when Perkwise asked it (a `payment.queried` entry). */
+export interface ProviderAnswer {
+  provider: string;
+  askedAt: string;
+  answer: "paid" | "not_paid" | "unknown";
+  status?: string;
+}
+
+/** The latest provider answer about each order, from the member's timeline. */
+export function providerAnswers(entries: TimelineEntry[]): Map<string, ProviderAnswer> {
+  const latest = new Map<string, ProviderAnswer>();
+  for (const entry of entries) {
+    if (entry.kind !== "payment.queried") continue;
+    const data = entry.data as Partial<ProviderAnswer> & { orderId?: unknown };
+    if (typeof data.orderId !== "string" || typeof data.askedAt !== "string") continue;
+    const known = latest.get(data.orderId);
+    if (known && known.askedAt >= data.askedAt) continue;
+    latest.set(data.orderId, {
+      provider: String(data.provider),
+      askedAt: data.askedAt,
+      answer: data.answer ?? "unknown",
+      status: data.status,
+    });
+  }
+  return latest;
+}
+
 /**
  * Tier, start and expiry, the source order; an order being paid as pending (never as "no
  * membership"); then open holds with the identity check that clears them.
@@ -45,6 +72,8 @@ export function MembershipSummary({
 }) {
   const { t, tc, formatTime, formatAge } = useI18n();
   const holds = useHolds(client);
+  const timeline = useTimeline(client);
+  const answers = providerAnswers(timeline.data?.entries ?? []);
   const memberships = entitlements.memberships;
   const current = memberships.filter((m) => LIVE_STATUSES.has(m.status));
   const shown = current.length > 0 ? current : memberships.slice(-1);
@@ -61,6 +90,7 @@ export function MembershipSummary({
             {t("membership.pendingOrder", { age: formatAge(order.since), at: formatTime(order.since) })}{" "}
             <code translate="no">{order.orderId}</code> · <code translate="no">{order.plan}</code>
           </p>
+          <ProviderSaid answer={answers.get(order.orderId)} />
           <p className="muted">{t("membership.pendingUsually")}</p>
         </div>
       ))}
@@ -98,6 +128,26 @@ export function MembershipSummary({
         }
       </Loaded>
     </div>
+  );
+}
+
+/** "Alipay said at 10:05: WAIT_BUYER_PAY" — what the provider answered when Perkwise asked it. */
+function ProviderSaid({ answer }: { answer: ProviderAnswer | undefined }) {
+  const { t, tc, formatTime } = useI18n();
+  if (!answer) return null;
+  const provider = tc("paymentProvider", answer.provider);
+  const at = formatTime(answer.askedAt);
+  return (
+    <p data-testid="provider-answer">
+      {answer.answer === "unknown" ? (
+        t("membership.providerUnreachable", { provider, at })
+      ) : (
+        <>
+          {t("membership.providerSaid", { provider, at })}{" "}
+          <code translate="no">{answer.status ?? answer.answer}</code>
+        </>
+      )}
+    </p>
   );
 }
 
