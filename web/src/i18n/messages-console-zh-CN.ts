@@ -1,4 +1,4 @@
-import type { consoleEn } from "./messages-console-en";
+import type { consoleEn } from "./messages-console-en.js";
 
 /** The operator console's strings in Chinese: the same keys as `messages-console-en.ts`; merged into `zhCN`. */
 export const consoleZhCN: Record<keyof typeof consoleEn, string> = {

@@ -1,4 +1,4 @@
-import { consoleEn } from "./messages-console-en";
+import { consoleEn } from "./messages-console-en.js";
 
 /** Every string of the UI in English; `messages-zh-CN.ts` must have exactly these keys (a test checks). */
 export const en = {

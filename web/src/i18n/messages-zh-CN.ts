@@ -1,4 +1,4 @@
-import { consoleZhCN } from "./messages-console-zh-CN";
+import { consoleZhCN } from "./messages-console-zh-CN.js";
 import type { MessageKey } from "./messages-en.js";
 
 /** Every string of the UI in Chinese: the same keys as `messages-en.ts` (the type and a test check). */
