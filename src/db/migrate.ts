@@ -15,6 +15,7 @@ import * as catalogRemovals from "./migrations/0012-catalog-removals.js";
 import * as demoSeed from "./migrations/0013-demo-seed.js";
 import * as outcomesNotStatuses from "./migrations/0014-outcomes-not-statuses.js";
 import * as paymentProviders from "./migrations/0015-payment-providers.js";
+import * as tickets from "./migrations/0018-tickets.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013-demo-seed": demoSeed,
   "0014-outcomes-not-statuses": outcomesNotStatuses,
   "0015-payment-providers": paymentProviders,
+  "0018-tickets": tickets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,5 +1,6 @@
 /** Kysely table types: the database as the code sees it. Times are timestamptz (Date). */
 import type { ColumnType, Generated } from "kysely";
+import type { TicketTables } from "../tickets/ticket-tables.js";
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 /** jsonb columns are written as JSON text and read back parsed. */
@@ -377,7 +378,8 @@ export interface DemoSeedTable {
   completed_at: Date | null;
 }
 
-export interface Database {
+/** The support desk's tables are typed in their feature (tickets/ticket-tables.ts). */
+export interface Database extends TicketTables {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
   catalog_versions: CatalogVersionsTable;
