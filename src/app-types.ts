@@ -32,6 +32,8 @@ import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
 import type { StatsService } from "./stats/stats-service.js";
 import type { DiagnosisService } from "./support/diagnosis-service.js";
+import type { TicketDeskService } from "./tickets/ticket-desk-service.js";
+import type { TicketService } from "./tickets/ticket-service.js";
 import type { TimelineService } from "./timeline/timeline-service.js";
 import type { WebhookPolicy } from "./webhooks/webhook-policy.js";
 import type { WebhookService } from "./webhooks/webhook-service.js";
@@ -117,6 +119,9 @@ export interface App {
   timeline: TimelineService;
   sessions: SessionService;
   diagnosis: DiagnosisService;
+  /** The support desk: tickets as members and the platform open them, and the agents' desk. */
+  tickets: TicketService;
+  ticketDesk: TicketDeskService;
   notices: NoticeService;
   /** Finds and repairs drift between orders, payment events, memberships, grants and versions. */
   reconcile: ReconcileService;

@@ -27,6 +27,7 @@ import { SessionService } from "./sessions/session-service.js";
 import { StatsService } from "./stats/stats-service.js";
 import { createStatsStore } from "./stats/stats-store.js";
 import { DiagnosisService } from "./support/diagnosis-service.js";
+import { createTicketsFeature } from "./tickets/tickets-feature.js";
 import { TimelineService } from "./timeline/timeline-service.js";
 import { createWebhooksFeature } from "./webhooks/webhooks-feature.js";
 
@@ -126,6 +127,18 @@ export function createApp(options: AppOptions): App {
       coupons.coupons.claimForBenefit(scope, memberId, benefit, source),
   });
   const notices = createNoticesFeature({ data, members, catalog, clock });
+  const timeline = new TimelineService({ store: data.timeline, members, catalog });
+  const diagnosis = new DiagnosisService({
+    store: data.evidence,
+    catalog,
+    cache,
+    decisions,
+    reconcile,
+    writes,
+    clock,
+    paymentWait: options.paymentWait,
+  });
+  const support = createTicketsFeature({ data, writes, clock, members, timeline, diagnosis, catalog });
   const scheduler = new Scheduler(
     {
       writes,
@@ -136,6 +149,7 @@ export function createApp(options: AppOptions): App {
         ...grants.jobHandlers,
         ...notices.jobHandlers,
         ...repairs.jobHandlers,
+        ...support.jobHandlers,
         eventPruneJobHandler(events.retentionMs),
       ],
     },
@@ -204,18 +218,11 @@ export function createApp(options: AppOptions): App {
     signals: holds.signals,
     verifications: holds.verifications,
     decisions,
-    timeline: new TimelineService({ store: data.timeline, members, catalog }),
+    timeline,
     sessions: new SessionService({ writes, clock }),
-    diagnosis: new DiagnosisService({
-      store: data.evidence,
-      catalog,
-      cache,
-      decisions,
-      reconcile,
-      writes,
-      clock,
-      paymentWait: options.paymentWait,
-    }),
+    diagnosis,
+    tickets: support.tickets,
+    ticketDesk: support.desk,
     notices: notices.notices,
     reconcile,
     scheduler,

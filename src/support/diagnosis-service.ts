@@ -5,7 +5,13 @@ import type { ContextInput, DecisionService } from "../decisions/decision-servic
 import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { diagnose } from "../engine/diagnose.js";
-import type { Diagnosis, DriftRepair, EvidenceBundle, PaymentWaitPolicy } from "../engine/diagnosis-types.js";
+import type {
+  ClaimedOrder,
+  Diagnosis,
+  DriftRepair,
+  EvidenceBundle,
+  PaymentWaitPolicy,
+} from "../engine/diagnosis-types.js";
 import { isKnownBenefit } from "../engine/rule-changes.js";
 import { AppError } from "../errors.js";
 import type { MemberWrites } from "../members/member-writes.js";
@@ -87,6 +93,14 @@ export class DiagnosisService {
     });
     await this.flagOverduePayment(memberId, diagnosis, evidence);
     return diagnosis;
+  }
+
+  /**
+   * The member's order with its payment events (what the provider answered), as a diagnosis cites
+   * it; null for an unknown order or another member's. A ticket freezes it in its evidence.
+   */
+  async claimedOrder(memberId: string, orderId: string): Promise<ClaimedOrder | null> {
+    return this.deps.store.claimedOrder(memberId, orderId);
   }
 
   /**

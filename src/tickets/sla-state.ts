@@ -47,6 +47,15 @@ export function awaitingAnswerSla(sla: SlaState, now: number, fresh = false): Sl
   return { resolution, response: { target: "next_response", cycle, spans: run(now) }, responseCycles: cycle };
 }
 
+/** The desk answered and works on: the resolution clock runs, no response is owed. */
+export function workingSla(sla: SlaState, now: number): SlaState {
+  return {
+    ...sla,
+    resolution: { ...sla.resolution, spans: resume(sla.resolution.spans, now) },
+    response: null,
+  };
+}
+
 /** A reopened ticket starts a fresh resolution clock: it never breaches at the instant it reopens. */
 export function reopenedSla(sla: SlaState, now: number): SlaState {
   const cycle = sla.responseCycles + 1;

@@ -76,6 +76,8 @@ export interface TicketStore {
   /** The agent of an API key, given its number on first use. */
   agent(keyId: string): Promise<Agent>;
   agents(keyIds: string[]): Promise<Map<string, Agent>>;
+  /** The agent with that public number (`A1001`), if one has it. */
+  agentByNumber(number: string): Promise<Agent | null>;
   setAgentName(keyId: string, displayName: string | null): Promise<Agent>;
   appendEvents(events: TicketEvent[]): Promise<void>;
   events(ticketId: string): Promise<TicketEvent[]>;
@@ -347,6 +349,15 @@ export function createTicketStore(db: Executor): TicketStore {
       if (keyIds.length === 0) return new Map();
       const rows = await db.selectFrom("support_agents").selectAll().where("key_id", "in", keyIds).execute();
       return new Map(rows.map((r) => [r.key_id, toAgent(r)]));
+    },
+    async agentByNumber(number) {
+      if (!/^A[0-9]{1,15}$/.test(number)) return null;
+      const row = await db
+        .selectFrom("support_agents")
+        .selectAll()
+        .where(sql<boolean>`number = ${number.slice(1)}::bigint`)
+        .executeTakeFirst();
+      return row ? toAgent(row) : null;
     },
     async setAgentName(keyId, displayName) {
       await store.agent(keyId);

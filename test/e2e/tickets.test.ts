@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
+import { TestServer } from "../e2e-harness.js";
+import { TEST_ENGINES } from "../test-database.js";
+
+const TICKET = { expected: "No ads after paying", actual: "Ads still show" };
+
+/** Opening tickets with their evidence, the conversation with agent numbers, and the states. */
+describe.each(TEST_ENGINES)("tickets on $name", (engine) => {
+  let s: TestServer;
+  let support: string;
+  beforeAll(async () => {
+    s = await TestServer.start(engine);
+    await s.putCatalog(DEMO_CATALOG);
+    const key = await s.request("POST", "/v1/api-keys", { body: { name: "desk", role: "support" } });
+    support = key.body.key;
+  });
+  afterAll(() => s?.stop());
+
+  const member = async (id: string) => {
+    await s.createMember(id, { locale: "en" });
+    return { id, token: await s.memberToken(id) };
+  };
+
+  it("a pending payment: the evidence holds the order and its payment events, priority high", async () => {
+    const m = await member("tk-pending");
+    const order = await s.createOrder(m.id, "vip_month");
+    // The provider's first notification carried a wrong amount and was refused: the order stays pending.
+    const wrong = await s.pay(order.orderId, order.amount.amount - 1);
+    expect(wrong.status).toBe(422);
+    const opened = await s.request("POST", "/v1/me/tickets", {
+      auth: m.token,
+      body: {
+        ...TICKET,
+        benefit: "ad_free",
+        orderId: order.orderId,
+        where: "app home",
+        occurredAt: "2026-11-24T01:00:00Z",
+      },
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ status: "open", priority: "high", level: 1, benefit: "ad_free" });
+    expect(opened.body.nextTarget.target).toBe("first_response");
+    const page = await s.request("GET", `/v1/tickets/${opened.body.ticketId}`, { auth: support });
+    expect(page.status).toBe(200);
+    const evidence = page.body.evidence.document;
+    expect(evidence.order.order.id).toBe(order.orderId);
+    expect(evidence.order.paymentEvents).toMatchObject([
+      { type: "payment.succeeded", outcome: "amount_mismatch" },
+    ]);
+    expect(evidence.diagnosis.causes).toContain("sync_delay");
+    expect(evidence.member.orders[0].orderId).toBe(order.orderId);
+    expect(evidence.catalogVersion).toBe(1);
+    expect(evidence.timeline.some((e: { kind: string }) => e.kind === "order.created")).toBe(true);
+    // The change is an outbox event on the member's stream and a timeline entry.
+    const outbox = await s.app.data.outbox.listForMember(m.id);
+    expect(outbox.filter((e) => e.type === "ticket.opened")).toHaveLength(1);
+    const timeline = await s.request("GET", "/v1/me/timeline", { auth: m.token });
+    expect(timeline.body.entries.some((e: { kind: string }) => e.kind === "ticket.opened")).toBe(true);
+  });
+
+  it("a member with nothing paid: normal; another member's order answers 404", async () => {
+    const a = await member("tk-normal");
+    const b = await member("tk-other");
+    const opened = await s.request("POST", "/v1/me/tickets", {
+      auth: a.token,
+      body: { ...TICKET, benefit: "ad_free" },
+    });
+    expect(opened.body.priority).toBe("normal");
+    const order = await s.createOrder(b.id, "vip_month");
+    const foreign = await s.request("POST", "/v1/me/tickets", {
+      auth: a.token,
+      body: { ...TICKET, orderId: order.orderId },
+    });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe("ORDER_NOT_FOUND");
+  });
+
+  it("agents answer with their number; a reply while waiting resumes; resolved reopens within 7 days only", async () => {
+    const m = await member("tk-convo");
+    const opened = await s.request("POST", "/v1/me/tickets", { auth: m.token, body: TICKET });
+    const id = opened.body.ticketId;
+    const me = await s.request("GET", "/v1/support/agents/me", { auth: support });
+    expect(me.body.number).toMatch(/^A\d+$/);
+    const reply = await s.request("POST", `/v1/tickets/${id}/replies`, {
+      auth: support,
+      body: { text: "Please send a screenshot <script>alert(1)</script>", waitOnMember: true },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe("waiting_on_member");
+    const seen = await s.request("GET", `/v1/me/tickets/${id}`, { auth: m.token });
+    const answer = seen.body.messages.find((x: { author: string }) => x.author === "agent");
+    expect(answer.agent.number).toBe(me.body.number);
+    // Plain text: stored and shown as it was written, never interpreted.
+    expect(answer.text).toBe("Please send a screenshot <script>alert(1)</script>");
+    expect(seen.body.nextTarget).toBeNull();
+    const back = await s.request("POST", `/v1/me/tickets/${id}/replies`, {
+      auth: m.token,
+      body: { text: "here" },
+    });
+    expect(back.body.status).toBe("open");
+    expect(back.body.nextTarget.target).toBe("next_response");
+    const resolved = await s.request("POST", `/v1/tickets/${id}/resolve`, {
+      auth: support,
+      body: { resolution: "Refreshed your entitlements" },
+    });
+    expect(resolved.body.status).toBe("resolved");
+    s.clock.advance(6 * 24 * 3600_000);
+    const reopened = await s.request("POST", `/v1/me/tickets/${id}/replies`, {
+      auth: m.token,
+      body: { text: "again" },
+    });
+    expect(reopened.body.status).toBe("open");
+    await s.request("POST", `/v1/tickets/${id}/resolve`, { auth: support, body: { resolution: "Done" } });
+    s.clock.advance(8 * 24 * 3600_000);
+    const late = await s.request("POST", `/v1/me/tickets/${id}/replies`, {
+      auth: m.token,
+      body: { text: "late" },
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("TICKET_NOT_OPEN");
+    const closed = await s.request("POST", `/v1/tickets/${id}/close`, { auth: support });
+    expect(closed.body.status).toBe("closed");
+    const kinds = closed.body.events.map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual([
+      "opened",
+      "replied",
+      "member_replied",
+      "resolved",
+      "reopened",
+      "resolved",
+      "closed",
+    ]);
+  });
+
+  it("another member's ticket answers like a missing one, on every member route", async () => {
+    const a = await member("tk-own-a");
+    const b = await member("tk-own-b");
+    const opened = await s.request("POST", "/v1/me/tickets", { auth: a.token, body: TICKET });
+    const id = opened.body.ticketId;
+    const missing = "tkt_doesnotexist";
+    for (const ticket of [id, missing]) {
+      const answers = [
+        await s.request("GET", `/v1/me/tickets/${ticket}`, { auth: b.token }),
+        await s.request("POST", `/v1/me/tickets/${ticket}/replies`, { auth: b.token, body: { text: "x" } }),
+        await s.request("POST", `/v1/me/tickets/${ticket}/escalate`, {
+          auth: b.token,
+          body: { reason: "x" },
+        }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).toBe(404);
+        expect(answer.body.error.code).toBe("TICKET_NOT_FOUND");
+      }
+    }
+    expect((await s.request("GET", "/v1/me/tickets", { auth: b.token })).body.tickets).toEqual([]);
+  });
+});
