@@ -77,7 +77,7 @@ describe.each(TEST_ENGINES)("ticket attachments on $name", (engine) => {
     expect(reply.status).toBe(415);
     const after = (await s.request("GET", "/v1/me/tickets", { auth: alice })).body.tickets.length;
     expect(after).toBe(before + 1);
-  });
+  }, 30_000);
 
   it("another member's attachment answers like a missing one", async () => {
     const mine = await open(alice, [file("shot.png", PNG)]);
