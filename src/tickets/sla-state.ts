@@ -44,7 +44,12 @@ export function awaitingAnswerSla(sla: SlaState, now: number, fresh = false): Sl
     return { ...sla, resolution, response: { ...sla.response, spans: resume(sla.response.spans, now) } };
   }
   const cycle = sla.responseCycles + 1;
-  return { resolution, response: { target: "next_response", cycle, spans: run(now) }, responseCycles: cycle };
+  return {
+    ...sla,
+    resolution,
+    response: { target: "next_response", cycle, spans: run(now) },
+    responseCycles: cycle,
+  };
 }
 
 /** The desk answered and works on: the resolution clock runs, no response is owed. */
@@ -56,10 +61,18 @@ export function workingSla(sla: SlaState, now: number): SlaState {
   };
 }
 
+/** The latest instant a target was missed at, recorded or read now; null when none was. */
+export function latestMiss(sla: SlaState, clocks: TargetClock[]): number | null {
+  const misses = clocks.filter((c) => c.breached && c.dueAt !== null).map((c) => c.dueAt as number);
+  if (sla.lastMissAt !== undefined) misses.push(sla.lastMissAt);
+  return misses.length === 0 ? null : Math.max(...misses);
+}
+
 /** A reopened ticket starts a fresh resolution clock: it never breaches at the instant it reopens. */
 export function reopenedSla(sla: SlaState, now: number): SlaState {
   const cycle = sla.responseCycles + 1;
   return {
+    ...sla,
     resolution: { cycle: sla.resolution.cycle + 1, spans: run(now) },
     response: { target: "next_response", cycle, spans: run(now) },
     responseCycles: cycle,

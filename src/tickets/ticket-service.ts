@@ -5,7 +5,7 @@ import { AppError } from "../errors.js";
 import { newId } from "../ids.js";
 import type { MemberWriteScope, MemberWrites } from "../members/member-writes.js";
 import { addIsoDuration } from "../time/durations.js";
-import { awaitingAnswerSla, openedSla, readClocks, reopenedSla } from "./sla-state.js";
+import { awaitingAnswerSla, latestMiss, openedSla, readClocks, reopenedSla } from "./sla-state.js";
 import { DEFAULT_SUPPORT_POLICY, type SupportPolicy } from "./support-policy.js";
 import { type AttachmentInput, checkAttachments } from "./ticket-attachments.js";
 import { type ChangeContext, changeTicket, insertTicket, type TicketActor } from "./ticket-changes.js";
@@ -226,23 +226,30 @@ export class TicketService {
       const before = await this.requireOwn(memberId, ticketId, scope.stores.tickets);
       const now = this.deps.clock.now();
       const clocks = readClocks(before, policy, now);
-      const missed = before.breached || clocks.some((c) => c.breached);
+      const missedAt = latestMiss(before.sla, clocks);
       const refuse = (message: string, extra: Record<string, unknown> = {}) => {
         throw new AppError("ESCALATION_NOT_ALLOWED", `Ticket ${ticketId} cannot be escalated: ${message}.`, [
           { path: "", message, level: before.level, ...extra },
         ]);
       };
       if (before.status === "resolved" || before.status === "closed") refuse(`it is ${before.status}`);
-      if (!missed) refuse("no target or promise was missed yet", { nextTarget: nextTarget(clocks) });
-      if (before.level >= 3) refuse("it is at the last level");
-      if (!(await scope.stores.tickets.mark(ticketId, `member_escalation:${before.level}`, new Date(now)))) {
-        refuse("you escalated at this level already");
+      if (missedAt === null)
+        refuse("no target or promise was missed yet", { nextTarget: nextTarget(clocks) });
+      if (missedAt! <= (before.sla.memberEscalatedAt ?? Number.NEGATIVE_INFINITY)) {
+        refuse("no target or promise was missed since you last escalated", {
+          nextTarget: nextTarget(clocks),
+        });
       }
+      if (before.level >= 3) refuse("it is at the last level");
       const actor: TicketActor = { id: `member:${memberId}`, source: "member", agent: null };
       return changeTicket(
         { scope, policy, now, actor },
         before,
-        { level: before.level + 1, status: "open", sla: awaitingAnswerSla(before.sla, now, true) },
+        {
+          level: before.level + 1,
+          status: "open",
+          sla: { ...awaitingAnswerSla(before.sla, now, true), memberEscalatedAt: now },
+        },
         { kind: "escalated", data: { level: before.level + 1, by: "member", reason } },
       );
     });

@@ -32,6 +32,10 @@ export interface SlaState {
   resolution: { cycle: number; spans: RunningSpan[] };
   response: { target: "first_response" | "next_response"; cycle: number; spans: RunningSpan[] } | null;
   responseCycles: number;
+  /** When the last missed target (or promise) fell due: a member may escalate after it. */
+  lastMissAt?: number;
+  /** When the member last escalated: a new miss is needed to escalate again. */
+  memberEscalatedAt?: number;
 }
 
 export interface TicketRecord {
