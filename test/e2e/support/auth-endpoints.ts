@@ -5,6 +5,7 @@
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
 import { DEFAULT_RISK_RULES } from "../../../src/holds/risk-rules.js";
 import { COUPON_ENDPOINTS, DELIVERY_ENDPOINTS } from "./auth-endpoints-coupons-events.js";
+import { TICKET_ENDPOINTS } from "./auth-endpoints-tickets.js";
 
 export type Role = "admin" | "service" | "support" | "member";
 export type Principal = "none" | "garbage" | "admin" | "service" | "support" | "member_self" | "member_other";
@@ -30,6 +31,11 @@ export interface Fixture {
   /** Webhook endpoints: one to read and change, one the admin deletes. */
   webhookEndpoint: string;
   webhookEndpointToDelete: string;
+  /** Alice's ticket, with a PNG attachment, for the member and agent routes. */
+  ticketA: string;
+  attachmentA: string;
+  /** Bob's ticket, which agents resolve and close. */
+  ticketB: string;
   secrets: Record<Principal, string | null>;
 }
 
@@ -340,6 +346,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: "GET", template: "/v1/me/profile", who: ["member"], path: () => "/v1/me/profile" },
   ...COUPON_ENDPOINTS,
   ...DELIVERY_ENDPOINTS,
+  ...TICKET_ENDPOINTS,
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */
