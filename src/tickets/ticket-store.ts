@@ -144,7 +144,7 @@ const toMeta = (r: {
   at: new Date(r.at),
 });
 
-const META = ["id", "ticket_id", "message_id", "filename", "content_type", "size", "at"] as const;
+const META = ["id", "ticket_id", "message_id", "position", "filename", "content_type", "size", "at"] as const;
 
 export function createTicketStore(db: Executor): TicketStore {
   const store: TicketStore = {
@@ -266,10 +266,11 @@ export function createTicketStore(db: Executor): TicketStore {
       const rows = await db
         .insertInto("ticket_attachments")
         .values(
-          files.map((f) => ({
+          files.map((f, position) => ({
             id: newId("att"),
             ticket_id: ticketId,
             message_id: messageId,
+            position,
             filename: f.filename,
             content_type: f.contentType,
             size: f.data.length,
@@ -279,7 +280,7 @@ export function createTicketStore(db: Executor): TicketStore {
         )
         .returning(META)
         .execute();
-      return rows.map(toMeta);
+      return rows.sort((a, b) => a.position - b.position).map(toMeta);
     },
     async attachments(ticketId) {
       const rows = await db
@@ -287,7 +288,7 @@ export function createTicketStore(db: Executor): TicketStore {
         .select(META)
         .where("ticket_id", "=", ticketId)
         .orderBy("message_id")
-        .orderBy("id")
+        .orderBy("position")
         .execute();
       return rows.map(toMeta);
     },

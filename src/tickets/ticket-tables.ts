@@ -51,6 +51,7 @@ export interface TicketAttachmentsTable {
   id: string;
   ticket_id: string;
   message_id: string;
+  position: number;
   filename: string;
   content_type: string;
   size: number;

@@ -82,6 +82,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("ticket_id", "text", (c) => c.notNull().references("tickets.id"))
     .addColumn("message_id", "bigint", (c) => c.notNull().references("ticket_messages.id"))
+    // The order the sender gave them in.
+    .addColumn("position", "integer", (c) => c.notNull())
     .addColumn("filename", "text", (c) => c.notNull())
     .addColumn("content_type", "text", (c) => c.notNull())
     .addColumn("size", "integer", (c) => c.notNull())
