@@ -32,6 +32,7 @@ import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
 import type { StatsService } from "./stats/stats-service.js";
 import type { DiagnosisService } from "./support/diagnosis-service.js";
+import type { SelfResolveService } from "./tickets/self-resolve-service.js";
 import type { TicketDeskService } from "./tickets/ticket-desk-service.js";
 import type { TicketService } from "./tickets/ticket-service.js";
 import type { TimelineService } from "./timeline/timeline-service.js";
@@ -122,6 +123,7 @@ export interface App {
   /** The support desk: tickets as members and the platform open them, and the agents' desk. */
   tickets: TicketService;
   ticketDesk: TicketDeskService;
+  ticketSelfResolve: SelfResolveService;
   notices: NoticeService;
   /** Finds and repairs drift between orders, payment events, memberships, grants and versions. */
   reconcile: ReconcileService;

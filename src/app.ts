@@ -138,7 +138,18 @@ export function createApp(options: AppOptions): App {
     clock,
     paymentWait: options.paymentWait,
   });
-  const support = createTicketsFeature({ data, writes, clock, members, timeline, diagnosis, catalog });
+  const support = createTicketsFeature({
+    data,
+    writes,
+    clock,
+    members,
+    timeline,
+    diagnosis,
+    catalog,
+    decisions,
+    dispatcher: events.dispatcher,
+    onError: report,
+  });
   const scheduler = new Scheduler(
     {
       writes,
@@ -223,6 +234,7 @@ export function createApp(options: AppOptions): App {
     diagnosis,
     tickets: support.tickets,
     ticketDesk: support.desk,
+    ticketSelfResolve: support.selfResolve,
     notices: notices.notices,
     reconcile,
     scheduler,

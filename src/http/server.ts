@@ -145,7 +145,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerSessionRoutes(server, { sessions: app.sessions });
   registerDiagnosisRoutes(server, { checkout: app.checkout, diagnosis: app.diagnosis });
   registerNoticeRoutes(server, { notices: app.notices });
-  registerTicketRoutes(server, { tickets: app.tickets, desk: app.ticketDesk });
+  registerTicketRoutes(server, {
+    tickets: app.tickets,
+    desk: app.ticketDesk,
+    selfResolve: app.ticketSelfResolve,
+  });
   registerHoldRoutes(server, { holds: app.holds, signals: app.signals, verifications: app.verifications });
   registerReconcileRoutes(server, { reconcile: app.reconcile });
   registerSnapshotRoutes(server, { decisions: app.decisions });

@@ -3,6 +3,7 @@ import { readerLocale } from "../http/accept-language.js";
 import { memberOf } from "../http/auth-hook.js";
 import { errors, MemberParams } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
+import type { SelfResolveService } from "./self-resolve-service.js";
 import { sendAttachment } from "./ticket-attachment-reply.js";
 import { ATTACHMENT_BODY_LIMIT } from "./ticket-attachments.js";
 import { registerTicketDeskRoutes } from "./ticket-desk-routes.js";
@@ -23,12 +24,13 @@ import type { TicketService } from "./ticket-service.js";
 export interface TicketRouteDeps {
   tickets: TicketService;
   desk: TicketDeskService;
+  selfResolve: SelfResolveService;
 }
 
 const tags = ["tickets"];
 
 /** Opening tickets (members, the platform, agents), and the member's side of the conversation. */
-export function registerTicketRoutes(server: Server, { tickets, desk }: TicketRouteDeps): void {
+export function registerTicketRoutes(server: Server, { tickets, desk, selfResolve }: TicketRouteDeps): void {
   server.addSchema(MemberTicket);
   server.post(
     "/v1/me/tickets",
@@ -120,6 +122,19 @@ export function registerTicketRoutes(server: Server, { tickets, desk }: TicketRo
     },
     async (request) =>
       tickets.escalate(memberOf(request.principal), request.params.ticketId, request.body.reason),
+  );
+  server.post(
+    "/v1/me/tickets/:ticketId/confirm",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "Confirm that my resolved ticket is solved: it closes",
+        params: TicketParams,
+        response: { 200: Type.Ref("MemberTicket"), ...errors(404, 409) },
+      },
+    },
+    async (request) => selfResolve.confirm(memberOf(request.principal), request.params.ticketId),
   );
   server.get(
     "/v1/me/tickets/:ticketId/attachments/:attachmentId",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
 import { TestServer } from "../e2e-harness.js";
+import { eventually } from "../support/eventually.js";
 import { TEST_ENGINES } from "../test-database.js";
 
 const TICKET = { expected: "No ads after paying", actual: "Ads still show" };
@@ -154,5 +155,48 @@ describe.each(TEST_ENGINES)("tickets on $name", (engine) => {
       }
     }
     expect((await s.request("GET", "/v1/me/tickets", { auth: b.token })).body.tickets).toEqual([]);
+  });
+
+  it("the late payment arrives: a system message, resolved; closes after 3 days, or when confirmed", async () => {
+    const m = await member("tk-late-pay");
+    const order = await s.createOrder(m.id, "vip_month");
+    const opened = await s.request("POST", "/v1/me/tickets", {
+      auth: m.token,
+      body: { ...TICKET, benefit: "ad_free", orderId: order.orderId },
+    });
+    const id = opened.body.ticketId;
+    expect((await s.pay(order.orderId, order.amount.amount)).status).toBe(200);
+    let view: any;
+    await eventually("the ticket resolves itself", async () => {
+      view = (await s.request("GET", `/v1/me/tickets/${id}`, { auth: m.token })).body;
+      return view.status === "resolved";
+    });
+    const system = view.messages.filter((x: { kind: string }) => x.kind === "system");
+    expect(system).toHaveLength(1);
+    expect(system[0].text).toContain("ad_free works for you now");
+    s.clock.advance(3 * 24 * 3600_000 - 60_000);
+    await s.app.scheduler.runDue();
+    expect((await s.request("GET", `/v1/me/tickets/${id}`, { auth: m.token })).body.status).toBe("resolved");
+    s.clock.advance(60_000);
+    await s.app.scheduler.runDue();
+    expect((await s.request("GET", `/v1/me/tickets/${id}`, { auth: m.token })).body.status).toBe("closed");
+
+    // Another self-resolved ticket, confirmed by the member at once.
+    const second = await s.request("POST", "/v1/me/tickets", {
+      auth: m.token,
+      body: { ...TICKET, benefit: "vip_zone" },
+    });
+    const early = await s.request("POST", `/v1/me/tickets/${second.body.ticketId}/confirm`, {
+      auth: m.token,
+    });
+    expect(early.status).toBe(409);
+    await s.request("POST", `/v1/tickets/${second.body.ticketId}/resolve`, {
+      auth: support,
+      body: { resolution: "ok" },
+    });
+    const confirmed = await s.request("POST", `/v1/me/tickets/${second.body.ticketId}/confirm`, {
+      auth: m.token,
+    });
+    expect(confirmed.body.status).toBe("closed");
   });
 });

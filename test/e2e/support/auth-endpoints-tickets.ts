@@ -48,6 +48,14 @@ export const TICKET_ENDPOINTS: readonly Endpoint[] = [
     ok: [409, 404],
   },
   {
+    method: "POST",
+    template: "/v1/me/tickets/{ticketId}/confirm",
+    who: ["member"],
+    path: (f) => `/v1/me/tickets/${f.ticketA}/confirm`,
+    // Alice's ticket is not resolved (409); Bob: not his (404).
+    ok: [409, 404],
+  },
+  {
     method: "GET",
     template: "/v1/me/tickets/{ticketId}/attachments/{attachmentId}",
     who: ["member"],
