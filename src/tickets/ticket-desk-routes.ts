@@ -13,6 +13,7 @@ import {
   AssignBody,
   AttachmentParams,
   Binary,
+  DeskStats,
   EvidenceView,
   FieldsBody,
   NoteBody,
@@ -194,6 +195,18 @@ export function registerTicketDeskRoutes(
     },
     async (request, reply) =>
       sendAttachment(reply, await tickets.attachment(request.params.ticketId, request.params.attachmentId)),
+  );
+  server.get(
+    "/v1/support/stats",
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags,
+        summary: "Open, waiting and breached tickets, and the members' average satisfaction",
+        response: { 200: DeskStats },
+      },
+    },
+    async () => desk.stats(),
   );
   server.get(
     "/v1/support/agents/me",

@@ -214,6 +214,12 @@ export class TicketDeskService {
     ]);
   }
 
+  /** The desk at a glance: open, waiting and breached tickets, and the members' satisfaction. */
+  async stats() {
+    const { ratings, average, ...counts } = await this.deps.store.stats();
+    return { ...counts, satisfaction: { ratings, average } };
+  }
+
   async agentProfile(actor: TicketActor) {
     return agentView(actor.agent)!;
   }

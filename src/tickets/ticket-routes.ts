@@ -16,6 +16,7 @@ import {
   MemberTicket,
   MyTickets,
   OpenTicketBody,
+  RateBody,
   ReplyBody,
   TicketParams,
 } from "./ticket-schemas.js";
@@ -122,6 +123,26 @@ export function registerTicketRoutes(server: Server, { tickets, desk, selfResolv
     },
     async (request) =>
       tickets.escalate(memberOf(request.principal), request.params.ticketId, request.body.reason),
+  );
+  server.post(
+    "/v1/me/tickets/:ticketId/rating",
+    {
+      config: { roles: ["member"] },
+      schema: {
+        tags: ["me"],
+        summary: "Rate my resolved ticket, 1–5 with a comment, once",
+        params: TicketParams,
+        body: RateBody,
+        response: { 200: Type.Ref("MemberTicket"), ...errors(400, 404, 409) },
+      },
+    },
+    async (request) =>
+      tickets.rate(
+        memberOf(request.principal),
+        request.params.ticketId,
+        request.body.score,
+        request.body.comment ?? null,
+      ),
   );
   server.post(
     "/v1/me/tickets/:ticketId/confirm",

@@ -65,6 +65,16 @@ export const AgentReplyBody = Type.Object(
   { additionalProperties: false },
 );
 export const NoteBody = Type.Object({ text: Text(10_000) }, { additionalProperties: false });
+export const RateBody = Type.Object(
+  { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Text(2000)) },
+  { additionalProperties: false },
+);
+export const DeskStats = Type.Object({
+  open: Type.Integer(),
+  waitingOnMember: Type.Integer(),
+  breached: Type.Integer(),
+  satisfaction: Type.Object({ ratings: Type.Integer(), average: Nullable(Type.Number()) }),
+});
 export const EscalateBody = Type.Object({ reason: Text(2000) }, { additionalProperties: false });
 export const AssignBody = Type.Object(
   { agent: Type.Union([AgentNumber, Type.Literal("me")]) },
@@ -167,6 +177,7 @@ const common = {
   assignee: Nullable(AgentSchema),
   resolution: Nullable(Type.String()),
   breached: Type.Boolean(),
+  rating: Nullable(Type.Object({ score: Type.Integer(), comment: Nullable(Type.String()), at: Time })),
   createdAt: Time,
   updatedAt: Time,
   resolvedAt: NullableTime,

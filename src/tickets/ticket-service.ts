@@ -92,6 +92,7 @@ export class TicketService {
         sla: openedSla(now),
         dueAt: null,
         breached: false,
+        rating: null,
         createdAt: at,
         updatedAt: at,
         resolvedAt: null,
@@ -261,6 +262,30 @@ export class TicketService {
       nextTarget: nextTarget(clocks),
       agent: ticket.assignee === null ? null : agentView(agents.get(ticket.assignee)),
     };
+  }
+
+  /** The member rates a resolved or closed ticket, once (1–5, with an optional comment). */
+  async rate(memberId: string, ticketId: string, score: number, comment: string | null) {
+    const policy = await this.policy();
+    const ticket = await this.deps.writes.run(async (scope) => {
+      await scope.stores.members.lock(memberId);
+      const before = await this.requireOwn(memberId, ticketId, scope.stores.tickets);
+      if (before.status !== "resolved" && before.status !== "closed") {
+        throw new AppError("TICKET_NOT_OPEN", `Ticket ${ticketId} is not resolved yet.`, [
+          { path: "", message: `is ${before.status}; rate it once it is resolved`, status: before.status },
+        ]);
+      }
+      const now = this.deps.clock.now();
+      if (!(await scope.stores.tickets.rate(ticketId, score, comment, new Date(now)))) {
+        throw new AppError("CONFLICT", `Ticket ${ticketId} was rated already.`, [
+          { path: "/score", message: "rated already", score: before.rating?.score },
+        ]);
+      }
+      const actor: TicketActor = { id: `member:${memberId}`, source: "member", agent: null };
+      const rated = (await scope.stores.tickets.get(ticketId))!;
+      return changeTicket({ scope, policy, now, actor }, rated, {}, { kind: "rated", data: { score } });
+    });
+    return this.memberView(ticket);
   }
 
   /** An attachment of the member's own ticket. */

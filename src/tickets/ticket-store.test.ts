@@ -40,6 +40,7 @@ describe.each(TEST_ENGINES)("the ticket store on $name", (engine) => {
     sla: openedSla(T),
     dueAt,
     breached: false,
+    rating: null,
     createdAt: new Date(T),
     updatedAt: new Date(T),
     resolvedAt: null,

@@ -81,6 +81,16 @@ export interface TicketStore {
   setAgentName(keyId: string, displayName: string | null): Promise<Agent>;
   appendEvents(events: TicketEvent[]): Promise<void>;
   events(ticketId: string): Promise<TicketEvent[]>;
+  /** Rates a resolved or closed ticket once; false when it was rated already. */
+  rate(id: string, score: number, comment: string | null, at: Date): Promise<boolean>;
+  /** Open tickets, breached ones among them, and the satisfaction average. */
+  stats(): Promise<{
+    open: number;
+    waitingOnMember: number;
+    breached: number;
+    ratings: number;
+    average: number | null;
+  }>;
   /** Records a warning or breach mark; false when it was recorded already (by any node). */
   mark(ticketId: string, mark: string, at: Date): Promise<boolean>;
   policy(): Promise<SupportPolicy | null>;
@@ -113,6 +123,10 @@ function toRecord(row: Selectable<TicketsTable>): TicketRecord {
     sla: row.sla as SlaState,
     dueAt: due.getTime() >= NEVER.getTime() ? null : due,
     breached: row.breached,
+    rating:
+      row.rating === null
+        ? null
+        : { score: row.rating, comment: row.rating_comment, at: new Date(row.rated_at as Date) },
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     resolvedAt: dateOrNull(row.resolved_at),
@@ -399,6 +413,39 @@ export function createTicketStore(db: Executor): TicketStore {
         at: new Date(r.at),
         data: r.data as Record<string, unknown>,
       }));
+    },
+    async rate(id, score, comment, at) {
+      const row = await db
+        .updateTable("tickets")
+        .set({ rating: score, rating_comment: comment, rated_at: at })
+        .where("id", "=", id)
+        .where("rating", "is", null)
+        .returning("id")
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async stats() {
+      const { rows } = await sql<{
+        open: number;
+        waiting: number;
+        breached: number;
+        ratings: number;
+        average: string | number | null;
+      }>`select
+          count(*) filter (where status = 'open')::int as open,
+          count(*) filter (where status = 'waiting_on_member')::int as waiting,
+          count(*) filter (where breached and status in ('open', 'waiting_on_member'))::int as breached,
+          count(rating)::int as ratings,
+          avg(rating) as average
+        from tickets`.execute(db);
+      const r = rows[0];
+      return {
+        open: r.open,
+        waitingOnMember: r.waiting,
+        breached: r.breached,
+        ratings: r.ratings,
+        average: r.average === null ? null : Math.round(Number(r.average) * 100) / 100,
+      };
     },
     async mark(ticketId, mark, at) {
       const row = await db

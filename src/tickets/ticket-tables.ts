@@ -31,6 +31,9 @@ export interface TicketsTable {
   sla: Json<unknown>;
   due_at: Date;
   breached: Generated<boolean>;
+  rating: ColumnType<number | null, number | null | undefined, number | null>;
+  rating_comment: ColumnType<string | null, string | null | undefined, string | null>;
+  rated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Date;
   updated_at: Date;
   resolved_at: Date | null;

@@ -59,6 +59,8 @@ export interface TicketRecord {
   sla: SlaState;
   dueAt: Date | null;
   breached: boolean;
+  /** The member's satisfaction (1–5) with an optional comment; null until rated. */
+  rating: { score: number; comment: string | null; at: Date } | null;
   createdAt: Date;
   updatedAt: Date;
   resolvedAt: Date | null;

@@ -66,6 +66,10 @@ function commonView(t: TicketRecord, clocks: TargetClock[], agents: Map<string, 
     assignee: t.assignee === null ? null : agentView(agents.get(t.assignee)),
     resolution: t.resolution,
     breached: t.breached,
+    rating:
+      t.rating === null
+        ? null
+        : { score: t.rating.score, comment: t.rating.comment, at: t.rating.at.toISOString() },
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     resolvedAt: iso(t.resolvedAt),

@@ -199,4 +199,24 @@ describe.each(TEST_ENGINES)("tickets on $name", (engine) => {
     });
     expect(confirmed.body.status).toBe("closed");
   });
+
+  it("satisfaction: after resolution, 1–5 once; agents and the stats see the average", async () => {
+    const m = await member("tk-rate");
+    const opened = await s.request("POST", "/v1/me/tickets", { auth: m.token, body: TICKET });
+    const id = opened.body.ticketId;
+    const rate = (body: unknown) => s.request("POST", `/v1/me/tickets/${id}/rating`, { auth: m.token, body });
+    expect((await rate({ score: 5 })).body.error.code).toBe("TICKET_NOT_OPEN");
+    await s.request("POST", `/v1/tickets/${id}/resolve`, { auth: support, body: { resolution: "done" } });
+    expect((await rate({ score: 0 })).status).toBe(400);
+    const rated = await rate({ score: 4, comment: "quick, thanks" });
+    expect(rated.status).toBe(200);
+    expect(rated.body.rating).toMatchObject({ score: 4, comment: "quick, thanks" });
+    const again = await rate({ score: 1 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("CONFLICT");
+    expect((await s.request("GET", `/v1/tickets/${id}`, { auth: support })).body.rating.score).toBe(4);
+    const stats = await s.request("GET", "/v1/support/stats", { auth: support });
+    expect(stats.status).toBe(200);
+    expect(stats.body.satisfaction).toEqual({ ratings: 1, average: 4 });
+  });
 });

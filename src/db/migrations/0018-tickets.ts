@@ -43,6 +43,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // queue's sort key, so the keyset needs no nulls.
     .addColumn("due_at", "timestamptz", (c) => c.notNull())
     .addColumn("breached", "boolean", (c) => c.notNull().defaultTo(false))
+    // The member's satisfaction, once, after resolution.
+    .addColumn("rating", "integer")
+    .addColumn("rating_comment", "text")
+    .addColumn("rated_at", "timestamptz")
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .addColumn("updated_at", "timestamptz", (c) => c.notNull())
     .addColumn("resolved_at", "timestamptz")

@@ -49,6 +49,15 @@ export const TICKET_ENDPOINTS: readonly Endpoint[] = [
   },
   {
     method: "POST",
+    template: "/v1/me/tickets/{ticketId}/rating",
+    who: ["member"],
+    path: (f) => `/v1/me/tickets/${f.ticketA}/rating`,
+    body: () => ({ score: 5 }),
+    // Alice's ticket is not resolved (409); Bob: not his (404).
+    ok: [409, 404],
+  },
+  {
+    method: "POST",
     template: "/v1/me/tickets/{ticketId}/confirm",
     who: ["member"],
     path: (f) => `/v1/me/tickets/${f.ticketA}/confirm`,
@@ -126,6 +135,7 @@ export const TICKET_ENDPOINTS: readonly Endpoint[] = [
     who: AGENTS,
     path: (f) => `/v1/tickets/${f.ticketA}/attachments/${f.attachmentA}`,
   },
+  { method: "GET", template: "/v1/support/stats", who: AGENTS, path: () => "/v1/support/stats" },
   { method: "GET", template: "/v1/support/agents/me", who: AGENTS, path: () => "/v1/support/agents/me" },
   {
     method: "PUT",
