@@ -8,6 +8,7 @@ import { jobs } from "./jobs.js";
 import { openConfigured } from "./open.js";
 import { reconcile } from "./reconcile.js";
 import { serve } from "./serve.js";
+import { ticketsCommand } from "./tickets.js";
 import { timeline } from "./timeline.js";
 
 const USAGE = `Usage: perkwise <command>
@@ -24,6 +25,7 @@ const USAGE = `Usage: perkwise <command>
   jobs [--all] [--json]                  due and failed scheduled jobs (--all: upcoming ones too)
   reconcile [--fix] [--json]             find drift between orders, payments, memberships and grants
                                          (dry run; --fix repairs it; exit 1 when drift remains)
+  tickets [--breached] [--json]          the support queue, soonest due first (--breached: missed a target)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
 PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, PERKWISE_WEBHOOK_ALLOW_PRIVATE, LOG_LEVEL.`;
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       all: { type: "boolean" },
       order: { type: "string" },
       fix: { type: "boolean" },
+      breached: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -92,6 +95,9 @@ async function main(argv: string[]): Promise<number> {
     case "jobs":
       if (rest.length !== 0) break;
       return jobs({ all: values.all ?? false, json: values.json ?? false });
+    case "tickets":
+      if (rest.length !== 0) break;
+      return ticketsCommand({ breached: values.breached ?? false, json: values.json ?? false });
     case "reconcile":
       if (rest.length !== 0) break;
       return reconcile({ fix: values.fix ?? false, json: values.json ?? false });
