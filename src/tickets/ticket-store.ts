@@ -1,17 +1,15 @@
-import { type Selectable, sql } from "kysely";
+import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
 import { newId } from "../ids.js";
 import type { SupportPolicy } from "./support-policy.js";
-import type { TicketsTable } from "./ticket-tables.js";
+import { META, NEVER, toAgent, toMeta, toRecord } from "./ticket-rows.js";
 import type {
   Agent,
   AttachmentMeta,
-  Classification,
   EvidenceVersion,
   MessageVisibility,
   NewAttachment,
   Priority,
-  SlaState,
   TicketEvent,
   TicketMessage,
   TicketRecord,
@@ -96,69 +94,6 @@ export interface TicketStore {
   policy(): Promise<SupportPolicy | null>;
   putPolicy(policy: SupportPolicy, at: Date): Promise<void>;
 }
-
-/** The queue's sort key for a ticket with no running target. */
-const NEVER = new Date("9999-12-31T00:00:00Z");
-const dateOrNull = (v: Date | string | null) => (v === null ? null : new Date(v));
-
-function toRecord(row: Selectable<TicketsTable>): TicketRecord {
-  const due = new Date(row.due_at);
-  return {
-    id: row.id,
-    memberId: row.member_id,
-    benefit: row.benefit,
-    orderId: row.order_id,
-    occurredAt: dateOrNull(row.occurred_at),
-    where: row.place,
-    expected: row.expected,
-    actual: row.actual,
-    status: row.status as TicketStatus,
-    priority: row.priority as Priority,
-    level: row.level,
-    classification: row.classification as Classification | null,
-    promisedBy: dateOrNull(row.promised_by),
-    assignee: row.assignee,
-    openedBy: row.opened_by,
-    resolution: row.resolution,
-    sla: row.sla as SlaState,
-    dueAt: due.getTime() >= NEVER.getTime() ? null : due,
-    breached: row.breached,
-    rating:
-      row.rating === null
-        ? null
-        : { score: row.rating, comment: row.rating_comment, at: new Date(row.rated_at as Date) },
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    resolvedAt: dateOrNull(row.resolved_at),
-    closedAt: dateOrNull(row.closed_at),
-  };
-}
-
-const toAgent = (r: { key_id: string; number: string | number; display_name: string | null }): Agent => ({
-  keyId: r.key_id,
-  number: `A${r.number}`,
-  displayName: r.display_name,
-});
-
-const toMeta = (r: {
-  id: string;
-  ticket_id: string;
-  message_id: string | number;
-  filename: string;
-  content_type: string;
-  size: number;
-  at: Date;
-}): AttachmentMeta => ({
-  id: r.id,
-  ticketId: r.ticket_id,
-  messageId: String(r.message_id),
-  filename: r.filename,
-  contentType: r.content_type,
-  size: r.size,
-  at: new Date(r.at),
-});
-
-const META = ["id", "ticket_id", "message_id", "position", "filename", "content_type", "size", "at"] as const;
 
 export function createTicketStore(db: Executor): TicketStore {
   const store: TicketStore = {
