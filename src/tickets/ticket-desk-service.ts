@@ -62,7 +62,7 @@ export class TicketDeskService {
     if (assignee === "me") assignee = actor.agent?.keyId;
     else if (assignee !== undefined && assignee !== "none") {
       // An unknown number has no tickets: match a key id no agent has.
-      assignee = (await store.agentByNumber(assignee))?.keyId ?? "\u0000none";
+      assignee = (await store.agentByNumber(assignee))?.keyId ?? "no-such-agent";
     }
     const rows = await store.queue({
       status: params.status,
