@@ -5,6 +5,7 @@
  * services; a version is never changed, a fresh one is added.
  */
 import type { CatalogService } from "../catalog/catalog-service.js";
+import type { DecisionService } from "../decisions/decision-service.js";
 import type { RequestLocale } from "../engine/decision-context.js";
 import type { Diagnosis } from "../engine/diagnosis-types.js";
 import { AppError } from "../errors.js";
@@ -21,6 +22,8 @@ export interface EvidenceDeps {
   timeline: TimelineService;
   diagnosis: DiagnosisService;
   catalog: CatalogService;
+  /** The member's snapshot holds the latest client session the app reported. */
+  decisions: DecisionService;
 }
 
 export type MemberDetail = Awaited<ReturnType<MemberService["detail"]>>;
@@ -30,6 +33,12 @@ export interface EvidenceDocument {
   diagnosis: Diagnosis | null;
   order: { order: Record<string, unknown>; paymentEvents: Record<string, unknown>[] } | null;
   catalogVersion: number | null;
+  latestSession: {
+    platform: string;
+    version: string;
+    entitlementsVersion: number;
+    reportedAt: string;
+  } | null;
   timeline: Awaited<ReturnType<TimelineService["forMember"]>>["entries"];
   [key: string]: unknown;
 }
@@ -43,7 +52,7 @@ export async function gatherEvidence(
   locale: RequestLocale,
 ): Promise<EvidenceDocument> {
   const member = await deps.members.detail(memberId);
-  const [diagnosis, claimed, timeline] = await Promise.all([
+  const [diagnosis, claimed, timeline, snapshot] = await Promise.all([
     about.benefit === null
       ? null
       : deps.diagnosis.diagnose(
@@ -53,6 +62,7 @@ export async function gatherEvidence(
         ),
     about.orderId === null ? null : deps.diagnosis.claimedOrder(memberId, about.orderId),
     deps.timeline.forMember(memberId),
+    deps.decisions.snapshot(memberId),
   ]);
   // Another member's order answers like one that does not exist.
   if (about.orderId !== null && claimed === null) {
@@ -77,6 +87,13 @@ export async function gatherEvidence(
     diagnosis,
     order,
     catalogVersion: deps.catalog.peek()?.version ?? null,
+    latestSession:
+      snapshot.latestSession === null
+        ? null
+        : {
+            ...snapshot.latestSession,
+            reportedAt: new Date(snapshot.latestSession.reportedAt).toISOString(),
+          },
     timeline: timeline.entries.slice(-EVIDENCE_TIMELINE_ENTRIES),
   };
 }

@@ -34,6 +34,7 @@ export function createTicketsFeature(deps: {
     timeline,
     diagnosis,
     catalog,
+    decisions,
   });
   const selfResolve = new SelfResolveService({ tickets, store: data.tickets, decisions, writes, clock });
   // An event is dispatched once, on the node that numbered it: that node rechecks the member's

@@ -27,6 +27,10 @@ describe.each(TEST_ENGINES)("tickets on $name", (engine) => {
     const m = await member("tk-pending");
     const order = await s.createOrder(m.id, "vip_month");
     // The provider's first notification carried a wrong amount and was refused: the order stays pending.
+    await s.request("POST", "/v1/me/sessions", {
+      auth: m.token,
+      body: { platform: "ios", version: "6.2.0", entitlementsVersion: 1 },
+    });
     const wrong = await s.pay(order.orderId, order.amount.amount - 1);
     expect(wrong.status).toBe(422);
     const opened = await s.request("POST", "/v1/me/tickets", {
@@ -52,6 +56,7 @@ describe.each(TEST_ENGINES)("tickets on $name", (engine) => {
     expect(evidence.diagnosis.causes).toContain("sync_delay");
     expect(evidence.member.orders[0].orderId).toBe(order.orderId);
     expect(evidence.catalogVersion).toBe(1);
+    expect(evidence.latestSession).toMatchObject({ platform: "ios", version: "6.2.0" });
     expect(evidence.timeline.some((e: { kind: string }) => e.kind === "order.created")).toBe(true);
     // The change is an outbox event on the member's stream and a timeline entry.
     const outbox = await s.app.data.outbox.listForMember(m.id);
