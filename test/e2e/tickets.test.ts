@@ -73,6 +73,16 @@ describe.each(TEST_ENGINES)("tickets on $name", (engine) => {
       body: { ...TICKET, benefit: "ad_free" },
     });
     expect(opened.body.priority).toBe("normal");
+    // A fresh diagnosis is a new evidence version; the first stays as it was.
+    const paid = await s.createOrder(a.id, "vip_month");
+    await s.pay(paid.orderId, paid.amount.amount);
+    const fresh = await s.request("POST", `/v1/tickets/${opened.body.ticketId}/evidence`, { auth: support });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body).toMatchObject({ version: 2, document: { diagnosis: { allowed: true } } });
+    const page = (await s.request("GET", `/v1/tickets/${opened.body.ticketId}`, { auth: support })).body;
+    expect(page.evidenceVersions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const first = await s.app.data.tickets.evidence(opened.body.ticketId);
+    expect((first[0].document.diagnosis as { allowed: boolean }).allowed).toBe(false);
     const order = await s.createOrder(b.id, "vip_month");
     const foreign = await s.request("POST", "/v1/me/tickets", {
       auth: a.token,
