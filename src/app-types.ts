@@ -36,6 +36,9 @@ import type { ReconcileService } from "./reconcile/reconcile-service.js";
 import type { SessionService } from "./sessions/session-service.js";
 import type { StatsService } from "./stats/stats-service.js";
 import type { DiagnosisService } from "./support/diagnosis-service.js";
+import type { SelfResolveService } from "./tickets/self-resolve-service.js";
+import type { TicketDeskService } from "./tickets/ticket-desk-service.js";
+import type { TicketService } from "./tickets/ticket-service.js";
 import type { TimelineService } from "./timeline/timeline-service.js";
 import type { WebhookPolicy } from "./webhooks/webhook-policy.js";
 import type { WebhookService } from "./webhooks/webhook-service.js";
@@ -133,6 +136,10 @@ export interface App {
   timeline: TimelineService;
   sessions: SessionService;
   diagnosis: DiagnosisService;
+  /** The support desk: tickets as members and the platform open them, and the agents' desk. */
+  tickets: TicketService;
+  ticketDesk: TicketDeskService;
+  ticketSelfResolve: SelfResolveService;
   notices: NoticeService;
   /** Every plan's benefits and rules in words (GET /v1/plans, GET /v1/me/plans). */
   plans: PlanService;

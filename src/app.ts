@@ -35,6 +35,7 @@ import { SessionService } from "./sessions/session-service.js";
 import { StatsService } from "./stats/stats-service.js";
 import { createStatsStore } from "./stats/stats-store.js";
 import { DiagnosisService } from "./support/diagnosis-service.js";
+import { createTicketsFeature } from "./tickets/tickets-feature.js";
 import { TimelineService } from "./timeline/timeline-service.js";
 import { createWebhooksFeature } from "./webhooks/webhooks-feature.js";
 
@@ -178,6 +179,30 @@ export function createApp(options: AppOptions): App {
       };
     },
   });
+  const timeline = new TimelineService({ store: data.timeline, members, catalog });
+  const diagnosis = new DiagnosisService({
+    store: data.evidence,
+    catalog,
+    cache,
+    decisions,
+    reconcile,
+    writes,
+    clock,
+    paymentWait: options.paymentWait,
+    paymentQueries,
+  });
+  const support = createTicketsFeature({
+    data,
+    writes,
+    clock,
+    members,
+    timeline,
+    diagnosis,
+    catalog,
+    decisions,
+    dispatcher: events.dispatcher,
+    onError: report,
+  });
   const scheduler = new Scheduler(
     {
       writes,
@@ -188,6 +213,7 @@ export function createApp(options: AppOptions): App {
         ...grants.jobHandlers,
         ...notices.jobHandlers,
         ...repairs.jobHandlers,
+        ...support.jobHandlers,
         eventPruneJobHandler(events.retentionMs),
         paymentQueries.jobHandler(),
       ],
@@ -263,19 +289,12 @@ export function createApp(options: AppOptions): App {
     signals: holds.signals,
     verifications: holds.verifications,
     decisions,
-    timeline: new TimelineService({ store: data.timeline, members, catalog }),
+    timeline,
     sessions: new SessionService({ writes, clock }),
-    diagnosis: new DiagnosisService({
-      store: data.evidence,
-      catalog,
-      cache,
-      decisions,
-      reconcile,
-      writes,
-      clock,
-      paymentWait: options.paymentWait,
-      paymentQueries,
-    }),
+    diagnosis,
+    tickets: support.tickets,
+    ticketDesk: support.desk,
+    ticketSelfResolve: support.selfResolve,
     notices: notices.notices,
     plans: new PlanService({
       catalog,

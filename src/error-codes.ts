@@ -72,6 +72,18 @@ export const ERROR_CODES = [
   "RATE_LIMITED",
   /** Too many wrong codes: the hold's verification is locked until details.lockedUntil. */
   "VERIFICATION_LOCKED",
+  /** No such ticket, or (for a member) not one of theirs: the same answer either way. */
+  "TICKET_NOT_FOUND",
+  /** No such attachment on that ticket. */
+  "ATTACHMENT_NOT_FOUND",
+  /** The ticket's state does not allow the change (details: status). */
+  "TICKET_NOT_OPEN",
+  /** A member escalation before any target or promise was missed, or past the last level. */
+  "ESCALATION_NOT_ALLOWED",
+  /** An attachment whose bytes are not PNG, JPEG, WebP or PDF. */
+  "ATTACHMENT_TYPE_NOT_ALLOWED",
+  /** An attachment larger than 5 MB. */
+  "ATTACHMENT_TOO_LARGE",
   "INTERNAL",
   "UNAVAILABLE",
 ] as const;

@@ -98,6 +98,21 @@ export const ERROR_MESSAGES = {
     "zh-CN": "尚未定义目录：请先 PUT /v1/catalog。",
   },
   CATALOG_VERSION_NOT_FOUND: { en: "That catalog version does not exist.", "zh-CN": "该目录版本不存在。" },
+  TICKET_NOT_FOUND: { en: "The ticket does not exist.", "zh-CN": "该工单不存在。" },
+  ATTACHMENT_NOT_FOUND: { en: "The attachment does not exist.", "zh-CN": "该附件不存在。" },
+  TICKET_NOT_OPEN: {
+    en: "The ticket's state does not allow this change; see details.",
+    "zh-CN": "工单当前的状态不允许此操作，详见 details。",
+  },
+  ESCALATION_NOT_ALLOWED: {
+    en: "The ticket can be escalated once a target or the promised time is missed; see details.",
+    "zh-CN": "工单在错过处理时限或承诺时间后才能升级，详见 details。",
+  },
+  ATTACHMENT_TYPE_NOT_ALLOWED: {
+    en: "Attachments must be PNG, JPEG, WebP or PDF files (recognised by their content).",
+    "zh-CN": "附件须为 PNG、JPEG、WebP 或 PDF 文件（按文件内容识别）。",
+  },
+  ATTACHMENT_TOO_LARGE: { en: "An attachment is larger than 5 MB.", "zh-CN": "附件超过 5 MB。" },
   HOLD_NOT_FOUND: { en: "The hold does not exist.", "zh-CN": "该冻结记录不存在。" },
   API_KEY_NOT_FOUND: {
     en: "The API key does not exist or is revoked.",

@@ -11,6 +11,7 @@ import { openConfigured } from "./open.js";
 import { reconcile } from "./reconcile.js";
 import { serve } from "./serve.js";
 import { SIMULATED_PROVIDERS, type SimulatedProvider, simulatePayment } from "./simulate-payment.js";
+import { ticketsCommand } from "./tickets.js";
 import { timeline } from "./timeline.js";
 
 const USAGE = `Usage: perkwise <command>
@@ -33,6 +34,7 @@ const USAGE = `Usage: perkwise <command>
                                          be the payment provider for a demo order: sign its
                                          notification as the provider does and post it to the
                                          running server (PERKWISE_URL, default 127.0.0.1:PORT)
+  tickets [--breached] [--json]          the support queue, soonest due first (--breached: missed a target)
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; unset = embedded PGlite), PERKWISE_DATA_DIR,
 PERKWISE_ADMIN_KEY, PERKWISE_PAYMENT_SECRET, PERKWISE_WEBHOOK_ALLOW_PRIVATE, LOG_LEVEL; the payment
@@ -55,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       refund: { type: "string" },
       "overlap-minutes": { type: "string" },
       url: { type: "string" },
+      breached: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -105,6 +108,9 @@ async function main(argv: string[]): Promise<number> {
     case "jobs":
       if (rest.length !== 0) break;
       return jobs({ all: values.all ?? false, json: values.json ?? false });
+    case "tickets":
+      if (rest.length !== 0) break;
+      return ticketsCommand({ breached: values.breached ?? false, json: values.json ?? false });
     case "reconcile":
       if (rest.length !== 0) break;
       return reconcile({ fix: values.fix ?? false, json: values.json ?? false });

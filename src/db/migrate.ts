@@ -16,6 +16,7 @@ import * as demoSeed from "./migrations/0013-demo-seed.js";
 import * as outcomesNotStatuses from "./migrations/0014-outcomes-not-statuses.js";
 import * as paymentProviders from "./migrations/0015-payment-providers.js";
 import * as orderProviderRef from "./migrations/0016-order-provider-ref.js";
+import * as tickets from "./migrations/0018-tickets.js";
 import * as apiKeyLifecycle from "./migrations/0020-api-key-lifecycle.js";
 
 /** Migrations in code, in order; names sort lexically, so keep the numeric prefix. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0015-payment-providers": paymentProviders,
   "0020-api-key-lifecycle": apiKeyLifecycle,
   "0016-order-provider-ref": orderProviderRef,
+  "0018-tickets": tickets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,5 +1,6 @@
 /** Kysely table types: the database as the code sees it. Times are timestamptz (Date). */
 import type { Generated } from "kysely";
+import type { TicketTables } from "../tickets/ticket-tables.js";
 import type { CreatedAt, Json } from "./column-types.js";
 import type {
   ClientSessionsTable,
@@ -199,7 +200,8 @@ export interface JobsTable {
 
 export type * from "./schema-feature-tables.js";
 
-export interface Database {
+/** The support desk's tables are typed in their feature (tickets/ticket-tables.ts). */
+export interface Database extends TicketTables {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
   catalog_versions: CatalogVersionsTable;

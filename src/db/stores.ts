@@ -20,6 +20,7 @@ import { createPaymentEventStore, type PaymentEventStore } from "../payments/pay
 import { createReconcileStore, type ReconcileStore } from "../reconcile/reconcile-store.js";
 import { createSessionStore, type SessionStore } from "../sessions/session-store.js";
 import { createEvidenceStore, type EvidenceStore } from "../support/evidence-store.js";
+import { createTicketStore, type TicketStore } from "../tickets/ticket-store.js";
 import { createTimelineStore, type TimelineStore } from "../timeline/timeline-store.js";
 import { createWebhookStore, type WebhookStore } from "../webhooks/webhook-store.js";
 import type { Db } from "./database.js";
@@ -52,6 +53,7 @@ export interface Stores {
   coupons: CouponStore;
   events: EventLogStore;
   webhooks: WebhookStore;
+  tickets: TicketStore;
 }
 
 /** `clock` is the app's: stores stamp rows with it, never with the wall clock. */
@@ -81,6 +83,7 @@ export function createStores(executor: Executor, clock: Clock): Stores {
     coupons: createCouponStore(executor, clock),
     events: createEventLogStore(executor),
     webhooks: createWebhookStore(executor),
+    tickets: createTicketStore(executor),
   };
 }
 

@@ -26,6 +26,7 @@ import { registerReconcileRoutes } from "../reconcile/reconcile-routes.js";
 import { registerSessionRoutes } from "../sessions/session-routes.js";
 import { registerStatsRoutes } from "../stats/stats-routes.js";
 import { registerDiagnosisRoutes } from "../support/diagnosis-routes.js";
+import { registerTicketRoutes } from "../tickets/ticket-routes.js";
 import { registerTimelineRoutes } from "../timeline/timeline-routes.js";
 import { registerCatalogNamesRoutes } from "../web/catalog-names-routes.js";
 import { registerWebUi } from "../web/web-ui.js";
@@ -149,6 +150,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   registerSessionRoutes(server, { sessions: app.sessions });
   registerDiagnosisRoutes(server, { checkout: app.checkout, diagnosis: app.diagnosis });
   registerNoticeRoutes(server, { notices: app.notices });
+  registerTicketRoutes(server, {
+    tickets: app.tickets,
+    desk: app.ticketDesk,
+    selfResolve: app.ticketSelfResolve,
+  });
   registerHoldRoutes(server, { holds: app.holds, signals: app.signals, verifications: app.verifications });
   registerReconcileRoutes(server, { reconcile: app.reconcile });
   registerSnapshotRoutes(server, { decisions: app.decisions });

@@ -6,6 +6,7 @@ import type { SnapshotCache } from "../decisions/snapshot-cache.js";
 import { messageLocale, type RequestLocale } from "../engine/decision-context.js";
 import { diagnose } from "../engine/diagnose.js";
 import type {
+  ClaimedOrder,
   Diagnosis,
   DriftRepair,
   EvidenceBundle,
@@ -120,6 +121,14 @@ export class DiagnosisService {
     const asked = orderId === undefined ? pending : pending.filter((id) => id === orderId);
     const checks = (await Promise.all(asked.map((id) => queries.checkNow(id)))).flat();
     return checks.map(answerEvidence);
+  }
+
+  /**
+   * The member's order with its payment events (what the provider answered), as a diagnosis cites
+   * it; null for an unknown order or another member's. A ticket freezes it in its evidence.
+   */
+  async claimedOrder(memberId: string, orderId: string): Promise<ClaimedOrder | null> {
+    return this.deps.store.claimedOrder(memberId, orderId);
   }
 
   /**

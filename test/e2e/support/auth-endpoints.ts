@@ -5,6 +5,7 @@
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
 import { DEFAULT_RISK_RULES } from "../../../src/holds/risk-rules.js";
 import { COUPON_ENDPOINTS, DELIVERY_ENDPOINTS } from "./auth-endpoints-coupons-events.js";
+import { TICKET_ENDPOINTS } from "./auth-endpoints-tickets.js";
 
 export type Role = "admin" | "service" | "support" | "member";
 export type Principal = "none" | "garbage" | "admin" | "service" | "support" | "member_self" | "member_other";
@@ -33,6 +34,11 @@ export interface Fixture {
   /** Service keys for the admin's rotate and revoke routes (never a key the matrix calls with). */
   apiKeyToRotate: string;
   apiKeyToRevoke: string;
+  /** Alice's ticket, with a PNG attachment, for the member and agent routes. */
+  ticketA: string;
+  attachmentA: string;
+  /** Bob's ticket, which agents resolve and close. */
+  ticketB: string;
   secrets: Record<Principal, string | null>;
 }
 
@@ -372,6 +378,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: "GET", template: "/v1/me/plans", who: ["member"], path: () => "/v1/me/plans" },
   ...COUPON_ENDPOINTS,
   ...DELIVERY_ENDPOINTS,
+  ...TICKET_ENDPOINTS,
 ];
 
 /** May this principal call a route open to `who`? An admin may do what service and support may. */

@@ -20,6 +20,9 @@ export class AuthMatrixServer implements Fixture {
   webhookEndpointToDelete = "";
   apiKeyToRotate = "";
   apiKeyToRevoke = "";
+  ticketA = "";
+  attachmentA = "";
+  ticketB = "";
   readonly secrets: Record<Principal, string | null> = {
     none: null,
     garbage: "not-a-real-credential",
@@ -74,6 +77,33 @@ export class AuthMatrixServer implements Fixture {
     }
     this.secrets.member_self = await this.server.memberToken(this.memberA);
     this.secrets.member_other = await this.server.memberToken(this.memberB);
+    await this.openTickets();
+  }
+
+  /** Alice's ticket with a screenshot, and Bob's, opened as each member. */
+  private async openTickets(): Promise<void> {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const alice = await this.server.request("POST", "/v1/me/tickets", {
+      auth: this.secrets.member_self,
+      body: {
+        benefit: "ad_free",
+        expected: "no ads",
+        actual: "ads",
+        attachments: [{ filename: "shot.png", content: png.toString("base64") }],
+      },
+    });
+    expect(alice.status).toBe(201);
+    this.ticketA = alice.body.ticketId;
+    this.attachmentA = alice.body.messages[0].attachments[0].attachmentId;
+    const bob = await this.server.request("POST", "/v1/me/tickets", {
+      auth: this.secrets.member_other,
+      body: { expected: "an answer", actual: "none" },
+    });
+    expect(bob.status).toBe(201);
+    this.ticketB = bob.body.ticketId;
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@
 import { DEMO_CATALOG } from "../../../src/demo/demo-catalog.js";
 import { ALICE, type BodyEndpoint, COUPON_BODY_ENDPOINTS } from "./malformed-fixtures.js";
 import { SUPPORT_BODY_ENDPOINTS } from "./malformed-routes-support.js";
+import { TICKET_BODY_ENDPOINTS } from "./malformed-routes-tickets.js";
 
 export { ALICE, type BodyEndpoint } from "./malformed-fixtures.js";
 
@@ -182,6 +183,7 @@ export const BODY_ENDPOINTS: readonly BodyEndpoint[] = [
   },
   { name: "my claim", method: "POST", path: "/v1/me/benefits/monthly_gift/claim", as: "member" },
   ...SUPPORT_BODY_ENDPOINTS,
+  ...TICKET_BODY_ENDPOINTS,
   ...COUPON_BODY_ENDPOINTS,
   {
     name: "webhook endpoint",
