@@ -4,7 +4,6 @@ import { DEFAULT_SUPPORT_POLICY } from "../../src/tickets/support-policy.js";
 import { TestServer } from "../e2e-harness.js";
 import { TEST_ENGINES } from "../test-database.js";
 
-const HOUR = 3600_000;
 /** Shanghai is UTC+8 all year: 09:00 there is 01:00Z. */
 const cst = (local: string) => Date.parse(`${local}+08:00`);
 const iso = (local: string) => new Date(cst(local)).toISOString();
