@@ -6,6 +6,7 @@ import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { PaymentService } from "./payment-service.js";
 import type { IntakeOutcome, ProviderAdapter } from "./provider-adapter.js";
+import { providerIntakeHandler } from "./provider-intake-handler.js";
 
 export interface AlipayRouteDeps {
   payments: PaymentService;
@@ -71,16 +72,7 @@ export function registerAlipayRoutes(server: Server, { payments, alipay }: Alipa
       // The adapter verifies the raw form first; a schema check must not come before the signature.
       validatorCompiler: () => () => true,
     },
-    async (request, reply) => {
-      const raw = typeof request.body === "string" ? request.body : "";
-      let outcome: IntakeOutcome;
-      try {
-        outcome = await payments.receiveNotification(alipay, raw, request.headers);
-      } catch (error) {
-        return failed(request, reply, error);
-      }
-      return answer(reply, outcome);
-    },
+    providerIntakeHandler(payments, alipay, { answer, failed }),
   );
 }
 

@@ -6,6 +6,7 @@ import { errors } from "../http/schemas.js";
 import type { Server } from "../http/server-types.js";
 import type { PaymentService } from "./payment-service.js";
 import type { IntakeOutcome, ProviderAdapter } from "./provider-adapter.js";
+import { providerIntakeHandler } from "./provider-intake-handler.js";
 
 export interface WechatPayRouteDeps {
   payments: PaymentService;
@@ -64,16 +65,7 @@ export function registerWechatPayRoutes(server: Server, { payments, wechatpay }:
       // The adapter verifies the raw body first; a schema check must not come before the signature.
       validatorCompiler: () => () => true,
     },
-    async (request, reply) => {
-      const raw = typeof request.body === "string" ? request.body : "";
-      let outcome: IntakeOutcome;
-      try {
-        outcome = await payments.receiveNotification(wechatpay, raw, request.headers);
-      } catch (error) {
-        return failed(request, reply, error);
-      }
-      return answer(reply, outcome);
-    },
+    providerIntakeHandler(payments, wechatpay, { answer, failed }),
   );
 }
 
