@@ -2,9 +2,9 @@ import { sql } from "kysely";
 import type { Executor } from "../db/transaction.js";
 import { newId } from "../ids.js";
 import type { SupportPolicy } from "./support-policy.js";
-import { META, NEVER, toAgent, toMeta, toRecord } from "./ticket-rows.js";
+import { type AgentStore, createAgentStore } from "./ticket-agent-store.js";
+import { META, NEVER, toMeta, toRecord } from "./ticket-rows.js";
 import type {
-  Agent,
   AttachmentMeta,
   EvidenceVersion,
   MessageVisibility,
@@ -52,7 +52,7 @@ export type TicketPatch = Partial<
 >;
 
 /** The support desk's tables: tickets, conversation, attachments, evidence, agents, marks, policy. */
-export interface TicketStore {
+export interface TicketStore extends AgentStore {
   insert(ticket: TicketRecord): Promise<void>;
   get(id: string): Promise<TicketRecord | null>;
   update(id: string, patch: TicketPatch, at: Date): Promise<TicketRecord>;
@@ -71,12 +71,6 @@ export interface TicketStore {
   attachment(id: string): Promise<(AttachmentMeta & { data: Buffer }) | null>;
   insertEvidence(version: EvidenceVersion): Promise<void>;
   evidence(ticketId: string): Promise<EvidenceVersion[]>;
-  /** The agent of an API key, given its number on first use. */
-  agent(keyId: string): Promise<Agent>;
-  agents(keyIds: string[]): Promise<Map<string, Agent>>;
-  /** The agent with that public number (`A1001`), if one has it. */
-  agentByNumber(number: string): Promise<Agent | null>;
-  setAgentName(keyId: string, displayName: string | null): Promise<Agent>;
   appendEvents(events: TicketEvent[]): Promise<void>;
   events(ticketId: string): Promise<TicketEvent[]>;
   /** Rates a resolved or closed ticket once; false when it was rated already. */
@@ -97,6 +91,7 @@ export interface TicketStore {
 
 export function createTicketStore(db: Executor): TicketStore {
   const store: TicketStore = {
+    ...createAgentStore(db),
     async insert(t) {
       await db
         .insertInto("tickets")
@@ -275,49 +270,6 @@ export function createTicketStore(db: Executor): TicketStore {
         at: new Date(r.at),
         document: r.document as Record<string, unknown>,
       }));
-    },
-    async agent(keyId) {
-      const found = await db
-        .selectFrom("support_agents")
-        .selectAll()
-        .where("key_id", "=", keyId)
-        .executeTakeFirst();
-      if (found) return toAgent(found);
-      await db
-        .insertInto("support_agents")
-        .values({ key_id: keyId, display_name: null })
-        .onConflict((oc) => oc.column("key_id").doNothing())
-        .execute();
-      const row = await db
-        .selectFrom("support_agents")
-        .selectAll()
-        .where("key_id", "=", keyId)
-        .executeTakeFirstOrThrow();
-      return toAgent(row);
-    },
-    async agents(keyIds) {
-      if (keyIds.length === 0) return new Map();
-      const rows = await db.selectFrom("support_agents").selectAll().where("key_id", "in", keyIds).execute();
-      return new Map(rows.map((r) => [r.key_id, toAgent(r)]));
-    },
-    async agentByNumber(number) {
-      if (!/^A[0-9]{1,15}$/.test(number)) return null;
-      const row = await db
-        .selectFrom("support_agents")
-        .selectAll()
-        .where(sql<boolean>`number = ${number.slice(1)}::bigint`)
-        .executeTakeFirst();
-      return row ? toAgent(row) : null;
-    },
-    async setAgentName(keyId, displayName) {
-      await store.agent(keyId);
-      const row = await db
-        .updateTable("support_agents")
-        .set({ display_name: displayName })
-        .where("key_id", "=", keyId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toAgent(row);
     },
     async appendEvents(events) {
       if (events.length === 0) return;
