@@ -15,7 +15,7 @@ import { readClocks, soonestDue } from "../src/tickets/sla-state.js";
 import { DEFAULT_SUPPORT_POLICY } from "../src/tickets/support-policy.js";
 import { PRIORITIES } from "../src/tickets/ticket-types.js";
 import { withSchema } from "./lib/bench-schema.js";
-import { spawnServer } from "./lib/child.js";
+import { processCpuMs, spawnServer } from "./lib/child.js";
 import { JsonClient } from "./lib/http-client.js";
 import { createPendingOrders, type PendingOrder } from "./lib/pending-orders.js";
 import { type BudgetRow, budgetRow, fmtNumber, formatRow } from "./lib/report.js";
@@ -40,6 +40,13 @@ const percentile = (sorted: number[], p: number) =>
 function latencies(times: number[]) {
   const sorted = [...times].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
+}
+
+/** The server's own CPU per request: what the code costs, apart from waiting for a busy machine. */
+function serverCpuText(cpu0: number | null, cpu1: number | null, requests: number) {
+  return cpu0 === null || cpu1 === null
+    ? ""
+    : `; server CPU ${((cpu1 - cpu0) / requests).toFixed(1)} ms/request`;
 }
 
 async function startServer(dbEnv: Record<string, string>) {
@@ -101,9 +108,11 @@ export async function benchTicketOpen(engine: Engine, url = benchDatabaseUrl()):
         TICKETS_SETUP.openMembers,
       );
       await timedOpens(client, service, orders, TICKETS_SETUP.openWarmup, 0);
+      const cpu0 = processCpuMs(server.pid);
       const t0 = performance.now();
       const times = await timedOpens(client, service, orders, TICKETS_SETUP.opens, TICKETS_SETUP.openWarmup);
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = serverCpuText(cpu0, processCpuMs(server.pid), TICKETS_SETUP.opens);
       const l = latencies(times);
       // Each member gathers tickets (and timeline entries) as the run goes: does opening slow down?
       const early = latencies(times.slice(0, 100)).p50;
@@ -117,7 +126,7 @@ export async function benchTicketOpen(engine: Engine, url = benchDatabaseUrl()):
           unit: "ms",
           direction: "max",
           budget: TICKETS_SETUP.openBudgetP99Ms,
-          note: `p50 ${l.p50.toFixed(2)} ms, max ${l.max.toFixed(2)} ms; ${fmtNumber(TICKETS_SETUP.opens)} sequential (${TICKETS_SETUP.openWarmup} warm-up), ${fmtNumber(TICKETS_SETUP.opens / seconds)}/s; benefit + pending order + when/where/expected/actual over ${TICKETS_SETUP.openMembers} members; p50 of the first 100 ${early.toFixed(1)} ms, of the last 100 ${late.toFixed(1)} ms`,
+          note: `p50 ${l.p50.toFixed(2)} ms, max ${l.max.toFixed(2)} ms; ${fmtNumber(TICKETS_SETUP.opens)} sequential (${TICKETS_SETUP.openWarmup} warm-up), ${fmtNumber(TICKETS_SETUP.opens / seconds)}/s; benefit + pending order + when/where/expected/actual over ${TICKETS_SETUP.openMembers} members; p50 of the first 100 ${early.toFixed(1)} ms, of the last 100 ${late.toFixed(1)} ms${cpu}`,
         }),
       ];
     } finally {
@@ -236,9 +245,11 @@ export async function benchTicketQueue(url = benchDatabaseUrl()): Promise<Ticket
       };
       for (let i = 0; i < TICKETS_SETUP.queueWarmup; i++) await get();
       const times: number[] = [];
+      const cpu0 = processCpuMs(server.pid);
       const t0 = performance.now();
       for (let i = 0; i < TICKETS_SETUP.queueRequests; i++) times.push(await get());
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = serverCpuText(cpu0, processCpuMs(server.pid), TICKETS_SETUP.queueRequests);
       const l = latencies(times);
       const rows = [
         budgetRow({
@@ -248,7 +259,7 @@ export async function benchTicketQueue(url = benchDatabaseUrl()): Promise<Ticket
           unit: "ms",
           direction: "max",
           budget: TICKETS_SETUP.queueBudgetP99Ms,
-          note: `p50 ${l.p50.toFixed(2)} ms, max ${l.max.toFixed(2)} ms; ${fmtNumber(TICKETS_SETUP.queueRequests)} sequential pages of 50 (${TICKETS_SETUP.queueWarmup} warm-up), ${fmtNumber(TICKETS_SETUP.queueRequests / seconds)}/s; ${fmtNumber(TICKETS_SETUP.queueTickets)} tickets seeded by SQL in ${fmtNumber(seeded.seedMs)} ms; plan: ${seeded.plan.split(" / ").slice(0, 2).join(" / ")}`,
+          note: `p50 ${l.p50.toFixed(2)} ms, max ${l.max.toFixed(2)} ms; ${fmtNumber(TICKETS_SETUP.queueRequests)} sequential pages of 50 (${TICKETS_SETUP.queueWarmup} warm-up), ${fmtNumber(TICKETS_SETUP.queueRequests / seconds)}/s; ${fmtNumber(TICKETS_SETUP.queueTickets)} tickets seeded by SQL in ${fmtNumber(seeded.seedMs)} ms${cpu}; plan: ${seeded.plan.split(" / ").slice(0, 2).join(" / ")}`,
         }),
       ];
       return { tickets: TICKETS_SETUP.queueTickets, ...seeded, p50Ms: l.p50, p99Ms: l.p99, rows };
