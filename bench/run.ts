@@ -2,7 +2,7 @@
  * `npm run bench`: every performance budget of DESIGN.md, measured on this machine, with a verdict
  * each; results also go to bench/results/latest.json. Select some with their names, e.g.
  * `npm run bench -- decide memory` (decide, memory, check, batch, payments, providers, lifecycle, notices, reconcile, diagnosis,
- * checkout, cluster, events, sdk).
+ * checkout, cluster, events, sdk, tickets).
  * Exits 1 when a budget fails or a benchmark errors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -29,6 +29,7 @@ import { benchDatabaseUrl, benchPayments, PAYMENT_SETUP } from "./payment-bench.
 import { benchProviderIngest, PROVIDER_INGEST_RATIO } from "./provider-ingest-bench.js";
 import { benchReconcile, RECONCILE_BUDGET_SECONDS } from "./reconcile-bench.js";
 import { benchSnapshotMemory } from "./snapshot-memory-bench.js";
+import { runTicketSteps } from "./ticket-steps.js";
 
 const ALL = [
   "decide",
@@ -45,6 +46,7 @@ const ALL = [
   "cluster",
   "events",
   "sdk",
+  "tickets",
 ] as const;
 type Name = (typeof ALL)[number];
 const selected = new Set<Name>(
@@ -323,6 +325,7 @@ if (selected.has("diagnosis")) {
 }
 
 await runCheckoutAndDeliverySteps((name) => selected.has(name as Name), { step, postgresStep, details });
+await runTicketSteps((name) => selected.has(name as Name), { step, postgresStep, details });
 
 const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
 console.log(
