@@ -213,8 +213,30 @@ export function openSpans(calendar: BusinessCalendar, dayNumber: number): OpenSp
   return spans;
 }
 
-/** The local day number of an instant in the calendar's zone. */
+const DAY_MS = 86_400_000;
+/** Zone offsets change only at instants on a quarter hour (every transition since 1972 is). */
+const OFFSET_BUCKET_MS = 900_000;
+const MAX_CACHED_OFFSETS = 100_000;
+/** Zone → quarter-hour bucket → the zone's UTC offset in minutes then: luxon's lookup is the cost. */
+const offsets = new Map<string, Map<number, number>>();
+
+function offsetMinutes(timeZone: string, epochMs: number): number {
+  let zone = offsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const bucket = Math.floor(epochMs / OFFSET_BUCKET_MS);
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    if (zone.size >= MAX_CACHED_OFFSETS) zone.clear();
+    offset = IANAZone.create(timeZone).offset(bucket * OFFSET_BUCKET_MS);
+    zone.set(bucket, offset);
+  }
+  return offset;
+}
+
+/** The local day number (days since 1970-01-01, as `civilDay`) of an instant in the calendar's zone. */
 export function localDay(calendar: BusinessCalendar, epochMs: number): number {
-  const local = DateTime.fromMillis(epochMs, { zone: calendar.timeZone });
-  return civilDay(local.year, local.month, local.day);
+  return Math.floor((epochMs + offsetMinutes(calendar.timeZone, epochMs) * 60_000) / DAY_MS);
 }
