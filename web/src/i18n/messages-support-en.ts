@@ -17,6 +17,7 @@ export const supportEn = {
   "support.actual": "What happened instead",
   "support.where": "Where it happened (page, screen, shop)",
   "support.occurredAt": "When it happened ({zone})",
+  "support.when": "When it happened",
   "support.attachments": "Screenshots or documents (PNG, JPEG, WebP or PDF; up to 5 of 5 MB)",
   "support.tooManyFiles": "Attach at most 5 files.",
   "support.fileTooBig": "Each file may be at most 5 MB.",

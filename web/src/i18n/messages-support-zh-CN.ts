@@ -18,6 +18,7 @@ export const supportZhCN: Record<keyof typeof supportEn, string> = {
   "support.actual": "实际发生的情况",
   "support.where": "发生位置（页面、界面、店铺）",
   "support.occurredAt": "发生时间（{zone}）",
+  "support.when": "发生时间",
   "support.attachments": "截图或文件（PNG、JPEG、WebP 或 PDF；最多 5 个，每个不超过 5 MB）",
   "support.tooManyFiles": "最多上传 5 个文件。",
   "support.fileTooBig": "每个文件不能超过 5 MB。",

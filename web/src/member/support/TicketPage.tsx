@@ -79,6 +79,20 @@ function TicketView({
             <dd translate="no">{ticket.orderId}</dd>
           </>
         )}
+        <dt>{t("support.expected")}</dt>
+        <dd>{ticket.expected}</dd>
+        {ticket.where && (
+          <>
+            <dt>{t("support.where")}</dt>
+            <dd>{ticket.where}</dd>
+          </>
+        )}
+        {ticket.occurredAt && (
+          <>
+            <dt>{t("support.when")}</dt>
+            <dd>{formatTime(ticket.occurredAt)}</dd>
+          </>
+        )}
         <dt>{t("support.level")}</dt>
         <dd>{t("support.levelN", { level: ticket.level })}</dd>
         {ticket.assignee && (
@@ -103,17 +117,6 @@ function TicketView({
       )}
       <h4>{t("support.conversation")}</h4>
       <ol className="conversation" data-testid="conversation">
-        <li className="message message-member">
-          <p className="muted">
-            {t("support.you")} · {formatTime(ticket.createdAt)}
-          </p>
-          <p>
-            {t("support.expected")}: {ticket.expected}
-          </p>
-          <p className="pre-line">
-            {t("support.actual")}: {ticket.actual}
-          </p>
-        </li>
         {ticket.messages.map((message) => (
           <Message key={message.messageId} message={message} ticketId={ticket.ticketId} client={client} />
         ))}
