@@ -193,5 +193,89 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)(
       await noMixedLanguage(page, problems);
       await context.close();
     });
+
+    it("a missed promise: escalation is offered, and its answer names the new level, target and agent", {
+      timeout: 60_000,
+    }, async () => {
+      await s.createMember("support-late", { locale: "en", timezone: "Asia/Shanghai" });
+      const token = await s.memberToken("support-late");
+      const opened = await s.request("POST", "/v1/me/tickets", {
+        auth: token,
+        body: { expected: "No ads", actual: "Ads still show", benefit: "ad_free" },
+      });
+      const ticketId = opened.body.ticketId;
+      await s.request("POST", `/v1/tickets/${ticketId}/assign`, { auth: support, body: { agent: "me" } });
+      const promised = new Date(s.clock.now() + 30 * 60_000).toISOString();
+      await s.request("PATCH", `/v1/tickets/${ticketId}`, {
+        auth: support,
+        body: { promisedBy: promised },
+      });
+      const { context, page, problems } = await openPage(browser, "en-US");
+      await page.clock.setFixedTime(s.clock.now());
+      await page.goto(`${s.baseUrl}/?token=${token}#support/${ticketId}`);
+      await page.locator('[data-testid="ticket"]').waitFor();
+      expect(await page.locator('[data-testid="promise"]').textContent()).toMatch(
+        /promised an answer by .*GMT\+8/,
+      );
+      // Before the promise falls due nothing was missed: no escalation offered.
+      expect(await page.locator('[data-testid="escalate"]').count()).toBe(0);
+
+      s.clock.advance(60 * 60_000);
+      await page.clock.setFixedTime(s.clock.now());
+      await page.reload();
+      await page.locator('[data-testid="escalate"]').waitFor();
+      await page.locator(".escalate-form input").fill("You promised an answer an hour ago");
+      await page.locator('[data-testid="escalate"]').click();
+      const answer = page.locator('[data-testid="escalation"]');
+      await answer.waitFor();
+      const text = (await answer.textContent()) ?? "";
+      expect(text).toContain("Escalated to level 2.");
+      expect(text).toContain("We will answer by");
+      expect(text).toContain(`Now with Agent ${agentNumber}.`);
+      await expect.poll(() => page.locator(".facts").textContent()).toContain("level 2");
+      await noMixedLanguage(page, problems);
+      await page.screenshot({ path: `${SCREENSHOTS}/member-support-escalated-en-US.png`, fullPage: true });
+      await context.close();
+    });
+
+    for (const locale of ["en-US", "zh-CN"] as const) {
+      it(`${locale}: the console's queue, soonest due first, with breach badges`, {
+        timeout: 60_000,
+      }, async () => {
+        // A day on: the scheduler has breached every open ticket's target.
+        s.clock.advance(24 * 3600_000);
+        await s.app.scheduler.runDue();
+        await s.app.scheduler.runDue();
+        const { context, page, problems } = await openPage(browser, locale);
+        await page.clock.setFixedTime(s.clock.now());
+        await page.goto(`${s.baseUrl}/admin`);
+        await page.evaluate(`sessionStorage.setItem("perkwise.operatorKey", ${JSON.stringify(support)})`);
+        await page.goto(`${s.baseUrl}/admin#support`);
+        const rows = page.locator('[data-testid="queue-row"]');
+        await expect.poll(() => rows.count()).toBeGreaterThan(2);
+        const dues = (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-due")))).filter(
+          (d): d is string => Boolean(d),
+        );
+        expect(dues.length).toBeGreaterThan(1);
+        expect([...dues].sort()).toEqual(dues);
+        const api = await s.request("GET", "/v1/tickets?sort=due&breached=true", { auth: support });
+        expect(api.body.tickets.length).toBeGreaterThan(0);
+        for (const breached of api.body.tickets) {
+          expect(
+            await page
+              .locator(`tr[data-ticket="${breached.ticketId}"] [data-testid="breach-badge"]`)
+              .textContent(),
+          ).toBe(locale === "en-US" ? "Breached" : "已超时");
+        }
+        await page.locator("#support input[type=checkbox]").check();
+        await expect.poll(() => rows.count()).toBe(api.body.tickets.length);
+        await noMixedLanguage(page, problems);
+        await page.screenshot({
+          path: `${SCREENSHOTS}/console-support-queue-${locale}.png`,
+          fullPage: true,
+        });
+        await context.close();
+      });
+    }
   },
 );
