@@ -190,6 +190,11 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)(
       await expect.poll(() => ticket.locator('[data-testid="ticket-status"]').textContent()).toBe("已关闭");
       const stored = await s.request("GET", `/v1/me/tickets/${ticketId}`, { auth: token });
       expect(stored.body).toMatchObject({ status: "closed", rating: { score: 4 } });
+      // The new-ticket form fits the phone too.
+      await page.evaluate(`location.hash = "support/new"`);
+      await page.locator('[data-testid="new-ticket"]').waitFor();
+      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: `${SCREENSHOTS}/member-support-new-phone-zh-CN.png`, fullPage: true });
       await noMixedLanguage(page, problems);
       await context.close();
     });
