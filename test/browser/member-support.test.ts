@@ -12,6 +12,10 @@ import {
 } from "./browser-support.js";
 
 const LIVE_TIMEOUT = 15_000;
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 const WORDS = {
   "en-US": {
@@ -93,6 +97,10 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)(
         expect(await form.locator("textarea").first().inputValue()).toContain(words.expected);
         await noMixedLanguage(page, problems);
         await page.screenshot({ path: `${SCREENSHOTS}/member-support-new-${locale}.png`, fullPage: true });
+        // A screenshot attached (a 1×1 PNG: the server recognises the type by its bytes).
+        await form
+          .locator('input[type="file"]')
+          .setInputFiles({ name: "screen.png", mimeType: "image/png", buffer: PNG });
         // Keyboard only: the "where" field, typed into, and Enter on the send button.
         await form.locator('input[maxlength="500"]').focus();
         await page.keyboard.type(words.where);
@@ -109,6 +117,10 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)(
         // The server holds what the member sent, with the order from the form.
         const held = await s.request("GET", `/v1/tickets/${ticketId}`, { auth: support });
         expect(held.body).toMatchObject({ benefit: "ad_free", orderId: order, where: words.where });
+        expect(held.body.messages[0].attachments).toMatchObject([
+          { filename: "screen.png", contentType: "image/png" },
+        ]);
+        expect(await ticket.locator('[data-author="member"] button').textContent()).toBe("screen.png");
 
         const answered = await s.request("POST", `/v1/tickets/${ticketId}/replies`, {
           auth: support,
