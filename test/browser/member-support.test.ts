@@ -138,9 +138,13 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)(
         // The opening message is the member's "what happened".
         expect(await memberMessages.count()).toBe(1);
         await page.locator(".reply-form textarea").fill(words.memberReply);
+        await page
+          .locator('.reply-form input[type="file"]')
+          .setInputFiles({ name: "again.png", mimeType: "image/png", buffer: PNG });
         await page.locator('.reply-form button[type="submit"]').click();
         await expect.poll(() => memberMessages.count()).toBe(2);
         expect(await memberMessages.last().textContent()).toContain(words.memberReply);
+        expect(await memberMessages.last().locator("button").textContent()).toBe("again.png");
         // An internal note never reaches the member's page.
         await s.request("POST", `/v1/tickets/${ticketId}/notes`, {
           auth: support,
@@ -265,9 +269,10 @@ describe.skipIf(!HAS_CHROMIUM).each(TEST_ENGINES)(
         await s.app.scheduler.runDue();
         const { context, page, problems } = await openPage(browser, locale);
         await page.clock.setFixedTime(s.clock.now());
-        await page.goto(`${s.baseUrl}/admin`);
-        await page.evaluate(`sessionStorage.setItem("perkwise.operatorKey", ${JSON.stringify(support)})`);
         await page.goto(`${s.baseUrl}/admin#support`);
+        await page.evaluate(`sessionStorage.setItem("perkwise.operatorKey", ${JSON.stringify(support)})`);
+        // The key is read when the console starts: start it again with the key stored.
+        await page.reload();
         const rows = page.locator('[data-testid="queue-row"]');
         await expect.poll(() => rows.count()).toBeGreaterThan(2);
         const dues = (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-due")))).filter(

@@ -4,16 +4,8 @@ import { type Client, unwrap } from "../../common/client";
 import { ErrorMessage } from "../../common/ui";
 import { useI18n } from "../../i18n/i18n";
 import { memberKeys } from "../member-queries";
-import {
-  ATTACHMENT_TYPES,
-  MAX_ATTACHMENT_BYTES,
-  MAX_ATTACHMENTS,
-  type MemberTicket,
-  nowInZone,
-  readAttachment,
-  type TicketDraft,
-  zonedToIso,
-} from "./ticket-types";
+import { AttachmentPicker } from "./AttachmentPicker";
+import { type MemberTicket, nowInZone, readAttachment, type TicketDraft, zonedToIso } from "./ticket-types";
 
 /** The new-ticket form, pre-filled from the diagnosis the member came from (when they did). */
 export function NewTicketForm({
@@ -43,15 +35,6 @@ export function NewTicketForm({
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  const pickFiles = (list: FileList | null) => {
-    const picked = [...(list ?? [])];
-    if (picked.length > MAX_ATTACHMENTS) return setError(new Error(t("support.tooManyFiles")));
-    if (picked.some((f) => f.size > MAX_ATTACHMENT_BYTES))
-      return setError(new Error(t("support.fileTooBig")));
-    setError(null);
-    setFiles(picked);
-  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -142,16 +125,13 @@ export function NewTicketForm({
           onChange={(e) => setOccurredAt(e.target.value)}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-files`}>{t("support.attachments")}</label>
-        <input
-          id={`${id}-files`}
-          type="file"
-          multiple
-          accept={ATTACHMENT_TYPES}
-          onChange={(e) => pickFiles(e.target.files)}
-        />
-      </div>
+      <AttachmentPicker
+        onPick={(picked) => {
+          setError(null);
+          setFiles(picked);
+        }}
+        onRefused={setError}
+      />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
         {t("support.send")}

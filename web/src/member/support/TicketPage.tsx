@@ -1,10 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { useState } from "react";
 import { type Client, unwrap } from "../../common/client";
 import { Loaded } from "../../common/Loaded";
 import { ErrorMessage } from "../../common/ui";
 import { useI18n } from "../../i18n/i18n";
 import { memberKeys, useMyTicket } from "../member-queries";
+import { EscalateForm, RatingForm, ReplyForm } from "./TicketForms";
 import { type Escalation, type MemberTicket, mayEscalate, type TicketMessage } from "./ticket-types";
 
 /** One ticket: its state, the next target, the promise, the conversation and what the member may do. */
@@ -136,9 +137,14 @@ function TicketView({
         <ReplyForm
           busy={busy}
           label={finished ? t("support.reopen") : t("support.reply")}
-          onSend={(text) =>
+          onSend={(text, attachments) =>
             run(() =>
-              unwrap(client.POST("/v1/me/tickets/{ticketId}/replies", { params: { path }, body: { text } })),
+              unwrap(
+                client.POST("/v1/me/tickets/{ticketId}/replies", {
+                  params: { path },
+                  body: { text, ...(attachments.length > 0 ? { attachments } : {}) },
+                }),
+              ),
             )
           }
         />
@@ -250,101 +256,4 @@ async function download(client: Client, ticketId: string, a: { attachmentId: str
   link.download = a.filename;
   link.click();
   URL.revokeObjectURL(url);
-}
-
-function ReplyForm({
-  busy,
-  label,
-  onSend,
-}: {
-  busy: boolean;
-  label: string;
-  onSend: (text: string) => Promise<unknown>;
-}) {
-  const { t } = useI18n();
-  const id = useId();
-  const [text, setText] = useState("");
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if ((await onSend(text.trim())) !== null) setText("");
-  };
-  return (
-    <form onSubmit={submit} className="reply-form">
-      <label htmlFor={id}>{t("support.yourAnswer")}</label>
-      <textarea id={id} required maxLength={10_000} value={text} onChange={(e) => setText(e.target.value)} />
-      <button type="submit" disabled={busy || !text.trim()}>
-        {label}
-      </button>
-    </form>
-  );
-}
-
-function EscalateForm({ busy, onSend }: { busy: boolean; onSend: (reason: string) => Promise<void> }) {
-  const { t } = useI18n();
-  const id = useId();
-  const [reason, setReason] = useState("");
-  return (
-    <form
-      className="escalate-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void onSend(reason.trim());
-      }}
-    >
-      <p>{t("support.escalateWhy")}</p>
-      <label htmlFor={id}>{t("support.escalateReason")}</label>
-      <input id={id} required maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
-      <button type="submit" disabled={busy || !reason.trim()} data-testid="escalate">
-        {t("support.escalate")}
-      </button>
-    </form>
-  );
-}
-
-function RatingForm({
-  busy,
-  onSend,
-}: {
-  busy: boolean;
-  onSend: (score: number, comment: string) => Promise<unknown>;
-}) {
-  const { t } = useI18n();
-  const id = useId();
-  const [score, setScore] = useState(0);
-  const [comment, setComment] = useState("");
-  return (
-    <form
-      className="rating-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void onSend(score, comment.trim());
-      }}
-    >
-      <fieldset>
-        <legend>{t("support.rate")}</legend>
-        {[1, 2, 3, 4, 5].map((n) => (
-          <label key={n} className="inline">
-            <input
-              type="radio"
-              name={`${id}-score`}
-              value={n}
-              checked={score === n}
-              onChange={() => setScore(n)}
-            />{" "}
-            {n}
-          </label>
-        ))}
-      </fieldset>
-      <label htmlFor={`${id}-comment`}>{t("support.comment")}</label>
-      <input
-        id={`${id}-comment`}
-        maxLength={2000}
-        value={comment}
-        onChange={(e) => setComment(e.target.value)}
-      />
-      <button type="submit" disabled={busy || score === 0}>
-        {t("support.sendRating")}
-      </button>
-    </form>
-  );
 }
