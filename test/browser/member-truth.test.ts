@@ -16,7 +16,7 @@ import {
 } from "./browser-support.js";
 
 const LIVE_TIMEOUT = 15_000;
-const SECTIONS = ["membership", "plans", "diagnose", "coupons", "notices", "timeline"] as const;
+const SECTIONS = ["membership", "plans", "diagnose", "coupons", "notices", "timeline", "support"] as const;
 
 const FOCUSED = `(() => {
   const el = document.activeElement;

@@ -9,6 +9,7 @@ import { Charts } from "./Charts";
 import { MemberPage } from "./MemberPage";
 import { MemberSearch } from "./MemberSearch";
 import { Reconciliation } from "./Reconciliation";
+import { SupportQueue } from "./SupportQueue";
 
 // CodeMirror, YAML and the catalog's JSON Schema are most of the console's code: they load when the
 // editor is opened, not with the console's first paint.
@@ -39,6 +40,7 @@ const TABS: { id: string; label: MessageKey }[] = [
   { id: "members", label: "admin.tabMembers" },
   { id: "reconcile", label: "admin.tabReconcile" },
   { id: "charts", label: "admin.tabCharts" },
+  { id: "support", label: "admin.tabSupport" },
 ];
 
 /** `#members/demo-vip` → ["members", "demo-vip"]: the tab and, on the members tab, the member. */
@@ -143,6 +145,7 @@ export default function AdminApp() {
           ))}
         {tab === "reconcile" && <Reconciliation client={client} />}
         {tab === "charts" && <Charts client={client} />}
+        {tab === "support" && <SupportQueue client={client} />}
       </main>
     </QueryClientProvider>
   );

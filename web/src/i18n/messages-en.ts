@@ -1,4 +1,5 @@
 import { consoleEn } from "./messages-console-en.js";
+import { supportEn } from "./messages-support-en.js";
 
 /** Every string of the UI in English; `messages-zh-CN.ts` must have exactly these keys (a test checks). */
 export const en = {
@@ -268,6 +269,7 @@ export const en = {
   "holds.placeButton": "Place hold",
 
   ...consoleEn,
+  ...supportEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

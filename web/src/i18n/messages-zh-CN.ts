@@ -1,5 +1,6 @@
 import { consoleZhCN } from "./messages-console-zh-CN.js";
 import type { MessageKey } from "./messages-en.js";
+import { supportZhCN } from "./messages-support-zh-CN.js";
 
 /** Every string of the UI in Chinese: the same keys as `messages-en.ts` (the type and a test check). */
 export const zhCN: Record<MessageKey, string> = {
@@ -264,4 +265,5 @@ export const zhCN: Record<MessageKey, string> = {
   "holds.placeButton": "暂停",
 
   ...consoleZhCN,
+  ...supportZhCN,
 };

@@ -24,6 +24,8 @@ import {
 } from "./member-queries";
 import { NoticeList } from "./NoticeList";
 import { PlansPage } from "./PlansPage";
+import { SupportPage } from "./support/SupportPage";
+import type { TicketDraft } from "./support/ticket-types";
 
 const TOKEN_KEY = "perkwise.memberToken";
 
@@ -73,6 +75,7 @@ const SECTIONS = [
   { id: "coupons", label: "member.coupons" },
   { id: "notices", label: "member.notices" },
   { id: "timeline", label: "member.timeline" },
+  { id: "support", label: "member.support" },
 ] as const satisfies readonly { id: string; label: MessageKey }[];
 type SectionId = (typeof SECTIONS)[number]["id"];
 
@@ -119,6 +122,7 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
   const [live, setLive] = useState<LiveStatus>("connecting");
   const [section, setSection] = useState<SectionId>(sectionOfHash);
   const [diagnoseBenefit, setDiagnoseBenefit] = useState<string | null>(null);
+  const [ticketDraft, setTicketDraft] = useState<TicketDraft | null>(null);
   useEffect(() => {
     const onHash = () => {
       setSection(sectionOfHash());
@@ -217,6 +221,14 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
                   benefits={data.benefits.map((b) => b.benefit)}
                   benefitName={benefitName}
                   requested={diagnoseBenefit}
+                  onContactSupport={(benefit, diagnosisText) => {
+                    setTicketDraft({
+                      benefit,
+                      diagnosisText,
+                      orderId: pendingOrders(data)[0]?.orderId ?? null,
+                    });
+                    window.location.hash = "support/new";
+                  }}
                 />
               )}
             </Loaded>
@@ -227,6 +239,18 @@ function MemberPages({ token, onSignOut }: { token: string; onSignOut: (error?: 
             <Loaded query={notices}>{(data) => <NoticeList notices={data.notices} client={client} />}</Loaded>
           )}
           {section === "timeline" && <MemberTimeline client={client} />}
+          {section === "support" && (
+            <Loaded query={entitlements}>
+              {(data) => (
+                <SupportPage
+                  client={client}
+                  draft={ticketDraft}
+                  benefits={data.benefits.map((b) => b.benefit)}
+                  benefitName={benefitName}
+                />
+              )}
+            </Loaded>
+          )}
         </Section>
       </main>
     </>

@@ -12,12 +12,15 @@ export function MemberDiagnosis({
   benefits,
   benefitName,
   requested,
+  onContactSupport,
 }: {
   client: Client;
   benefits: string[];
   benefitName: (code: string) => string;
   /** A benefit whose "why isn't this working?" was pressed: selected and diagnosed at once. */
   requested: string | null;
+  /** "Contact support" under a diagnosis: the benefit and what the member just read. */
+  onContactSupport: (benefit: string, diagnosisText: string) => void;
 }) {
   const { t } = useI18n();
   const [benefit, setBenefit] = useState(requested ?? benefits[0] ?? "");
@@ -49,6 +52,16 @@ export function MemberDiagnosis({
     }
   }, [requested]);
 
+  /** The diagnosis in the words the member read: the verdict, then each finding's message. */
+  const diagnosisText = (d: Diagnosis) => {
+    const name = benefitName(d.benefit);
+    const verdict =
+      d.verdict === "working"
+        ? t("diagnosis.working", { benefit: name })
+        : t("diagnosis.notWorking", { benefit: name });
+    return [verdict, ...d.findings.map((f) => `- ${f.message}`)].join("\n");
+  };
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(benefit);
@@ -73,7 +86,20 @@ export function MemberDiagnosis({
         </button>
       </form>
       <ErrorMessage error={error} />
-      {diagnosis && <DiagnosisView diagnosis={diagnosis} benefitName={benefitName(diagnosis.benefit)} />}
+      {diagnosis && (
+        <>
+          <DiagnosisView diagnosis={diagnosis} benefitName={benefitName(diagnosis.benefit)} />
+          <p>
+            <button
+              type="button"
+              data-testid="contact-support"
+              onClick={() => onContactSupport(diagnosis.benefit, diagnosisText(diagnosis))}
+            >
+              {t("support.contact")}
+            </button>
+          </p>
+        </>
+      )}
     </>
   );
 }

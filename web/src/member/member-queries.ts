@@ -17,6 +17,7 @@ export const memberKeys = {
   coupons: ["me", "coupons"] as const,
   checkout: ["me", "checkout"] as const,
   plans: ["me", "plans"] as const,
+  tickets: ["me", "tickets"] as const,
 };
 
 type Key = readonly string[];
@@ -26,6 +27,7 @@ export function keysChangedBy(event: LiveEvent): Key[] {
   const cause = (event.data as { cause?: unknown } | null)?.cause;
   const type = event.type === "entitlements.changed" && typeof cause === "string" ? cause : event.type;
   const { entitlements, holds, notices, timeline, coupons, checkout, names, profile, plans } = memberKeys;
+  if (type.startsWith("ticket.")) return [memberKeys.tickets, timeline];
   if (type.startsWith("coupon.")) return [coupons, checkout, timeline];
   if (type.startsWith("notice.")) return [notices, entitlements, timeline];
   if (type.startsWith("hold.")) return [holds, entitlements, timeline];
@@ -87,5 +89,16 @@ export function usePlans(client: Client, language: string) {
   return useQuery({
     queryKey: [...memberKeys.plans, language],
     queryFn: () => unwrap(client.GET("/v1/me/plans")),
+  });
+}
+
+export function useMyTickets(client: Client) {
+  return useQuery({ queryKey: memberKeys.tickets, queryFn: () => unwrap(client.GET("/v1/me/tickets")) });
+}
+
+export function useMyTicket(client: Client, ticketId: string) {
+  return useQuery({
+    queryKey: [...memberKeys.tickets, ticketId],
+    queryFn: () => unwrap(client.GET("/v1/me/tickets/{ticketId}", { params: { path: { ticketId } } })),
   });
 }
