@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import type { RunSummary } from "../../src/jobs/scheduler.js";
 import { T0, TestServer } from "../e2e-harness.js";
+import { runSchedulerProcess } from "../support/run-scheduler-process.js";
 import { TEST_ENGINES } from "../test-database.js";
 
-const run = promisify(execFile);
 const DAY = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const utc = (s: string) => Date.parse(s);
@@ -278,19 +275,8 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
     });
     afterAll(() => s.stop());
 
-    /** Runs test/support/scheduler-process.ts as its own OS process on this test's schema. */
-    async function schedulerProcess(worker: string, now: number): Promise<RunSummary> {
-      const { stdout } = await run("node", ["--import", "tsx", "test/support/scheduler-process.ts"], {
-        env: {
-          ...process.env,
-          DATABASE_URL: process.env.TEST_DATABASE_URL,
-          SCHEMA: s.database.schema,
-          NOW: String(now),
-          WORKER: worker,
-        },
-      });
-      return JSON.parse(stdout.trim().split("\n").at(-1)!);
-    }
+    const schedulerProcess = (worker: string, now: number) =>
+      runSchedulerProcess(s.database.schema, worker, now);
 
     it("each member's grant activation, reminder and grace start happen once", async () => {
       const members = Array.from({ length: 40 }, (_, i) => `twin-${i}`);

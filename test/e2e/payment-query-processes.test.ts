@@ -2,19 +2,16 @@
  * Two Perkwise processes on one PostgreSQL run the payment query jobs at the same time: each order
  * is asked about once (the job's lease) and its payment applied once — never twice.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import type { RunSummary } from "../../src/jobs/scheduler.js";
 import { formatDecimalAmount } from "../../src/payments/money.js";
 import { TestServer } from "../e2e-harness.js";
 import { AlipaySimulator, serveAlipayGateway } from "../support/alipay-simulator.js";
 import type { QueryServer } from "../support/query-server.js";
+import { runSchedulerProcess } from "../support/run-scheduler-process.js";
 import { TEST_ENGINES } from "../test-database.js";
 
-const run = promisify(execFile);
 const MIN = 60_000;
 
 describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
@@ -34,20 +31,11 @@ describe.runIf(TEST_ENGINES.some((e) => e.name === "postgres"))(
       await gateway.close();
     });
 
-    async function schedulerProcess(worker: string, now: number): Promise<RunSummary> {
-      const { stdout } = await run("node", ["--import", "tsx", "test/support/scheduler-process.ts"], {
-        env: {
-          ...process.env,
-          ...alipay.environment(),
-          PERKWISE_ALIPAY_GATEWAY: gateway.gateway,
-          DATABASE_URL: process.env.TEST_DATABASE_URL,
-          SCHEMA: s.database.schema,
-          NOW: String(now),
-          WORKER: worker,
-        },
+    const schedulerProcess = (worker: string, now: number) =>
+      runSchedulerProcess(s.database.schema, worker, now, {
+        ...alipay.environment(),
+        PERKWISE_ALIPAY_GATEWAY: gateway.gateway,
       });
-      return JSON.parse(stdout.trim().split("\n").at(-1)!);
-    }
 
     it("each lost payment is asked about once and applied once", async () => {
       const members = Array.from({ length: 30 }, (_, i) => `qtwin-${i}`);

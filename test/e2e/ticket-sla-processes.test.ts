@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG } from "../../src/demo/demo-catalog.js";
-import type { RunSummary } from "../../src/jobs/scheduler.js";
 import { TestServer } from "../e2e-harness.js";
+import { runSchedulerProcess } from "../support/run-scheduler-process.js";
 import { TEST_ENGINES } from "../test-database.js";
 
-const run = promisify(execFile);
 const postgres = TEST_ENGINES.find((e) => e.name === "postgres");
 
 /**
@@ -23,18 +20,8 @@ describe.runIf(postgres)("ticket SLA jobs in two processes on one PostgreSQL", (
   });
   afterAll(() => s?.stop());
 
-  async function schedulerProcess(worker: string, now: number): Promise<RunSummary> {
-    const { stdout } = await run("node", ["--import", "tsx", "test/support/scheduler-process.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.TEST_DATABASE_URL,
-        SCHEMA: s.database.schema,
-        NOW: String(now),
-        WORKER: worker,
-      },
-    });
-    return JSON.parse(stdout.trim().split("\n").at(-1)!);
-  }
+  const schedulerProcess = (worker: string, now: number) =>
+    runSchedulerProcess(s.database.schema, worker, now);
 
   it("warns, breaches and escalates each ticket once", async () => {
     const tickets: string[] = [];
