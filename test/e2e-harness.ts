@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { type App, type AppOptions, createApp } from "../src/app.js";
 import { ManualClock } from "../src/clock.js";
@@ -62,6 +63,13 @@ export class TestServer {
   }
 
   /** Stops the server and the app (repairs that decisions asked for reach the database first). */
+  /** Rows of `table` (matching `where`): what a test checks was written, or was not. */
+  async countRows(table: string, where: RawBuilder<unknown> = sql`true`): Promise<number> {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(this.database.db);
+    return rows[0].n;
+  }
+
   async stop(): Promise<void> {
     await this.app.stop();
     if (this.ownsDatabase) await this.database.close();

@@ -15,11 +15,7 @@ const sim = new AlipaySimulator();
 describe.each(TEST_ENGINES)("Alipay notifications on $name", (engine) => {
   let s: TestServer;
   let seq = 0;
-  const count = async (table: string, where = sql`true`) => {
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(s.database.db);
-    return rows[0].n;
-  };
+  const count = (table: string, where = sql`true`) => s.countRows(table, where);
   /** A fresh member with a pending vip_month order, and its amount as Alipay writes it. */
   const memberWithOrder = async () => {
     const memberId = `ali-${++seq}`;

@@ -35,13 +35,7 @@ describe.each(TEST_ENGINES)("payment disputes on the Standard Webhooks endpoint 
       reason: string;
       status: string;
     }[];
-  const count = async (table: string, memberId: string) => {
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from ${sql.table(table)} where member_id = ${memberId}`.execute(
-      s.database.db,
-    );
-    return rows[0].n;
-  };
+  const count = (table: string, memberId: string) => s.countRows(table, sql`member_id = ${memberId}`);
 
   beforeAll(async () => {
     s = await TestServer.start(engine);

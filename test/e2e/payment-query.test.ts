@@ -24,11 +24,7 @@ describe.each(TEST_ENGINES)("payment queries on $name", (engine) => {
   let gateway: QueryServer & { gateway: string };
   let api: QueryServer;
   let seq = 0;
-  const count = async (table: string, where = sql`true`) => {
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(s.database.db);
-    return rows[0].n;
-  };
+  const count = (table: string, where = sql`true`) => s.countRows(table, where);
   const memberWithOrder = async (channel?: string, locale = "en") => {
     const memberId = `q-${engine.name}-${++seq}`;
     await s.createMember(memberId, { locale });

@@ -9,12 +9,7 @@ const DAY = 24 * 3600 * 1000;
 describe.each(TEST_ENGINES)("payment intake on $name", (engine) => {
   let s: TestServer;
   let seq = 0;
-  const count = async (table: string, where = sql`true`) => {
-    const { rows } = await sql<{
-      n: number;
-    }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(s.database.db);
-    return rows[0].n;
-  };
+  const count = (table: string, where = sql`true`) => s.countRows(table, where);
   /** A fresh member with a pending vip_month order. */
   const memberWithOrder = async (plan = "vip_month") => {
     const memberId = `pay-${++seq}`;

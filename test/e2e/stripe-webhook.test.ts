@@ -19,11 +19,7 @@ const WRITTEN = ["orders", "payment_events", "memberships", "grants", "outbox", 
 describe.each(TEST_ENGINES)("Stripe webhooks on $name", (engine) => {
   let s: TestServer;
   let seq = 0;
-  const count = async (table: string, where = sql`true`) => {
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(s.database.db);
-    return rows[0].n;
-  };
+  const count = (table: string, where = sql`true`) => s.countRows(table, where);
   const counts = async () =>
     Object.fromEntries(await Promise.all(WRITTEN.map(async (t) => [t, await count(t)])));
   const memberWithOrder = async () => {
